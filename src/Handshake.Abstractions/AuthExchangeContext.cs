@@ -1,0 +1,81 @@
+namespace Handshake;
+
+/// <summary>
+/// Everything a client plugin gets when a handshake starts one of its exchanges: who, which factor,
+/// that factor's secret, what the transport guarantees, and the clock and random seams.
+/// </summary>
+public sealed class AuthExchangeContext
+{
+    private static readonly IReadOnlyDictionary<string, object?> NoProperties = new Dictionary<string, object?>(StringComparer.Ordinal);
+
+    /// <summary>Creates a context. The engine does this; tests and custom engines may too.</summary>
+    /// <param name="pluginName">The plugin or mechanism name the exchange runs under.</param>
+    /// <param name="factorIndex">The factor, 1 to 3.</param>
+    /// <param name="credentials">The handshake's credentials.</param>
+    /// <param name="transport">What the transport guarantees.</param>
+    /// <param name="securityPolicy">The cleartext gate.</param>
+    public AuthExchangeContext(string pluginName, int factorIndex, AuthCredentials credentials, TransportSecurity transport, IAuthSecurityPolicy securityPolicy)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pluginName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(factorIndex, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(factorIndex, AuthCredentials.MaxFactors);
+        ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(securityPolicy);
+        PluginName = pluginName;
+        FactorIndex = factorIndex;
+        Credentials = credentials;
+        Transport = transport;
+        SecurityPolicy = securityPolicy;
+    }
+
+    /// <summary>Gets the plugin or mechanism name this exchange runs under (e.g. "SCRAM-SHA-256-PLUS").</summary>
+    public string PluginName { get; }
+
+    /// <summary>Gets the factor, 1 to 3.</summary>
+    public int FactorIndex { get; }
+
+    /// <summary>Gets the handshake's credentials (all factor slots).</summary>
+    public AuthCredentials Credentials { get; }
+
+    /// <summary>Gets the user name.</summary>
+    public string UserName => Credentials.UserName;
+
+    /// <summary>Gets this factor's secret, or null when its slot is empty.</summary>
+    public AuthSecret? Secret => Credentials.GetSecret(FactorIndex);
+
+    /// <summary>Gets what the transport guarantees.</summary>
+    public TransportSecurity Transport { get; }
+
+    /// <summary>Gets the cleartext gate.</summary>
+    public IAuthSecurityPolicy SecurityPolicy { get; }
+
+    /// <summary>Gets the mechanisms the server offered, when it offered a list (SASL); empty otherwise.</summary>
+    public IReadOnlyList<string> OfferedMechanisms { get; init; } = [];
+
+    /// <summary>Gets the clock.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Gets the random source for nonces and salts.</summary>
+    public IRandomSource Random { get; init; } = SystemRandomSource.Instance;
+
+    /// <summary>Gets the services of the container the engine was resolved from, when there is one.</summary>
+    public IServiceProvider? Services { get; init; }
+
+    /// <summary>Gets per-connection values a driver passes to plugins (mysql2's per-connection plugin options).</summary>
+    public IReadOnlyDictionary<string, object?> Properties { get; init; } = NoProperties;
+
+    /// <summary>Returns this factor's secret or throws <see cref="AuthErrorCode.MissingCredential"/> naming the factor.</summary>
+    /// <returns>The secret.</returns>
+    /// <exception cref="AuthenticationException">The slot for this factor is empty.</exception>
+    public AuthSecret RequireSecret() =>
+        Secret ?? throw new AuthenticationException(
+            AuthErrorCode.MissingCredential,
+            $"Factor {FactorIndex} ({PluginName}) needs a secret, but none was given for user '{UserName}'. Supply password{(FactorIndex == 1 ? string.Empty : FactorIndex)} in the credentials.",
+            PluginName,
+            FactorIndex);
+
+    /// <summary>Asks the engine's policy gate whether a secret may be sent in the clear; throws if not.</summary>
+    /// <param name="what">What would be sent, for the message.</param>
+    public void EnsureCleartextAllowed(string what) => SecurityPolicy.EnsureCleartextAllowed(this, what);
+}

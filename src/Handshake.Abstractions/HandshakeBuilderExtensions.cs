@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Handshake;
+
+/// <summary>Registration helpers plugin packages build on.</summary>
+public static class HandshakeBuilderExtensions
+{
+    /// <summary>Registers a client plugin type as a singleton. Registering the same type twice is harmless.</summary>
+    /// <typeparam name="TPlugin">The plugin type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddPlugin<TPlugin>(this IHandshakeBuilder builder)
+        where TPlugin : class, IAuthPlugin
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthPlugin, TPlugin>());
+        return builder;
+    }
+
+    /// <summary>Registers a client plugin instance. Two plugins with one name fail at start-up.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="plugin">The plugin.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddPlugin(this IHandshakeBuilder builder, IAuthPlugin plugin)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(plugin);
+        builder.Services.AddSingleton(plugin);
+        return builder;
+    }
+
+    /// <summary>Registers a server verifier type as a singleton. Registering the same type twice is harmless.</summary>
+    /// <typeparam name="TVerifier">The verifier type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddVerifier<TVerifier>(this IHandshakeBuilder builder)
+        where TVerifier : class, IAuthVerifier
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthVerifier, TVerifier>());
+        return builder;
+    }
+
+    /// <summary>Registers a server verifier instance. Two verifiers with one name fail at start-up.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="verifier">The verifier.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddVerifier(this IHandshakeBuilder builder, IAuthVerifier verifier)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(verifier);
+        builder.Services.AddSingleton(verifier);
+        return builder;
+    }
+}

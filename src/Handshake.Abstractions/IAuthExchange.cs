@@ -1,0 +1,24 @@
+namespace Handshake;
+
+/// <summary>
+/// One plugin's side of one handshake factor, on the client: called once per round with the
+/// server's data. Disposing it wipes every secret it derived.
+/// </summary>
+public interface IAuthExchange : IDisposable
+{
+    /// <summary>Answers one round.</summary>
+    /// <param name="serverData">The server's data for this round (the first round gets the data sent with the plugin's name, possibly empty).</param>
+    /// <param name="cancellationToken">Cancelled when the round times out or the caller gives up.</param>
+    /// <returns>What to send, or <see cref="AuthReply.None"/>.</returns>
+    /// <exception cref="AuthenticationException">The server's data is invalid or the exchange cannot continue.</exception>
+    ValueTask<AuthReply> RespondAsync(ReadOnlyMemory<byte> serverData, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Called when the server declares this factor passed (a final OK, or a request for the next
+    /// factor). A plugin that requires mutual authentication throws here when the server's proof
+    /// is missing or wrong, so an OK without a proof is refused.
+    /// </summary>
+    /// <param name="finalData">Data the server sent with its acceptance (e.g. SCRAM's server-final message), possibly empty.</param>
+    /// <exception cref="AuthenticationException">The acceptance is not trustworthy.</exception>
+    void OnServerAccepted(ReadOnlyMemory<byte> finalData);
+}

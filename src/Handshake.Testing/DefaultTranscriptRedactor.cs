@@ -1,0 +1,67 @@
+using System.Text;
+
+namespace Handshake.Testing;
+
+/// <summary>
+/// The cautious default: every client payload is replaced by its length (it may be a password or a
+/// proof); server payloads are shown as text when printable, else as hex, cut to 96 characters.
+/// Per-plugin redactors can show more of what a mechanism makes public.
+/// </summary>
+public sealed class DefaultTranscriptRedactor : ITranscriptRedactor
+{
+    private readonly Dictionary<string, ITranscriptRedactor> _perPlugin = new(StringComparer.Ordinal);
+
+    /// <summary>Uses <paramref name="redactor"/> for one plugin's payloads.</summary>
+    /// <param name="pluginName">The plugin.</param>
+    /// <param name="redactor">Its redactor.</param>
+    /// <returns>This redactor.</returns>
+    public DefaultTranscriptRedactor For(string pluginName, ITranscriptRedactor redactor)
+    {
+        ArgumentNullException.ThrowIfNull(pluginName);
+        ArgumentNullException.ThrowIfNull(redactor);
+        _perPlugin[pluginName] = redactor;
+        return this;
+    }
+
+    /// <inheritdoc />
+    public string Render(TranscriptDirection direction, string? pluginName, ReadOnlySpan<byte> data)
+    {
+        if (pluginName is not null && _perPlugin.TryGetValue(pluginName, out var specific))
+        {
+            return specific.Render(direction, pluginName, data);
+        }
+
+        if (data.IsEmpty)
+        {
+            return "(empty)";
+        }
+
+        return direction == TranscriptDirection.ClientToServer ? $"<{data.Length} bytes redacted>" : Show(data);
+    }
+
+    /// <summary>Shows bytes as quoted text when all printable ASCII, else as hex; cut to 96 characters.</summary>
+    /// <param name="data">The bytes.</param>
+    /// <returns>The rendering.</returns>
+    public static string Show(ReadOnlySpan<byte> data)
+    {
+        const int Max = 96;
+        var printable = true;
+        foreach (var b in data)
+        {
+            if (b is < 0x20 or > 0x7E)
+            {
+                printable = false;
+                break;
+            }
+        }
+
+        if (printable)
+        {
+            var text = Encoding.ASCII.GetString(data);
+            return text.Length > Max ? $"\"{text[..Max]}…\" ({data.Length} bytes)" : $"\"{text}\"";
+        }
+
+        var hex = Convert.ToHexStringLower(data.Length > Max / 2 ? data[..(Max / 2)] : data);
+        return data.Length > Max / 2 ? $"0x{hex}… ({data.Length} bytes)" : $"0x{hex}";
+    }
+}

@@ -1,0 +1,42 @@
+namespace Handshake;
+
+/// <summary>Server-side rules for the acceptor. Validated at start-up.</summary>
+public sealed class AcceptorOptions
+{
+    /// <summary>Gets or sets the verifier the server names first when it does not yet know the user (MySQL's default authentication plugin). Required.</summary>
+    public string? DefaultPlugin { get; set; }
+
+    /// <summary>
+    /// Gets or sets the verifier that runs a fake exchange for unknown users; defaults to
+    /// <see cref="DefaultPlugin"/>. Pick the method most real users have, so an unknown user
+    /// looks like a common one.
+    /// </summary>
+    public string? UnknownUserPlugin { get; set; }
+
+    /// <summary>Gets or sets the most rounds one handshake may take. Default 32.</summary>
+    public int MaxRounds { get; set; } = 32;
+
+    /// <summary>Gets or sets the most factors the server will ask for (1 to 3). Default 3.</summary>
+    public int MaxFactors { get; set; } = AuthCredentials.MaxFactors;
+
+    /// <summary>Gets or sets how long the server waits for one client message under <c>RunAsync</c>. Default 15 s.</summary>
+    public TimeSpan RoundTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Gets or sets how long the whole handshake may take under <c>RunAsync</c>. Default 60 s.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a verifier that checks a server-stored password
+    /// (<see cref="IAuthVerifier.UsesServerStoredPassword"/>) may serve as factor 2 or 3. Default false, as MySQL rules.
+    /// </summary>
+    public bool AllowServerStoredPasswordAfterFirstFactor { get; set; }
+
+    /// <summary>Gets or sets the error code sent to the client on any failure. Default "access_denied"; adapters map it to 28P01 or 1045.</summary>
+    public string FailureCode { get; set; } = "access_denied";
+
+    /// <summary>
+    /// Gets or sets the message sent to the client on any failure; <c>{0}</c> is the user name.
+    /// The same text for an unknown user and a wrong proof, so the reply reveals nothing.
+    /// </summary>
+    public string FailureMessage { get; set; } = "Authentication failed for user \"{0}\".";
+}

@@ -1,0 +1,451 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using Handshake.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace Handshake;
+
+/// <summary>
+/// The server side of one handshake: opens with a plugin (or an offer), switches the client to the
+/// user's method, runs verifier exchanges, and asks for factors 2 and 3 by the user's policy.
+/// Any failure (an unknown user included) ends with the same <see cref="AuthEventKind.Failed"/>
+/// event, so a client cannot tell a wrong proof from a missing user.
+/// </summary>
+/// <remarks>Not thread-safe: one handshake, one caller at a time. Create one per connection from <see cref="IAuthAcceptorFactory"/>.</remarks>
+public sealed class AuthAcceptor : IDisposable
+{
+    private const string Role = "server";
+    private static readonly IReadOnlyDictionary<string, object?> NoProperties = new Dictionary<string, object?>(StringComparer.Ordinal);
+
+    private readonly AuthVerifierRegistry _registry;
+    private readonly AcceptorOptions _options;
+    private readonly ICredentialStore _store;
+    private readonly TransportSecurity _transport;
+    private readonly AcceptorStartMode _mode;
+    private readonly TimeProvider _time;
+    private readonly IRandomSource _random;
+    private readonly IServiceProvider? _services;
+    private readonly IReadOnlyDictionary<string, object?>? _properties;
+    private readonly ILogger _logger;
+    private readonly HandshakeTelemetry _telemetry;
+    private readonly CredentialSource _source;
+    private readonly List<AuthFactorOutcome> _passed = new(AuthCredentials.MaxFactors);
+    private readonly List<string> _factorPlugins = new(2);
+
+    private IVerifierExchange? _exchange;
+    private IAuthVerifier? _verifier;
+    private IReadOnlyList<string> _expectedMechanisms = [];
+    private bool _expectFirstMessage = true;
+    private bool _awaitingChoice;
+    private int _factorRounds;
+    private long _startTimestamp;
+    private Activity? _activity;
+    private bool _disposed;
+
+    internal AuthAcceptor(
+        AuthVerifierRegistry registry,
+        AcceptorOptions options,
+        ICredentialStore store,
+        TransportSecurity transport,
+        AcceptorStartMode mode,
+        TimeProvider time,
+        IRandomSource random,
+        IServiceProvider? services,
+        ILogger logger,
+        HandshakeTelemetry telemetry,
+        IReadOnlyDictionary<string, object?>? properties)
+    {
+        _registry = registry;
+        _options = options;
+        _store = store;
+        _transport = transport;
+        _mode = mode;
+        _time = time;
+        _random = random;
+        _services = services;
+        _logger = logger;
+        _telemetry = telemetry;
+        _properties = properties;
+        _source = new CredentialSource(this);
+    }
+
+    /// <summary>Gets where the handshake is.</summary>
+    public AuthNegotiatorState State { get; private set; }
+
+    /// <summary>Gets the user name, once the client has sent it.</summary>
+    public string? UserName { get; private set; }
+
+    /// <summary>Gets the factor in progress (1 to 3), or 0 before the start.</summary>
+    public int CurrentFactor { get; private set; }
+
+    /// <summary>Gets the verifier of the factor in progress.</summary>
+    public string? CurrentPlugin => _verifier?.Name;
+
+    /// <summary>Gets the number of client messages processed.</summary>
+    public int Rounds { get; private set; }
+
+    /// <summary>Gets the result once the handshake completed.</summary>
+    public AuthResult? Result { get; private set; }
+
+    /// <summary>Gets, after a failure, the real reason (for the server's logs; the client was told only that it failed).</summary>
+    public AuthErrorCode FailureReason { get; private set; }
+
+    /// <summary>Gets, after a failure, a log-safe detail.</summary>
+    public string? FailureDetail { get; private set; }
+
+    private UserAuthPolicy? Policy { get; set; }
+
+    private bool PolicyLoaded { get; set; }
+
+    /// <summary>Opens the conversation: the event to send first.</summary>
+    /// <param name="userName">The user, when the protocol sends it before authentication (PostgreSQL's StartupMessage); null when it arrives with the first client message (MySQL).</param>
+    /// <param name="cancellationToken">Cancels the step.</param>
+    /// <returns>A <see cref="AuthEventKind.Begin"/> or <see cref="AuthEventKind.Offer"/> event, or <see cref="AuthEventKind.Failed"/>.</returns>
+    public async ValueTask<AuthEvent> StartAsync(string? userName = null, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (State != AuthNegotiatorState.NotStarted)
+        {
+            throw new InvalidOperationException("The acceptor was already started.");
+        }
+
+        State = AuthNegotiatorState.InProgress;
+        _startTimestamp = _time.GetTimestamp();
+        _activity = HandshakeTelemetry.Source.StartActivity("handshake.server");
+        CurrentFactor = 1;
+        try
+        {
+            if (userName is not null)
+            {
+                await LoadUserAsync(userName, cancellationToken).ConfigureAwait(false);
+            }
+            else if (_mode == AcceptorStartMode.Offer)
+            {
+                throw new InvalidOperationException("AcceptorStartMode.Offer needs the user name at start: the offer depends on the user's method.");
+            }
+
+            var verifier = ResolveVerifier(FirstFactorPlugin());
+            if (_mode == AcceptorStartMode.Offer)
+            {
+                _verifier = verifier;
+                _factorPlugins.Add(verifier.Name);
+                _expectedMechanisms = verifier.GetMechanisms(_transport);
+                _awaitingChoice = true;
+                return AuthEvent.Offer(_expectedMechanisms);
+            }
+
+            var initial = await StartExchangeAsync(verifier, verifier.Name, [], cancellationToken).ConfigureAwait(false);
+            return AuthEvent.Begin(verifier.Name, initial);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not InvalidOperationException)
+        {
+            return Reject(ex);
+        }
+    }
+
+    /// <summary>Processes one client message and returns the event to send back.</summary>
+    /// <param name="message">The client's message.</param>
+    /// <param name="cancellationToken">Cancels the step.</param>
+    /// <returns>Continue, Switch, NextFactor, Succeeded or Failed.</returns>
+    /// <exception cref="InvalidOperationException">The acceptor was not started or already ended.</exception>
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Whatever a peer or a verifier causes must end as the one uniform rejection, never a crash that tells the client more.")]
+    public async ValueTask<AuthEvent> HandleAsync(AuthClientMessage message, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (State != AuthNegotiatorState.InProgress)
+        {
+            throw new InvalidOperationException(State == AuthNegotiatorState.NotStarted ? "Call StartAsync first." : $"The handshake already ended ({State}).");
+        }
+
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (++Rounds > _options.MaxRounds)
+            {
+                throw new AuthenticationException(AuthErrorCode.RoundLimitExceeded, $"The client exceeded {_options.MaxRounds} rounds.", CurrentPlugin, CurrentFactor);
+            }
+
+            if (_expectFirstMessage)
+            {
+                _expectFirstMessage = false;
+                if (await FirstMessageAsync(message, cancellationToken).ConfigureAwait(false) is { } switched)
+                {
+                    return switched;
+                }
+            }
+            else if (message.PluginName is not null && !_expectedMechanisms.Contains(message.PluginName, StringComparer.Ordinal))
+            {
+                // After a switch or a next-factor request the client must answer with the plugin asked for.
+                throw new AuthenticationException(AuthErrorCode.ProtocolViolation, $"The client answered with plugin '{Text.Printable(message.PluginName, Text.MaxNameLength)}' where '{CurrentPlugin}' was asked for.", CurrentPlugin, CurrentFactor);
+            }
+
+            _factorRounds++;
+            var step = await _exchange!.ProcessAsync(message.Data, cancellationToken).ConfigureAwait(false);
+            return step.Kind switch
+            {
+                VerifierStepKind.Continue => AuthEvent.Continue(step.Data),
+                VerifierStepKind.Accept => await AcceptFactorAsync(step.Data, cancellationToken).ConfigureAwait(false),
+                VerifierStepKind.Reject => Reject(step.Reason == AuthErrorCode.Unspecified ? AuthErrorCode.InvalidCredential : step.Reason, step.Detail),
+                _ => throw new AuthenticationException(AuthErrorCode.PluginFailure, $"Verifier '{CurrentPlugin}' returned no decision.", CurrentPlugin, CurrentFactor),
+            };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Reject(AuthErrorCode.Timeout, "cancelled");
+            throw;
+        }
+        catch (Exception ex)
+        {
+            return Reject(ex);
+        }
+    }
+
+    /// <summary>Runs the whole handshake over a transport. Returns the result, or null when the client was rejected (see <see cref="FailureReason"/>).</summary>
+    /// <param name="transport">The connection.</param>
+    /// <param name="userName">The user, when known before authentication.</param>
+    /// <param name="cancellationToken">Cancels the handshake.</param>
+    /// <returns>The result, or null.</returns>
+    public async Task<AuthResult?> RunAsync(IAcceptorTransport transport, string? userName = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        using var whole = new CancellationTokenSource(_options.HandshakeTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, whole.Token);
+        var next = await StartAsync(userName, linked.Token).ConfigureAwait(false);
+        while (true)
+        {
+            await transport.SendAsync(next, linked.Token).ConfigureAwait(false);
+            if (next.Kind is AuthEventKind.Succeeded or AuthEventKind.Failed)
+            {
+                return Result;
+            }
+
+            AuthClientMessage message;
+            using (var round = new CancellationTokenSource(_options.RoundTimeout, _time))
+            using (var receive = CancellationTokenSource.CreateLinkedTokenSource(linked.Token, round.Token))
+            {
+                try
+                {
+                    message = await transport.ReceiveAsync(receive.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    next = Reject(AuthErrorCode.Timeout, "the client did not answer in time");
+                    continue;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Reject(AuthErrorCode.TransportFailure, $"the connection failed ({ex.GetType().Name})");
+                    return null;
+                }
+            }
+
+            next = await HandleAsync(message, linked.Token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Disposes the exchange in progress, wiping what it derived.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (State is AuthNegotiatorState.InProgress or AuthNegotiatorState.NotStarted)
+        {
+            State = AuthNegotiatorState.Failed;
+        }
+
+        EndExchange();
+        _activity?.Dispose();
+    }
+
+    private async ValueTask<AuthEvent?> FirstMessageAsync(AuthClientMessage message, CancellationToken cancellationToken)
+    {
+        if (!PolicyLoaded)
+        {
+            if (string.IsNullOrEmpty(message.UserName))
+            {
+                throw new AuthenticationException(AuthErrorCode.ProtocolViolation, "The client's first message did not name a user.", CurrentPlugin, CurrentFactor);
+            }
+
+            await LoadUserAsync(message.UserName, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_awaitingChoice)
+        {
+            // SASL: the client picked one of the offered mechanisms.
+            _awaitingChoice = false;
+            if (message.PluginName is null || !_expectedMechanisms.Contains(message.PluginName, StringComparer.Ordinal))
+            {
+                throw new AuthenticationException(AuthErrorCode.ProtocolViolation, $"The client chose mechanism '{Text.Printable(message.PluginName, Text.MaxNameLength)}', which was not offered.", CurrentPlugin, CurrentFactor);
+            }
+
+            var verifier = _verifier!;
+            _factorPlugins.Clear();
+            _ = await StartExchangeAsync(verifier, message.PluginName, _expectedMechanisms, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        // MySQL: the server opened with its default plugin before it knew the user. If the user's
+        // method differs, or the client answered with another plugin, switch the client over.
+        var expected = ResolveVerifier(FirstFactorPlugin());
+        if (ReferenceEquals(expected, _verifier) && message.PluginName is not null && _expectedMechanisms.Contains(message.PluginName, StringComparer.Ordinal))
+        {
+            return null;
+        }
+
+        EndExchange();
+        var initial = await StartExchangeAsync(expected, expected.Name, [], cancellationToken).ConfigureAwait(false);
+        Log.PluginSwitched(_logger, CurrentFactor, message.PluginName, expected.Name);
+        return AuthEvent.Switch(expected.Name, initial);
+    }
+
+    private async ValueTask<AuthEvent> AcceptFactorAsync(ReadOnlyMemory<byte> finalData, CancellationToken cancellationToken)
+    {
+        if (Policy is null)
+        {
+            // Defence in depth: a verifier must never accept an unknown user, whatever it returned.
+            return Reject(AuthErrorCode.InvalidCredential, "a verifier accepted a user that does not exist");
+        }
+
+        _passed.Add(new AuthFactorOutcome(CurrentFactor, CurrentPlugin!, [.. _factorPlugins], _factorRounds));
+        Log.FactorPassed(_logger, CurrentFactor, CurrentPlugin!);
+        if (CurrentFactor < Policy.Factors.Count)
+        {
+            if (CurrentFactor >= _options.MaxFactors)
+            {
+                return Reject(AuthErrorCode.FactorLimitExceeded, $"user's policy has {Policy.Factors.Count} factors; the acceptor allows {_options.MaxFactors}");
+            }
+
+            // Only now, after factor N passed, is factor N+1 asked for; the chain stops at the first failure.
+            EndExchange();
+            CurrentFactor++;
+            _factorPlugins.Clear();
+            _factorRounds = 0;
+            var verifier = ResolveVerifier(Policy.Factors[CurrentFactor - 1].PluginName);
+            var initial = await StartExchangeAsync(verifier, verifier.Name, [], cancellationToken).ConfigureAwait(false);
+            Log.FactorRequested(_logger, CurrentFactor, verifier.Name);
+            return AuthEvent.NextFactor(verifier.Name, initial, CurrentFactor, finalData);
+        }
+
+        var elapsed = _time.GetElapsedTime(_startTimestamp);
+        Result = new AuthResult(UserName!, [.. _passed], Rounds, elapsed);
+        State = AuthNegotiatorState.Completed;
+        EndExchange();
+        _telemetry.Succeeded(Role, Rounds, elapsed);
+        Log.Accepted(_logger, UserName!, Result.AssuranceLevel, Rounds);
+        _activity?.SetTag("handshake.assurance_level", Result.AssuranceLevel);
+        _activity?.SetStatus(ActivityStatusCode.Ok);
+        _activity?.Dispose();
+        _activity = null;
+        return AuthEvent.Succeeded(finalData);
+    }
+
+    private async ValueTask LoadUserAsync(string userName, CancellationToken cancellationToken)
+    {
+        UserName = userName;
+        Policy = await _store.FindUserAsync(userName, cancellationToken).ConfigureAwait(false);
+        PolicyLoaded = true;
+        if (Policy is not null)
+        {
+            ValidatePolicy(Policy);
+        }
+    }
+
+    private void ValidatePolicy(UserAuthPolicy policy)
+    {
+        for (var i = 0; i < policy.Factors.Count; i++)
+        {
+            var verifier = ResolveVerifier(policy.Factors[i].PluginName);
+            if (i > 0 && verifier.UsesServerStoredPassword && !_options.AllowServerStoredPasswordAfterFirstFactor)
+            {
+                throw new AuthenticationException(AuthErrorCode.PolicyViolation, $"user's policy puts password method '{verifier.Name}' at factor {i + 1}; such methods may only be factor 1 (AcceptorOptions.AllowServerStoredPasswordAfterFirstFactor)", verifier.Name, i + 1);
+            }
+        }
+    }
+
+    private string FirstFactorPlugin() =>
+        Policy?.Factors[0].PluginName
+        ?? (PolicyLoaded ? _options.UnknownUserPlugin ?? _options.DefaultPlugin : _options.DefaultPlugin)
+        ?? throw new InvalidOperationException("AcceptorOptions.DefaultPlugin is not set.");
+
+    private IAuthVerifier ResolveVerifier(string name) =>
+        _registry.TryGet(name, out var verifier)
+            ? verifier
+            : throw new AuthenticationException(AuthErrorCode.UnknownPlugin, $"verifier '{name}' is not registered", name, CurrentFactor);
+
+    private async ValueTask<ReadOnlyMemory<byte>> StartExchangeAsync(IAuthVerifier verifier, string mechanism, IReadOnlyList<string> offered, CancellationToken cancellationToken)
+    {
+        _verifier = verifier;
+        _factorPlugins.Add(mechanism);
+        _expectedMechanisms = offered.Count > 0 ? offered : verifier.GetMechanisms(_transport);
+        var context = new VerifierContext(verifier.Name, mechanism, CurrentFactor, _transport, _source)
+        {
+            OfferedMechanisms = offered,
+            Time = _time,
+            Random = _random,
+            Services = _services,
+            Properties = _properties ?? NoProperties,
+        };
+        _exchange = verifier.Start(context);
+        return await _exchange.BeginAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private AuthEvent Reject(Exception ex)
+    {
+        var (code, detail) = ex switch
+        {
+            AuthenticationException auth => (auth.Code, auth.Message),
+            _ => (AuthErrorCode.PluginFailure, $"verifier '{CurrentPlugin}' failed with {ex.GetType().Name}"),
+        };
+        return Reject(code, detail);
+    }
+
+    private AuthEvent Reject(AuthErrorCode code, string? detail)
+    {
+        if (State != AuthNegotiatorState.Failed)
+        {
+            State = AuthNegotiatorState.Failed;
+            FailureReason = code;
+            FailureDetail = detail;
+            _telemetry.Failed(Role, code, _time.GetElapsedTime(_startTimestamp));
+            Log.Rejected(_logger, UserName, code, CurrentPlugin, CurrentFactor, detail);
+            _activity?.SetTag("handshake.error.code", code.ToString());
+            _activity?.SetStatus(ActivityStatusCode.Error, code.ToString());
+            _activity?.Dispose();
+            _activity = null;
+            EndExchange();
+        }
+
+        // One message for every failure: the client learns nothing about why.
+        return AuthEvent.Failed(_options.FailureCode, string.Format(CultureInfo.InvariantCulture, _options.FailureMessage, Text.Printable(UserName, Text.MaxNameLength)));
+    }
+
+    private void EndExchange()
+    {
+        var exchange = _exchange;
+        _exchange = null;
+        exchange?.Dispose();
+    }
+
+    /// <summary>What verifier exchanges read the user and stored credential through.</summary>
+    private sealed class CredentialSource(AuthAcceptor owner) : IVerifierCredentialSource
+    {
+        public string? UserName => owner.UserName;
+
+        public ValueTask<StoredCredential?> FindCredentialAsync(string verifierName, int factorIndex, CancellationToken cancellationToken)
+        {
+            var policy = owner.Policy;
+            if (policy is null || factorIndex < 1 || factorIndex > policy.Factors.Count)
+            {
+                return ValueTask.FromResult<StoredCredential?>(null);
+            }
+
+            var factor = policy.Factors[factorIndex - 1];
+            return ValueTask.FromResult(string.Equals(factor.PluginName, verifierName, StringComparison.Ordinal) ? factor.Credential : null);
+        }
+    }
+}

@@ -1,0 +1,608 @@
+using System.Diagnostics;
+using Handshake.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace Handshake;
+
+/// <summary>
+/// The client side of one handshake. Sans-I/O at its core: a driver feeds it the server's steps
+/// (<see cref="HandleAsync"/>) and sends what it answers; <see cref="RunAsync"/> does the same
+/// over an <see cref="IAuthTransport"/>. Every plugin runs under the same rules: known and allowed
+/// names only, at most three factors, a round and switch limit, per-round and overall timeouts,
+/// cancellation at every await, and a mutual-auth check when the server declares success.
+/// </summary>
+/// <remarks>Not thread-safe: one handshake, one caller at a time. Create one per connection from <see cref="IAuthNegotiatorFactory"/>.</remarks>
+public sealed class AuthNegotiator : IDisposable
+{
+    private const string Role = "client";
+    private const int MaxOfferedMechanisms = 64;
+    private static readonly IReadOnlyDictionary<string, object?> NoProperties = new Dictionary<string, object?>(StringComparer.Ordinal);
+
+    private readonly AuthPluginRegistry _registry;
+    private readonly HandshakeOptions _options;
+    private readonly TransportSecurity _transport;
+    private readonly IAuthSecurityPolicy _policy;
+    private readonly TimeProvider _time;
+    private readonly IRandomSource _random;
+    private readonly IServiceProvider? _services;
+    private readonly IReadOnlyDictionary<string, object?>? _properties;
+    private readonly ILogger _logger;
+    private readonly HandshakeTelemetry _telemetry;
+    private readonly IAuthCredentialProvider? _credentialProvider;
+    private readonly List<AuthFactorOutcome> _passed = new(AuthCredentials.MaxFactors);
+    private readonly List<string> _factorPlugins = new(2);
+
+    private AuthCredentials? _credentials;
+    private IAuthExchange? _exchange;
+    private CancellationTokenSource? _roundCts;
+    private Activity? _activity;
+    private long _startTimestamp;
+    private int _factorRounds;
+    private int _switches;
+    private bool _busy;
+    private bool _disposed;
+
+    internal AuthNegotiator(
+        AuthPluginRegistry registry,
+        HandshakeOptions options,
+        TransportSecurity transport,
+        IAuthSecurityPolicy policy,
+        TimeProvider time,
+        IRandomSource random,
+        IServiceProvider? services,
+        ILogger logger,
+        HandshakeTelemetry telemetry,
+        AuthCredentials? credentials,
+        IAuthCredentialProvider? credentialProvider,
+        IReadOnlyDictionary<string, object?>? properties)
+    {
+        _registry = registry;
+        _options = options;
+        _transport = transport;
+        _policy = policy;
+        _time = time;
+        _random = random;
+        _services = services;
+        _logger = logger;
+        _telemetry = telemetry;
+        _credentials = credentials;
+        _credentialProvider = credentialProvider;
+        _properties = properties;
+    }
+
+    /// <summary>Gets where the handshake is.</summary>
+    public AuthNegotiatorState State { get; private set; }
+
+    /// <summary>Gets the factor in progress (1 to 3), or 0 before the first event.</summary>
+    public int CurrentFactor { get; private set; }
+
+    /// <summary>Gets the plugin of the exchange in progress, if any.</summary>
+    public string? CurrentPlugin { get; private set; }
+
+    /// <summary>Gets the number of rounds so far.</summary>
+    public int Rounds { get; private set; }
+
+    /// <summary>Gets the result once <see cref="State"/> is <see cref="AuthNegotiatorState.Completed"/>.</summary>
+    public AuthResult? Result { get; private set; }
+
+    /// <summary>Handles one server step and says what to send.</summary>
+    /// <param name="authEvent">The server's step.</param>
+    /// <param name="cancellationToken">Cancels the step.</param>
+    /// <returns>Send bytes, wait, or completed with the result. The bytes are valid until the next call.</returns>
+    /// <exception cref="AuthenticationException">The step failed; the negotiator is then <see cref="AuthNegotiatorState.Failed"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the negotiator is then failed.</exception>
+    /// <exception cref="InvalidOperationException">The handshake already ended, or another call is in progress.</exception>
+    public async ValueTask<AuthAction> HandleAsync(AuthEvent authEvent, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (State is AuthNegotiatorState.Completed or AuthNegotiatorState.Failed)
+        {
+            throw new InvalidOperationException($"The handshake already ended ({State}); create a new negotiator for a new handshake.");
+        }
+
+        if (_busy)
+        {
+            throw new InvalidOperationException("HandleAsync was called while a previous call was still in progress; a negotiator handles one event at a time.");
+        }
+
+        _busy = true;
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (State == AuthNegotiatorState.NotStarted)
+            {
+                State = AuthNegotiatorState.InProgress;
+                _startTimestamp = _time.GetTimestamp();
+                _activity = HandshakeTelemetry.Source.StartActivity("handshake.client");
+            }
+            else if (_time.GetElapsedTime(_startTimestamp) > _options.HandshakeTimeout)
+            {
+                throw TimedOut();
+            }
+
+            if (_credentials is null && _credentialProvider is not null)
+            {
+                _credentials = await _credentialProvider.GetCredentialsAsync(cancellationToken).ConfigureAwait(false)
+                    ?? throw new AuthenticationException(AuthErrorCode.MissingCredential, "The credential provider returned no credentials.");
+            }
+
+            return authEvent.Kind switch
+            {
+                AuthEventKind.Begin => await BeginAsync(authEvent, cancellationToken).ConfigureAwait(false),
+                AuthEventKind.Offer => await OfferAsync(authEvent, cancellationToken).ConfigureAwait(false),
+                AuthEventKind.Switch => await SwitchAsync(authEvent, cancellationToken).ConfigureAwait(false),
+                AuthEventKind.Continue => ToAction(await RespondAsync(RequireExchange(authEvent), authEvent.Data, cancellationToken).ConfigureAwait(false)),
+                AuthEventKind.NextFactor => await NextFactorAsync(authEvent, cancellationToken).ConfigureAwait(false),
+                AuthEventKind.Succeeded => Succeed(authEvent),
+                AuthEventKind.Failed => throw ServerRejected(authEvent),
+                _ => throw Violation($"Event kind {authEvent.Kind} is not a server step."),
+            };
+        }
+        catch (Exception ex)
+        {
+            var mapped = Fail(ex, cancellationToken);
+            if (ReferenceEquals(mapped, ex))
+            {
+                throw;
+            }
+
+            throw mapped;
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    /// <summary>Runs the whole handshake over a transport: receive, handle, send, until completed or failed.</summary>
+    /// <param name="transport">The connection.</param>
+    /// <param name="cancellationToken">Cancels the handshake.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="AuthenticationException">The handshake failed (including <see cref="AuthErrorCode.Timeout"/> and <see cref="AuthErrorCode.TransportFailure"/>).</exception>
+    public async Task<AuthResult> RunAsync(IAuthTransport transport, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        using var whole = new CancellationTokenSource(_options.HandshakeTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, whole.Token);
+        var first = true;
+        while (true)
+        {
+            AuthEvent next;
+            using (var round = new CancellationTokenSource(_options.RoundTimeout, _time))
+            using (var receive = CancellationTokenSource.CreateLinkedTokenSource(linked.Token, round.Token))
+            {
+                try
+                {
+                    next = await transport.ReceiveAsync(receive.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw Fail(TimedOut(), cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException and not AuthenticationException)
+                {
+                    throw Fail(new AuthenticationException(AuthErrorCode.TransportFailure, $"The connection failed while waiting for the server ({ex.GetType().Name}).", CurrentPlugin, CurrentFactor, innerException: ex), cancellationToken);
+                }
+            }
+
+            AuthAction action;
+            try
+            {
+                action = await HandleAsync(next, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The overall deadline, not the caller, cancelled the plugin.
+                throw TimedOut();
+            }
+
+            switch (action.Kind)
+            {
+                case AuthActionKind.Completed:
+                    return action.Result!;
+                case AuthActionKind.Send:
+                    try
+                    {
+                        await transport.SendAsync(new AuthClientMessage(action.PluginName, action.Data, first ? _credentials?.UserName : null), linked.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException and not AuthenticationException)
+                    {
+                        throw Fail(new AuthenticationException(AuthErrorCode.TransportFailure, $"The connection failed while sending to the server ({ex.GetType().Name}).", CurrentPlugin, CurrentFactor, innerException: ex), cancellationToken);
+                    }
+
+                    first = false;
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Disposes the exchange in progress (wiping what it derived) and credentials fetched from a provider.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (State is AuthNegotiatorState.InProgress or AuthNegotiatorState.NotStarted)
+        {
+            State = AuthNegotiatorState.Failed;
+        }
+
+        EndExchange();
+        _roundCts?.Dispose();
+        _activity?.Dispose();
+        if (_credentialProvider is not null)
+        {
+            _credentials?.Dispose();
+        }
+    }
+
+    private async ValueTask<AuthAction> BeginAsync(AuthEvent authEvent, CancellationToken cancellationToken)
+    {
+        if (CurrentFactor != 0)
+        {
+            throw Violation("The server began authentication a second time.");
+        }
+
+        CurrentFactor = 1;
+        var plugin = Resolve(authEvent.PluginName);
+        StartExchange(plugin, authEvent.PluginName!, []);
+        return ToAction(await RespondAsync(_exchange!, authEvent.Data, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async ValueTask<AuthAction> OfferAsync(AuthEvent authEvent, CancellationToken cancellationToken)
+    {
+        if (CurrentFactor != 0)
+        {
+            throw Violation("The server offered mechanisms after authentication had started.");
+        }
+
+        var offered = authEvent.Mechanisms;
+        if (offered is null || offered.Count == 0)
+        {
+            throw Violation("The server offered an empty list of mechanisms.");
+        }
+
+        if (offered.Count > MaxOfferedMechanisms)
+        {
+            throw Violation($"The server offered {offered.Count} mechanisms; at most {MaxOfferedMechanisms} are accepted.");
+        }
+
+        CurrentFactor = 1;
+        var (plugin, name) = ChooseMechanism(offered);
+        StartExchange(plugin, name, offered);
+        return ToAction(await RespondAsync(_exchange!, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async ValueTask<AuthAction> SwitchAsync(AuthEvent authEvent, CancellationToken cancellationToken)
+    {
+        if (CurrentFactor == 0)
+        {
+            throw Violation("The server switched plugins before authentication began.");
+        }
+
+        if (++_switches > _options.MaxPluginSwitches)
+        {
+            throw new AuthenticationException(AuthErrorCode.RoundLimitExceeded, $"The server switched plugins {_switches} times; at most {_options.MaxPluginSwitches} switches are allowed (HandshakeOptions.MaxPluginSwitches).", CurrentPlugin, CurrentFactor);
+        }
+
+        var from = CurrentPlugin;
+        var plugin = Resolve(authEvent.PluginName);
+
+        // A switch restarts the current factor: the old exchange is disposed (wiping its secrets)
+        // and the new plugin gets the same factor's secret.
+        EndExchange();
+        Log.PluginSwitched(_logger, CurrentFactor, from, authEvent.PluginName!);
+        StartExchange(plugin, authEvent.PluginName!, []);
+        return ToAction(await RespondAsync(_exchange!, authEvent.Data, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async ValueTask<AuthAction> NextFactorAsync(AuthEvent authEvent, CancellationToken cancellationToken)
+    {
+        var exchange = RequireExchange(authEvent);
+
+        // The next factor is always the current one plus one, counted here; an index the server
+        // states must agree. (mysql2 derives it from how many plugins ran, which is off by one
+        // when factor 1 had no switch.)
+        var next = CurrentFactor + 1;
+        if (authEvent.FactorIndex != 0 && authEvent.FactorIndex != next)
+        {
+            throw Violation($"The server announced factor {authEvent.FactorIndex} after factor {CurrentFactor}.");
+        }
+
+        if (next > AuthCredentials.MaxFactors)
+        {
+            throw new AuthenticationException(AuthErrorCode.FactorLimitExceeded, $"The server asked for factor {next}; authentication has at most {AuthCredentials.MaxFactors} factors.", authEvent.PluginName is { } p ? Text.Printable(p, Text.MaxNameLength) : null, CurrentFactor);
+        }
+
+        if (next > _options.MaxFactors)
+        {
+            throw new AuthenticationException(AuthErrorCode.FactorLimitExceeded, $"The server asked for factor {next}; this client allows {_options.MaxFactors} (HandshakeOptions.MaxFactors).", CurrentPlugin, CurrentFactor);
+        }
+
+        var plugin = Resolve(authEvent.PluginName);
+        PassFactor(exchange, authEvent.AcceptedData);
+        CurrentFactor = next;
+        _factorRounds = 0;
+        StartExchange(plugin, authEvent.PluginName!, []);
+        return ToAction(await RespondAsync(_exchange!, authEvent.Data, cancellationToken).ConfigureAwait(false));
+    }
+
+    private AuthAction Succeed(AuthEvent authEvent)
+    {
+        if (_exchange is null)
+        {
+            if (CurrentFactor != 0 || !_options.AllowUnauthenticatedSuccess)
+            {
+                throw Violation("The server declared success before any authentication exchange ran. Set HandshakeOptions.AllowUnauthenticatedSuccess to accept servers that do not authenticate (PostgreSQL 'trust').");
+            }
+        }
+        else
+        {
+            PassFactor(_exchange, authEvent.Data);
+        }
+
+        var elapsed = _time.GetElapsedTime(_startTimestamp);
+        Result = new AuthResult(_credentials?.UserName ?? string.Empty, [.. _passed], Rounds, elapsed);
+        State = AuthNegotiatorState.Completed;
+        CurrentPlugin = null;
+        _telemetry.Succeeded(Role, Rounds, elapsed);
+        Log.Authenticated(_logger, Result.UserName, Result.AssuranceLevel, Rounds, elapsed.TotalMilliseconds);
+        _activity?.SetTag("handshake.assurance_level", Result.AssuranceLevel);
+        _activity?.SetStatus(ActivityStatusCode.Ok);
+        _activity?.Dispose();
+        _activity = null;
+        return AuthAction.Completed(Result);
+    }
+
+    private void PassFactor(IAuthExchange exchange, ReadOnlyMemory<byte> finalData)
+    {
+        try
+        {
+            // Mutual authentication: a plugin whose proof never arrived refuses the acceptance here.
+            exchange.OnServerAccepted(finalData);
+        }
+        catch (Exception ex)
+        {
+            throw PluginError(ex, CancellationToken.None);
+        }
+
+        _passed.Add(new AuthFactorOutcome(CurrentFactor, CurrentPlugin!, [.. _factorPlugins], _factorRounds));
+        Log.FactorPassed(_logger, CurrentFactor, CurrentPlugin!);
+        EndExchange();
+        _factorPlugins.Clear();
+        _switches = 0;
+    }
+
+    private IAuthPlugin Resolve(string? name)
+    {
+        if (!Text.IsValidPluginName(name))
+        {
+            throw Violation("The server named a plugin whose name is empty, too long or not printable ASCII.");
+        }
+
+        if (_options.DeniedPlugins.Contains(name!) || (_options.AllowedPlugins.Count > 0 && !_options.AllowedPlugins.Contains(name!)))
+        {
+            throw new AuthenticationException(AuthErrorCode.PolicyViolation, $"The server asked for plugin '{name}', which this client's configuration does not allow (HandshakeOptions.AllowedPlugins / DeniedPlugins).", name, CurrentFactor);
+        }
+
+        if (!_registry.TryGet(name!, out var plugin))
+        {
+            throw new AuthenticationException(
+                AuthErrorCode.UnknownPlugin,
+                $"The server asked for authentication plugin '{name}', which is not registered. Registered: {(_registry.Names.Count == 0 ? "(none)" : string.Join(", ", _registry.Names))}. Register it with AddPlugin(\"{name}\", ...) or a plugin package.",
+                name,
+                CurrentFactor);
+        }
+
+        return plugin;
+    }
+
+    private (IAuthPlugin Plugin, string Name) ChooseMechanism(IReadOnlyList<string> offered)
+    {
+        IAuthPlugin? best = null;
+        string? bestName = null;
+        var bestRank = int.MinValue;
+        var seen = new List<string>(offered.Count);
+        foreach (var name in offered)
+        {
+            if (!Text.IsValidPluginName(name))
+            {
+                throw Violation("The server offered a mechanism whose name is empty, too long or not printable ASCII.");
+            }
+
+            seen.Add(name);
+            if (_options.DeniedPlugins.Contains(name) || (_options.AllowedPlugins.Count > 0 && !_options.AllowedPlugins.Contains(name)) || !_registry.TryGet(name, out var plugin))
+            {
+                continue;
+            }
+
+            int rank;
+            if (_options.MechanismPreference.Count > 0)
+            {
+                var position = _options.MechanismPreference.IndexOf(name);
+                if (position < 0)
+                {
+                    continue;
+                }
+
+                rank = -position;
+                if (plugin.GetOfferPreference(CreateContext(name, offered)) < 0)
+                {
+                    continue;
+                }
+            }
+            else
+            {
+                rank = plugin.GetOfferPreference(CreateContext(name, offered));
+                if (rank < 0)
+                {
+                    continue;
+                }
+            }
+
+            // Ties keep the server's order: only a strictly better rank replaces the choice.
+            if (best is null || rank > bestRank)
+            {
+                best = plugin;
+                bestName = name;
+                bestRank = rank;
+            }
+        }
+
+        return best is null
+            ? throw new AuthenticationException(
+                AuthErrorCode.NoMutualMechanism,
+                $"None of the mechanisms the server offered ({string.Join(", ", seen)}) is registered, allowed and usable here ({_transport}). Registered: {(_registry.Names.Count == 0 ? "(none)" : string.Join(", ", _registry.Names))}.",
+                null,
+                CurrentFactor)
+            : (best, bestName!);
+    }
+
+    private AuthExchangeContext CreateContext(string name, IReadOnlyList<string> offered) =>
+        new(name, CurrentFactor, _credentials ?? throw new AuthenticationException(AuthErrorCode.MissingCredential, "No credentials were given for the handshake."), _transport, _policy)
+        {
+            OfferedMechanisms = offered,
+            Time = _time,
+            Random = _random,
+            Services = _services,
+            Properties = _properties ?? NoProperties,
+        };
+
+    private void StartExchange(IAuthPlugin plugin, string name, IReadOnlyList<string> offered)
+    {
+        CurrentPlugin = name;
+        _factorPlugins.Add(name);
+        try
+        {
+            _exchange = plugin.Start(CreateContext(name, offered)) ?? throw new InvalidOperationException($"Plugin '{name}' returned no exchange.");
+        }
+        catch (Exception ex)
+        {
+            throw PluginError(ex, CancellationToken.None);
+        }
+
+        _activity?.AddEvent(new ActivityEvent("handshake.plugin", tags: new ActivityTagsCollection { ["handshake.plugin"] = name, ["handshake.factor"] = CurrentFactor }));
+        Log.ExchangeStarted(_logger, name, CurrentFactor);
+    }
+
+    private IAuthExchange RequireExchange(AuthEvent authEvent) =>
+        _exchange ?? throw Violation($"The server sent {authEvent.Kind} with no authentication exchange in progress.");
+
+    private ValueTask<AuthReply> RespondAsync(IAuthExchange exchange, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        if (++Rounds > _options.MaxRounds)
+        {
+            throw new AuthenticationException(AuthErrorCode.RoundLimitExceeded, $"The handshake exceeded {_options.MaxRounds} rounds (HandshakeOptions.MaxRounds).", CurrentPlugin, CurrentFactor);
+        }
+
+        _factorRounds++;
+        _roundCts ??= new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        ValueTask<AuthReply> pending;
+        try
+        {
+            pending = exchange.RespondAsync(data, _roundCts.Token);
+        }
+        catch (Exception ex)
+        {
+            throw PluginError(ex, cancellationToken);
+        }
+
+        // The synchronous fast path arms no timer and allocates nothing.
+        return pending.IsCompletedSuccessfully ? pending : AwaitRoundAsync(pending, cancellationToken);
+    }
+
+    private async ValueTask<AuthReply> AwaitRoundAsync(ValueTask<AuthReply> pending, CancellationToken cancellationToken)
+    {
+        var cts = _roundCts!;
+        var remaining = _options.HandshakeTimeout - _time.GetElapsedTime(_startTimestamp);
+        cts.CancelAfter(remaining < _options.RoundTimeout ? (remaining > TimeSpan.Zero ? remaining : TimeSpan.FromTicks(1)) : _options.RoundTimeout);
+        var registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), cts)
+            : default;
+        try
+        {
+            return await pending.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            throw PluginError(ex, cancellationToken);
+        }
+        finally
+        {
+            await registration.DisposeAsync().ConfigureAwait(false);
+            if (!cts.TryReset())
+            {
+                cts.Dispose();
+                _roundCts = null;
+            }
+        }
+    }
+
+    private Exception PluginError(Exception ex, CancellationToken cancellationToken)
+    {
+        switch (ex)
+        {
+            case AuthenticationException auth:
+                return auth.WithContext(CurrentPlugin, CurrentFactor);
+            case OperationCanceledException when cancellationToken.IsCancellationRequested:
+                return ex;
+            case OperationCanceledException when _roundCts?.IsCancellationRequested == true:
+                return new AuthenticationException(AuthErrorCode.Timeout, $"Plugin '{CurrentPlugin}' did not answer factor {CurrentFactor} within its time limit (HandshakeOptions.RoundTimeout {_options.RoundTimeout}, HandshakeTimeout {_options.HandshakeTimeout}).", CurrentPlugin, CurrentFactor, innerException: ex);
+            default:
+                // The type only: a plugin's own message might echo something secret.
+                return new AuthenticationException(AuthErrorCode.PluginFailure, $"Plugin '{CurrentPlugin}' failed on factor {CurrentFactor} with {ex.GetType().Name}.", CurrentPlugin, CurrentFactor, innerException: ex);
+        }
+    }
+
+    private AuthenticationException ServerRejected(AuthEvent authEvent)
+    {
+        var code = Text.Printable(authEvent.ErrorCode, 32);
+        var message = Text.Printable(authEvent.Message, 512);
+        return new AuthenticationException(
+            AuthErrorCode.ServerRejected,
+            $"The server rejected authentication{(code.Length > 0 ? " (" + code + ")" : string.Empty)}: {(message.Length > 0 ? message : "no reason given")}",
+            CurrentPlugin,
+            CurrentFactor)
+        {
+            ServerErrorCode = authEvent.ErrorCode is null ? null : code,
+        };
+    }
+
+    private AuthenticationException TimedOut() =>
+        new(AuthErrorCode.Timeout, $"The handshake did not complete within its time limit (HandshakeOptions.HandshakeTimeout {_options.HandshakeTimeout}, RoundTimeout {_options.RoundTimeout}).", CurrentPlugin, CurrentFactor);
+
+    private AuthenticationException Violation(string message) => new(AuthErrorCode.ProtocolViolation, message, CurrentPlugin, CurrentFactor);
+
+    private Exception Fail(Exception ex, CancellationToken cancellationToken)
+    {
+        var mapped = ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? ex : PluginError(ex, cancellationToken);
+        if (State != AuthNegotiatorState.Failed)
+        {
+            State = AuthNegotiatorState.Failed;
+            var code = mapped is AuthenticationException auth ? auth.Code : AuthErrorCode.Unspecified;
+            _telemetry.Failed(Role, code, _startTimestamp == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_startTimestamp));
+            Log.NegotiationFailed(_logger, code, CurrentPlugin, CurrentFactor, mapped.Message);
+            _activity?.SetTag("handshake.error.code", code.ToString());
+            _activity?.SetStatus(ActivityStatusCode.Error, code.ToString());
+            _activity?.Dispose();
+            _activity = null;
+            EndExchange();
+        }
+
+        return mapped;
+    }
+
+    private void EndExchange()
+    {
+        var exchange = _exchange;
+        _exchange = null;
+        exchange?.Dispose();
+    }
+
+    private AuthAction ToAction(AuthReply reply) => reply.HasData ? AuthAction.Send(CurrentPlugin!, reply.Data) : AuthAction.Wait;
+}

@@ -1,0 +1,97 @@
+using Handshake.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Handshake;
+
+/// <summary>Engine registrations on the builder: delegate plugins, the acceptor, credential stores, the legacy switch handler.</summary>
+public static class HandshakeBuilderEngineExtensions
+{
+    /// <summary>
+    /// Registers a plugin written as a function, mysql2's <c>authPlugins</c> form:
+    /// <c>AddPlugin("ssh-key-auth", ctx =&gt; async (data, ct) =&gt; await Sign(ctx, data, ct))</c>.
+    /// The factory runs once per exchange; the handler it returns once per round.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The plugin name.</param>
+    /// <param name="factory">Makes the per-exchange round handler from the context.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddPlugin(this IHandshakeBuilder builder, string name, Func<AuthExchangeContext, AuthRoundHandler> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(factory);
+        return builder.AddPlugin(new DelegateAuthPlugin(name, factory));
+    }
+
+    /// <summary>Registers a server verifier written as functions.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The verifier name.</param>
+    /// <param name="factory">Makes the per-exchange handler from the context.</param>
+    /// <param name="initialData">Makes the data sent when the server names this plugin (a challenge); none when null.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddVerifier(this IHandshakeBuilder builder, string name, Func<VerifierContext, VerifierRoundHandler> factory, Func<VerifierContext, ReadOnlyMemory<byte>>? initialData = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(factory);
+        return builder.AddVerifier(new DelegateAuthVerifier(name, factory, initialData));
+    }
+
+    /// <summary>
+    /// Registers mysql2's deprecated single switch handler. It answers for any plugin name no
+    /// registered plugin claims: the first call of an exchange gets the plugin name and data, later calls data only.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="handler">The callback.</param>
+    /// <returns>The builder.</returns>
+    [Obsolete("The single authSwitchHandler callback is deprecated, as in mysql2: register a plugin per method with AddPlugin instead.")]
+    public static IHandshakeBuilder AddLegacyAuthSwitchHandler(this IHandshakeBuilder builder, LegacyAuthSwitchHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(handler);
+        builder.Services.AddSingleton(new LegacyAuthSwitchPlugin(handler));
+        return builder;
+    }
+
+    /// <summary>Registers the acceptor (server engine) with options validated at start-up.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the server rules; <see cref="AcceptorOptions.DefaultPlugin"/> is required.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddAcceptor(this IHandshakeBuilder builder, Action<AcceptorOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddOptions<AcceptorOptions>().Configure(configure).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AcceptorOptions>, AcceptorOptionsValidator>());
+        builder.Services.TryAddSingleton<IAuthAcceptorFactory, AuthAcceptorFactory>();
+        return builder;
+    }
+
+    /// <summary>Registers a credential store type for the acceptor (replacing any earlier one).</summary>
+    /// <typeparam name="TStore">The store type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddCredentialStore<TStore>(this IHandshakeBuilder builder)
+        where TStore : class, ICredentialStore
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICredentialStore, TStore>());
+        return builder;
+    }
+
+    /// <summary>Registers an in-memory credential store, filled by <paramref name="configure"/>, and makes it the acceptor's store.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Adds users.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddInMemoryCredentialStore(this IHandshakeBuilder builder, Action<InMemoryCredentialStore>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var store = new InMemoryCredentialStore();
+        configure?.Invoke(store);
+        builder.Services.Replace(ServiceDescriptor.Singleton(store));
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICredentialStore>(store));
+        return builder;
+    }
+}

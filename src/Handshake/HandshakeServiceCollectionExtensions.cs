@@ -1,0 +1,36 @@
+using Handshake;
+using Handshake.Internal;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Handshake engine.</summary>
+public static class HandshakeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the negotiator (client engine), the plugin registry, options validated at start-up,
+    /// telemetry and the cleartext policy gate. Calling it twice is harmless; each call may add configuration.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Configures the client rules.</param>
+    /// <returns>A builder that plugin packages extend.</returns>
+    public static IHandshakeBuilder AddHandshake(this IServiceCollection services, Action<HandshakeOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<HandshakeOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HandshakeOptions>, HandshakeOptionsValidator>());
+        services.TryAddSingleton<AuthPluginRegistry>();
+        services.TryAddSingleton<AuthVerifierRegistry>();
+        services.TryAddSingleton(sp => new HandshakeTelemetry(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton<IAuthSecurityPolicy, DefaultAuthSecurityPolicy>();
+        services.TryAddSingleton<IAuthNegotiatorFactory, AuthNegotiatorFactory>();
+        return new HandshakeBuilder(services);
+    }
+}
