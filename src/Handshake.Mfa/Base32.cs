@@ -119,7 +119,7 @@ public static class Base32
                 continue;
             }
 
-            accumulator = ((accumulator << 5) | Value(c)) & 0x3FF;
+            accumulator = ((accumulator << 5) | Value(c)) & 0xFFF; // at most 7 pending bits + 5 new
             bits += 5;
             if (bits >= 8)
             {
