@@ -13,14 +13,14 @@ public sealed class MultiFactorHandshakeTests
     private int _keyVerifierStarts;
 
     // Factor 1: a delegate password plugin; factor 2: TOTP; factor 3: a delegate "key" factor that sends its secret reversed.
-    private ServiceProvider Build(FakeTimeProvider time, Action<FactorPolicyOptions> policies, Action<TotpVerifierOptions>? verifier = null)
+    private ServiceProvider Build(FakeTimeProvider time, Action<FactorPolicyOptions> policies, Action<TotpVerifierOptions>? verifier = null, Action<TotpClientOptions>? client = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
         services.AddHandshake()
             .AddPlugin("pw", ctx => (data, ct) => ValueTask.FromResult<ReadOnlyMemory<byte>>(Record(ctx)))
             .AddPlugin("key", ctx => (data, ct) => ValueTask.FromResult<ReadOnlyMemory<byte>>(Record(ctx).Reverse().ToArray()))
-            .AddTotp()
+            .AddTotp(client)
             .AddVerifier("pw", ctx => async (data, ct) => await Matches(ctx, data, ct) ? VerifierStep.Accept() : VerifierStep.Reject(AuthErrorCode.InvalidCredential))
             .AddVerifier("key", ctx =>
             {
@@ -181,5 +181,30 @@ public sealed class MultiFactorHandshakeTests
         Assert.False(unknown.Succeeded);
         Assert.Equal(wrong.ServerFailureReason, unknown.ServerFailureReason);
         Assert.Equal(wrong.ClientError!.Message, unknown.ClientError!.Message.Replace("mallory", "alice", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_PasswordThenPromptedTotp_PromptGetsFactorIndexAndVerifierMessage()
+    {
+        var time = NewClock();
+        var asked = new List<TotpPromptContext>();
+        await using var sp = Build(
+            time,
+            p => p.Add("alice", new AuthFactorPolicy("pw", StoredCredential.FromString("pw1")), new AuthFactorPolicy("totp", StoredCredential.FromString(SecretBase32))),
+            client: o => o.Prompt = (ctx, ct) =>
+            {
+                asked.Add(ctx);
+                return ValueTask.FromResult(Encoding.ASCII.GetString(CodeAt(time, 0)));
+            });
+        using var credentials = AuthCredentials.FromPasswords("alice", "pw1");
+
+        var result = await RunAsync(sp, credentials);
+
+        Assert.True(result.Succeeded, result.ClientError?.ToString() ?? result.ServerFailureReason.ToString());
+        Assert.Equal(2, result.ClientResult!.AssuranceLevel);
+        var prompt = Assert.Single(asked);
+        Assert.Equal(2, prompt.FactorIndex);
+        Assert.Equal("alice", prompt.UserName);
+        Assert.Equal("Enter the 6-digit code for alice", prompt.ServerMessage);
     }
 }
