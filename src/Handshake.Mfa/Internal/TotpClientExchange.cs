@@ -1,0 +1,90 @@
+using System.Text;
+
+namespace Handshake.Mfa.Internal;
+
+/// <summary>One TOTP factor on the client: a single answer to the server's prompt.</summary>
+internal sealed class TotpClientExchange(AuthExchangeContext context, TotpClientOptions options, TotpKey? key) : IAuthExchange
+{
+    // A prompt is a short sentence; more than this from a peer is cut, never shown whole.
+    private const int MaxPromptBytes = 256;
+    private bool _answered;
+
+    public async ValueTask<AuthReply> RespondAsync(ReadOnlyMemory<byte> serverData, CancellationToken cancellationToken)
+    {
+        if (_answered)
+        {
+            throw new AuthenticationException(AuthErrorCode.ProtocolViolation, "The server asked for a second TOTP code in one factor; the factor is a single code.", context.PluginName, context.FactorIndex);
+        }
+
+        _answered = true;
+
+        // A code is short-lived but a man in the middle can relay it at once: it goes out only where a password may.
+        context.EnsureCleartextAllowed("a one-time code");
+        if (key is not null)
+        {
+            var parameters = key.Parameters;
+            var code = new byte[parameters.Digits];
+            Totp.WriteCode(key.Key, Totp.GetTimeStep(context.Time.GetUtcNow(), parameters.PeriodSeconds), parameters, code);
+            return AuthReply.Send(code);
+        }
+
+        var digits = options.Parameters.Digits;
+        var prompt = new TotpPromptContext(context.PluginName, context.FactorIndex, context.UserName, ToPrintable(serverData.Span), digits);
+        var answer = await options.Prompt!(prompt, cancellationToken).ConfigureAwait(false);
+        return AuthReply.Send(ValidateAnswer(answer, digits));
+    }
+
+    public void OnServerAccepted(ReadOnlyMemory<byte> finalData)
+    {
+    }
+
+    public void Dispose() => key?.Dispose();
+
+    private byte[] ValidateAnswer(string? answer, int digits)
+    {
+        // Apps show codes as "123 456"; spaces are dropped, anything else but ASCII digits is refused.
+        var code = new byte[digits];
+        var count = 0;
+        foreach (var c in answer ?? string.Empty)
+        {
+            if (c == ' ')
+            {
+                continue;
+            }
+
+            if (c is < '0' or > '9' || count == digits)
+            {
+                count = -1;
+                break;
+            }
+
+            code[count++] = (byte)c;
+        }
+
+        if (count != digits)
+        {
+            throw new AuthenticationException(
+                AuthErrorCode.InvalidCredential,
+                $"The code entered for factor {context.FactorIndex} ({context.PluginName}) must be exactly {digits} digits; nothing was sent.",
+                context.PluginName,
+                context.FactorIndex);
+        }
+
+        return code;
+    }
+
+    private static string ToPrintable(ReadOnlySpan<byte> data)
+    {
+        var text = Encoding.UTF8.GetString(data.Length > MaxPromptBytes ? data[..MaxPromptBytes] : data);
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (!char.IsControl(c))
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+}

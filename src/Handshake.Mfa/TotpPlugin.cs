@@ -1,0 +1,80 @@
+using Handshake.Mfa.Internal;
+using Microsoft.Extensions.Options;
+
+namespace Handshake.Mfa;
+
+/// <summary>
+/// The client side of the TOTP factor. With a secret in the factor's credential slot (binary: the
+/// raw key; text: base32 or an <c>otpauth://</c> URI) it computes the current code itself, for
+/// service accounts; otherwise it asks <see cref="TotpClientOptions.Prompt"/> for the code a
+/// person reads off an authenticator app. The code travels as ASCII digits.
+/// </summary>
+public sealed class TotpPlugin : IAuthPlugin
+{
+    private readonly TotpClientOptions _options;
+
+    /// <summary>Creates the plugin.</summary>
+    /// <param name="options">The options.</param>
+    public TotpPlugin(IOptions<TotpClientOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+    }
+
+    /// <inheritdoc />
+    public string Name => _options.Name;
+
+    /// <inheritdoc />
+    /// <exception cref="AuthenticationException">
+    /// <see cref="AuthErrorCode.MissingCredential"/> when neither a secret nor a prompt is available;
+    /// <see cref="AuthErrorCode.InvalidStoredCredential"/> when the secret cannot be parsed. Both before anything is sent.
+    /// </exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The parsed key's ownership passes to the exchange, whose Dispose wipes it.")]
+    public IAuthExchange Start(AuthExchangeContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var secret = context.Secret;
+        if (secret is null)
+        {
+            if (_options.Prompt is null)
+            {
+                throw new AuthenticationException(
+                    AuthErrorCode.MissingCredential,
+                    $"Factor {context.FactorIndex} ({context.PluginName}) needs a TOTP secret or a code prompt, but user '{context.UserName}' has neither. Supply password{context.FactorIndex} in the credentials (the base32 secret) or set TotpClientOptions.Prompt.",
+                    context.PluginName,
+                    context.FactorIndex);
+            }
+
+            return new TotpClientExchange(context, _options, key: null);
+        }
+
+        return new TotpClientExchange(context, _options, ParseSecret(context, secret));
+    }
+
+    private TotpKey ParseSecret(AuthExchangeContext context, AuthSecret secret)
+    {
+        if (secret.Kind == AuthSecretKind.Binary)
+        {
+            return secret.IsEmpty ? throw BadSecret(context) : TotpKey.FromBytes(secret.Bytes, _options.Parameters);
+        }
+
+        var count = secret.CharCount;
+        var chars = GC.AllocateArray<char>(count, pinned: true);
+        try
+        {
+            secret.CopyChars(chars);
+            return TotpKey.TryParse(chars, _options.Parameters, out _) ?? throw BadSecret(context);
+        }
+        finally
+        {
+            Array.Clear(chars);
+        }
+    }
+
+    private static AuthenticationException BadSecret(AuthExchangeContext context) =>
+        new(
+            AuthErrorCode.InvalidStoredCredential,
+            $"The TOTP secret for factor {context.FactorIndex} ({context.PluginName}) is not a base32 secret or an otpauth://totp URI, or has invalid parameters.",
+            context.PluginName,
+            context.FactorIndex);
+}
