@@ -119,6 +119,44 @@ public sealed class KeyAuthBindingTests
         Assert.Equal([0x01, 0x00, (byte)length, .. expectedHash], data[^(3 + length)..]);
     }
 
+    [Fact]
+    public void Build_CertificateSignedWithSha1_UsesSha256()
+    {
+        // RFC 5929 §4.1: MD5 and SHA-1 are replaced by SHA-256. The BCL refuses to make SHA-1
+        // certificates, so this one was made with 'openssl req -x509 -sha1' (ecdsa-with-SHA1).
+        const string pem = """
+            -----BEGIN CERTIFICATE-----
+            MIIBgjCCASigAwIBAgIUDIxCqmu7LqhAIEuo92xshDH/stAwCQYHKoZIzj0EATAW
+            MRQwEgYDVQQDDAtsZWdhY3ktc2hhMTAgFw0yNjExMjMwOTA5MzJaGA8yMTI2MTAz
+            MDA5MDkzMlowFjEUMBIGA1UEAwwLbGVnYWN5LXNoYTEwWTATBgcqhkjOPQIBBggq
+            hkjOPQMBBwNCAATU+r6uuIWl9zShyA6QyWnaVpyfjekg8i4tnOwt7TgAplTgL6tG
+            MLUzTANFnUehP8dP8FLWIMaR5OwKICzuULuio1MwUTAdBgNVHQ4EFgQUkMv/Nt3K
+            BCS+u8up0QbB8ppiu50wHwYDVR0jBBgwFoAUkMv/Nt3KBCS+u8up0QbB8ppiu50w
+            DwYDVR0TAQH/BAUwAwEB/zAJBgcqhkjOPQQBA0kAMEYCIQDEHxKAU5eAx4+gj6jx
+            Ltb65EUylYCew8PEoKlR1/iiaAIhAMe5JNWYb76jUwNn+hGdsSB43m5XKG5IfpTQ
+            L33rdwpR
+            -----END CERTIFICATE-----
+            """;
+        using var cert = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(pem);
+
+        var data = KeyAuthSignedData.Build("ssh-key-auth", "alice", 1, new byte[32], cert);
+
+        Assert.Equal("1.2.840.10045.4.1", cert.SignatureAlgorithm.Value);
+        Assert.Equal([0x01, 0x00, 32, .. SHA256.HashData(cert.RawData)], data[^35..]);
+    }
+
+    [Fact]
+    public void Build_CertificateSignedWithRsaPss_ThrowsChannelBindingFailure()
+    {
+        using var key = RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=pss", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+
+        var ex = Assert.Throws<AuthenticationException>(() => KeyAuthSignedData.Build("ssh-key-auth", "alice", 1, new byte[32], cert));
+
+        Assert.Equal(AuthErrorCode.ChannelBindingFailure, ex.Code);
+    }
+
     [Theory]
     [InlineData(15)]
     [InlineData(256)]
