@@ -1,0 +1,72 @@
+using Handshake.Plugins.KeyAuth.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Handshake.Plugins.KeyAuth;
+
+/// <summary>Registers key auth on a Handshake builder.</summary>
+public static class KeyAuthHandshakeBuilderExtensions
+{
+    /// <summary>Registers the key auth client plugin as "ssh-key-auth".</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets where the signature comes from.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddKeyAuth(this IHandshakeBuilder builder, Action<KeyAuthClientOptions> configure) =>
+        AddKeyAuth(builder, KeyAuthDefaults.Name, configure);
+
+    /// <summary>Registers a key auth client plugin under <paramref name="name"/>; call once per name to register several.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The plugin name (named options of that name hold its settings).</param>
+    /// <param name="configure">Sets where the signature comes from.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddKeyAuth(this IHandshakeBuilder builder, string name, Action<KeyAuthClientOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddOptions<KeyAuthClientOptions>(name).Configure(configure).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyAuthClientOptions>, KeyAuthOptionsValidation>());
+        builder.Services.AddSingleton<IAuthPlugin>(sp => new KeyAuthPlugin(name, sp.GetRequiredService<IOptionsMonitor<KeyAuthClientOptions>>().Get(name)));
+        return builder;
+    }
+
+    /// <summary>Registers the key auth verifier as "ssh-key-auth", with the in-memory revocation list unless one is registered.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddKeyAuthVerifier(this IHandshakeBuilder builder) =>
+        AddKeyAuthVerifier(builder, KeyAuthDefaults.Name, configure: null);
+
+    /// <summary>Registers the key auth verifier as "ssh-key-auth", with the in-memory revocation list unless one is registered.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Adjusts the settings.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddKeyAuthVerifier(this IHandshakeBuilder builder, Action<KeyAuthVerifierOptions> configure) =>
+        AddKeyAuthVerifier(builder, KeyAuthDefaults.Name, configure);
+
+    /// <summary>Registers a key auth verifier under <paramref name="name"/>; call once per name to register several.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The verifier name.</param>
+    /// <param name="configure">Adjusts the settings, or null for the defaults.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddKeyAuthVerifier(this IHandshakeBuilder builder, string name, Action<KeyAuthVerifierOptions>? configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var options = builder.Services.AddOptions<KeyAuthVerifierOptions>(name);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyAuthVerifierOptions>, KeyAuthOptionsValidation>());
+        builder.Services.TryAddSingleton<InMemoryKeyAuthRevocationList>();
+        builder.Services.TryAddSingleton<IKeyAuthRevocationList>(sp => sp.GetRequiredService<InMemoryKeyAuthRevocationList>());
+        builder.Services.AddSingleton<IAuthVerifier>(sp => new KeyAuthVerifier(
+            name,
+            sp.GetRequiredService<IOptionsMonitor<KeyAuthVerifierOptions>>().Get(name),
+            sp.GetService<IKeyAuthRevocationList>()));
+        return builder;
+    }
+}
