@@ -43,8 +43,7 @@ public static class CachingSha2Scramble
         try
         {
             _ = SHA256.HashData(password, stage1);
-            _ = SHA256.HashData(stage1, key);
-            _ = SHA256.HashData(key, buffer);
+            _ = SHA256.HashData(stage1, buffer);
             scramble.CopyTo(buffer[ResponseLength..]);
             _ = SHA256.HashData(buffer, key);
             for (var i = 0; i < ResponseLength; i++)
