@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using System.Text;
+using Handshake.Plugins.CachingSha2.Internal;
+using Microsoft.Extensions.Options;
+
+namespace Handshake.Plugins.CachingSha2;
+
+/// <summary>
+/// The server side of <c>caching_sha2_password</c>: a fast path against the in-memory
+/// <see cref="CachingSha2PasswordCache"/>, else full authentication with the password received
+/// over TLS or a trusted local socket, or RSA-OAEP encrypted to the server's key; the password is
+/// checked against the stored form (<see cref="CachingSha2Credential"/>) and then cached.
+/// </summary>
+/// <remarks>
+/// The RSA key pair comes from <see cref="CachingSha2VerifierOptions.PrivateKeyPem"/>; without it a
+/// 2048-bit pair is generated when the verifier is created (once per container). It checks a
+/// server-stored password, so under MySQL's multi-factor rules it may only be factor 1.
+/// </remarks>
+public sealed class CachingSha2Verifier : IAuthVerifier, IDisposable
+{
+    private readonly RSA _key;
+
+    /// <summary>Creates the verifier.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="cache">The fast-auth cache (a singleton).</param>
+    public CachingSha2Verifier(IOptions<CachingSha2VerifierOptions> options, CachingSha2PasswordCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(cache);
+        var value = options.Value;
+        Cache = cache;
+        if (string.IsNullOrEmpty(value.PrivateKeyPem))
+        {
+            _key = RSA.Create(RsaPasswordCipher.MinKeySizeBits);
+            IsKeyGenerated = true;
+        }
+        else
+        {
+            _key = RsaPasswordCipher.TryImport(value.PrivateKeyPem)
+                ?? throw new OptionsValidationException(nameof(CachingSha2VerifierOptions), typeof(CachingSha2VerifierOptions), ["CachingSha2VerifierOptions.PrivateKeyPem is not an RSA key in PEM."]);
+        }
+
+        PublicKeyPem = _key.ExportSubjectPublicKeyInfoPem();
+        PublicKeyPemBytes = Encoding.ASCII.GetBytes(PublicKeyPem);
+        UnknownUserCredential = CachingSha2Credential.FromPassword(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)), iterations: value.UnknownUserIterations);
+    }
+
+    /// <inheritdoc />
+    public string Name => CachingSha2Plugin.PluginName;
+
+    /// <inheritdoc />
+    public bool UsesServerStoredPassword => true;
+
+    /// <summary>Gets the server's RSA public key in PEM (what a client fetches with <c>0x02</c>, and what to give clients to pin).</summary>
+    public string PublicKeyPem { get; }
+
+    /// <summary>Gets a value indicating whether the key pair was generated because none was configured.</summary>
+    public bool IsKeyGenerated { get; }
+
+    internal CachingSha2PasswordCache Cache { get; }
+
+    internal ReadOnlyMemory<byte> PublicKeyPemBytes { get; }
+
+    internal RSA Key => _key;
+
+    internal CachingSha2Credential UnknownUserCredential { get; }
+
+    /// <inheritdoc />
+    public IVerifierExchange Start(VerifierContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new CachingSha2VerifierExchange(this, context);
+    }
+
+    /// <summary>Releases the RSA key.</summary>
+    public void Dispose() => _key.Dispose();
+}

@@ -1,0 +1,202 @@
+using System.Security.Cryptography;
+
+namespace Handshake.Plugins.CachingSha2.Internal;
+
+/// <summary>
+/// One server run of caching_sha2_password (MySQL sql/auth/sha2_password.cc): scramble out; the
+/// client's SHA-256 response in; <c>0x03</c> + OK on a cache hit, else <c>0x04</c> and full
+/// authentication (cleartext over a secure transport, a <c>0x02</c> key request, or RSA).
+/// </summary>
+internal sealed class CachingSha2VerifierExchange(CachingSha2Verifier verifier, VerifierContext context) : IVerifierExchange
+{
+    private const byte RequestPublicKey = 0x02;
+    private const byte FastAuthSuccess = 0x03;
+    private const byte PerformFullAuthentication = 0x04;
+    private const int MaxPasswordLength = 1024;
+    private static readonly byte[] FastAuthSuccessMarker = [FastAuthSuccess];
+    private static readonly byte[] FullAuthenticationMarker = [PerformFullAuthentication];
+
+    private readonly byte[] _scramble = new byte[CachingSha2Scramble.ScrambleLength];
+    private State _state;
+    private StoredCredential? _stored;
+    private CachingSha2Credential? _credential;
+    private bool _keySent;
+
+    private enum State
+    {
+        NotBegun,
+        AwaitingScrambleResponse,
+        AwaitingFullAuthentication,
+        Finished,
+    }
+
+    public ValueTask<ReadOnlyMemory<byte>> BeginAsync(CancellationToken cancellationToken)
+    {
+        CachingSha2Scramble.GenerateScramble(context.Random, _scramble);
+        _state = State.AwaitingScrambleResponse;
+        return ValueTask.FromResult<ReadOnlyMemory<byte>>(_scramble);
+    }
+
+    public async ValueTask<VerifierStep> ProcessAsync(ReadOnlyMemory<byte> clientData, CancellationToken cancellationToken)
+    {
+        switch (_state)
+        {
+            case State.AwaitingScrambleResponse:
+                _state = State.Finished;
+                _stored = await context.GetStoredCredentialAsync(cancellationToken).ConfigureAwait(false);
+                if (_stored is not null && !CachingSha2Credential.TryParse(_stored.Value, out _credential))
+                {
+                    return VerifierStep.Reject(AuthErrorCode.InvalidStoredCredential, "the user's caching_sha2_password stored credential is not in the $SHA2$ form");
+                }
+
+                return ProcessScrambleResponse(clientData.Span);
+            case State.AwaitingFullAuthentication:
+                return ProcessFullAuthentication(clientData.Span);
+            default:
+                return VerifierStep.Reject(AuthErrorCode.ProtocolViolation, "caching_sha2_password got a client message after the exchange finished");
+        }
+    }
+
+    public void Dispose() => CryptographicOperations.ZeroMemory(_scramble);
+
+    private VerifierStep ProcessScrambleResponse(ReadOnlySpan<byte> token)
+    {
+        // libmysqlclient sends a single NUL for an empty password; other clients send nothing.
+        if (token.Length == 1 && token[0] == 0)
+        {
+            token = [];
+        }
+
+        if (token.Length is not 0 and not CachingSha2Scramble.ResponseLength)
+        {
+            return VerifierStep.Reject(AuthErrorCode.ProtocolViolation, $"the client's scramble response is {token.Length} bytes; it must be 0 or {CachingSha2Scramble.ResponseLength}");
+        }
+
+        var known = _credential is not null;
+        if (known && _credential!.IsEmpty)
+        {
+            return token.IsEmpty ? VerifierStep.Accept() : VerifierStep.Reject(AuthErrorCode.InvalidCredential);
+        }
+
+        if (token.IsEmpty)
+        {
+            // An empty response never matches an account with a password (nor the fake one of an unknown user).
+            return VerifierStep.Reject(AuthErrorCode.InvalidCredential);
+        }
+
+        Span<byte> cached = stackalloc byte[CachingSha2Scramble.ResponseLength];
+        try
+        {
+            if (known && verifier.Cache.TryGet(context.UserName!, _stored!.Value, cached) && FastVerify(token, cached))
+            {
+                // The adapter sends 0x03 as AuthMoreData, then OK.
+                return VerifierStep.Accept(FastAuthSuccessMarker);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(cached);
+        }
+
+        // A miss, a stale entry, a wrong response and an unknown user all look the same: full authentication.
+        _state = State.AwaitingFullAuthentication;
+        return VerifierStep.Continue(FullAuthenticationMarker);
+    }
+
+    private VerifierStep ProcessFullAuthentication(ReadOnlySpan<byte> data)
+    {
+        if (data.Length == 1 && data[0] == RequestPublicKey && !_keySent)
+        {
+            _keySent = true;
+            return VerifierStep.Continue(verifier.PublicKeyPemBytes);
+        }
+
+        _state = State.Finished;
+        var transport = context.Transport;
+        var keyLength = verifier.Key.KeySize / 8;
+        byte[]? decrypted = null;
+        try
+        {
+            ReadOnlySpan<byte> passwordWithNul;
+            if (transport.IsEncrypted || transport.IsTrustedLocal)
+            {
+                passwordWithNul = data;
+            }
+            else if (data.Length != keyLength)
+            {
+                // Not an RSA block: a client sending the password in the clear over a plain transport.
+                return VerifierStep.Reject(AuthErrorCode.PolicyViolation, "the client sent a cleartext password over a plain transport; only RSA-encrypted passwords are accepted there");
+            }
+            else
+            {
+                try
+                {
+                    decrypted = verifier.Key.Decrypt(data.ToArray(), RSAEncryptionPadding.OaepSHA1);
+                }
+                catch (CryptographicException)
+                {
+                    return VerifierStep.Reject(AuthErrorCode.ProtocolViolation, "the client's RSA-encrypted password did not decrypt with the server's key");
+                }
+
+                RsaPasswordCipher.Xor(decrypted, _scramble);
+                passwordWithNul = decrypted;
+            }
+
+            if (passwordWithNul.IsEmpty || passwordWithNul[^1] != 0 || passwordWithNul.Length > MaxPasswordLength + 1)
+            {
+                return VerifierStep.Reject(AuthErrorCode.ProtocolViolation, "the client's full-authentication password is not NUL-terminated or is too long");
+            }
+
+            var password = passwordWithNul[..^1];
+            var credential = _credential ?? verifier.UnknownUserCredential;
+            var match = credential.Verify(password);
+            if (_credential is null || !match)
+            {
+                return VerifierStep.Reject(AuthErrorCode.InvalidCredential);
+            }
+
+            Span<byte> stage1 = stackalloc byte[CachingSha2Scramble.ResponseLength];
+            Span<byte> stage2 = stackalloc byte[CachingSha2Scramble.ResponseLength];
+            _ = SHA256.HashData(password, stage1);
+            _ = SHA256.HashData(stage1, stage2);
+            verifier.Cache.Set(context.UserName!, _stored!.Value, stage2);
+            CryptographicOperations.ZeroMemory(stage1);
+            CryptographicOperations.ZeroMemory(stage2);
+            return VerifierStep.Accept();
+        }
+        finally
+        {
+            if (decrypted is not null)
+            {
+                CryptographicOperations.ZeroMemory(decrypted);
+            }
+        }
+    }
+
+    /// <summary>candidate SHA256(pw) = token XOR SHA256(cached || scramble); it is right when SHA256(candidate) equals cached.</summary>
+    private bool FastVerify(ReadOnlySpan<byte> token, ReadOnlySpan<byte> cached)
+    {
+        Span<byte> buffer = stackalloc byte[CachingSha2Scramble.ResponseLength + CachingSha2Scramble.ScrambleLength];
+        Span<byte> candidate = stackalloc byte[CachingSha2Scramble.ResponseLength];
+        Span<byte> check = stackalloc byte[CachingSha2Scramble.ResponseLength];
+        try
+        {
+            cached.CopyTo(buffer);
+            _scramble.CopyTo(buffer[CachingSha2Scramble.ResponseLength..]);
+            _ = SHA256.HashData(buffer, candidate);
+            for (var i = 0; i < candidate.Length; i++)
+            {
+                candidate[i] ^= token[i];
+            }
+
+            _ = SHA256.HashData(candidate, check);
+            return CryptographicOperations.FixedTimeEquals(check, cached);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+            CryptographicOperations.ZeroMemory(candidate);
+            CryptographicOperations.ZeroMemory(check);
+        }
+    }
+}

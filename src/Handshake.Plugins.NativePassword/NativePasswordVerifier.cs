@@ -1,0 +1,27 @@
+using Handshake.Plugins.NativePassword.Internal;
+
+namespace Handshake.Plugins.NativePassword;
+
+/// <summary>
+/// The server side of <c>mysql_native_password</c>: sends a 20-byte scramble and checks the
+/// response against the stored <c>*HEX(SHA1(SHA1(pw)))</c> (see <see cref="NativePasswordCredential"/>).
+/// </summary>
+/// <remarks>
+/// It checks a server-stored password, so under MySQL's multi-factor rules it may only be factor 1;
+/// the acceptor enforces that through <see cref="UsesServerStoredPassword"/>.
+/// </remarks>
+public sealed class NativePasswordVerifier : IAuthVerifier
+{
+    /// <inheritdoc />
+    public string Name => NativePasswordPlugin.PluginName;
+
+    /// <inheritdoc />
+    public bool UsesServerStoredPassword => true;
+
+    /// <inheritdoc />
+    public IVerifierExchange Start(VerifierContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new NativePasswordVerifierExchange(context);
+    }
+}

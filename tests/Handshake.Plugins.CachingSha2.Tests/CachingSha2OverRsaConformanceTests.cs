@@ -1,0 +1,24 @@
+using Handshake.Conformance;
+
+namespace Handshake.Plugins.CachingSha2.Tests;
+
+/// <summary>caching_sha2_password under the shared rules, full authentication over a plain transport with a configured RSA key.</summary>
+public sealed class CachingSha2OverRsaConformanceTests : AuthPluginConformanceTests
+{
+    protected override string PluginName => CachingSha2Plugin.PluginName;
+
+    protected override IReadOnlyList<string> Secrets => ["conformance-secret", "conformance-wrong"];
+
+    protected override void Register(IHandshakeBuilder builder) =>
+        builder.AddCachingSha2(o => o.ServerPublicKeyPem = TestKeys.ServerPublicPem).AddCachingSha2Verifier(o =>
+        {
+            o.PrivateKeyPem = TestKeys.ServerPrivatePem;
+            o.UnknownUserIterations = CachingSha2Credential.MinIterations;
+        });
+
+    protected override StoredCredential CreateStoredCredential() => CachingSha2Credential.FromPassword("conformance-secret", iterations: CachingSha2Credential.MinIterations).ToStoredCredential();
+
+    protected override AuthCredentials CreateGoodCredentials(string userName) => AuthCredentials.FromPasswords(userName, "conformance-secret");
+
+    protected override AuthCredentials CreateBadCredentials(string userName) => AuthCredentials.FromPasswords(userName, "conformance-wrong");
+}
