@@ -100,8 +100,9 @@ internal static class SaslPrep
             mapped = mapped[..MapInPlace(mapped, out var loneSurrogate)];
 
             // A lone surrogate is C.5; an unassigned code point is refused before NFKC, which (being today's
-            // Unicode, not 3.2) could otherwise turn it into something assigned.
-            if (loneSurrogate || ContainsUnassigned(mapped))
+            // Unicode, not 3.2) could otherwise turn it into something assigned. Noncharacters (C.4) have no
+            // decomposition, so refusing them here changes nothing, and .NET's normalizer throws on U+FFFE.
+            if (loneSurrogate || ContainsUnassignedOrNoncharacter(mapped))
             {
                 return false;
             }
@@ -220,11 +221,14 @@ internal static class SaslPrep
         return !hasRandAL || (!hasL && firstIsRandAL && lastIsRandAL);
     }
 
-    private static bool ContainsUnassigned(ReadOnlySpan<char> text)
+    private static bool ContainsUnassignedOrNoncharacter(ReadOnlySpan<char> text)
     {
         foreach (var rune in text.EnumerateRunes())
         {
-            if (InTable(SaslPrepTables.Unassigned, rune.Value))
+            int value = rune.Value;
+
+            // Table C.4 is exactly U+FDD0..U+FDEF plus the last two code points of every plane.
+            if (InTable(SaslPrepTables.Unassigned, value) || (value & 0xFFFE) == 0xFFFE || value is >= 0xFDD0 and <= 0xFDEF)
             {
                 return true;
             }
