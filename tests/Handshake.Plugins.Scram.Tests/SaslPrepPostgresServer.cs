@@ -70,7 +70,7 @@ public sealed class SaslPrepPostgresServer : IAsyncLifetime
 
         // Passwords travel as U&'' escapes in an ASCII SQL file: no shell, no client encoding in the way.
         var sql = new StringBuilder();
-        foreach (var c in SaslPrepOracleCases.All)
+        foreach (var c in SaslPrepOracleCases.Everything)
         {
             sql.AppendLine(CultureInfo.InvariantCulture, $"CREATE ROLE {c.Role} LOGIN PASSWORD {UnicodeEscapedLiteral(c.Password)};");
         }
