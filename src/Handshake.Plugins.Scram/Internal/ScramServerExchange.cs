@@ -102,7 +102,11 @@ internal sealed class ScramServerExchange : IVerifierExchange
         }
 
         var serverBinding = ServerBindingData(_context.Transport);
-        CheckChannelBindingFlag(flag, plus, serverBinding);
+
+        // "Supports channel binding" in RFC 5802 §6 is what this server advertised: -PLUS in its offer.
+        // A server that named the plain mechanism directly (no offer) advertised nothing, so 'y' is then honest.
+        var advertisedBinding = serverBinding is not null && _context.OfferedMechanisms.Contains(_hash.PlusMechanismName, StringComparer.Ordinal);
+        CheckChannelBindingFlag(flag, plus, serverBinding, advertisedBinding);
         CheckAuthorizationIdentity(authzid);
 
         // client-first-message-bare = [reserved-mext ","] username "," nonce ["," extensions].
@@ -147,7 +151,7 @@ internal sealed class ScramServerExchange : IVerifierExchange
         }
     }
 
-    private static void CheckChannelBindingFlag(ReadOnlySpan<byte> flag, bool plus, byte[]? serverBinding)
+    private static void CheckChannelBindingFlag(ReadOnlySpan<byte> flag, bool plus, byte[]? serverBinding, bool advertisedBinding)
     {
         if (ScramText.TryAttribute(flag, 'p', out var bindingName))
         {
@@ -177,9 +181,9 @@ internal sealed class ScramServerExchange : IVerifierExchange
         if (flag.SequenceEqual("y"u8))
         {
             // RFC 5802 §6: 'y' says "I could bind but you don't seem to". This server can: a downgrade.
-            if (serverBinding is not null)
+            if (advertisedBinding)
             {
-                throw Violation(AuthErrorCode.ChannelBindingFailure, "the client said the server does not support channel binding (y), but it does: a possible downgrade attack");
+                throw Violation(AuthErrorCode.ChannelBindingFailure, "the client said the server does not support channel binding (y), but this server offered -PLUS: a possible downgrade attack");
             }
 
             return;

@@ -58,6 +58,11 @@ internal static class TlsServerEndPoint
 
     private static HashAlgorithmName? PssHash(ReadOnlySpan<byte> parameters)
     {
+        if (parameters.IsEmpty)
+        {
+            return HashAlgorithmName.SHA256; // No parameters: every field takes its DEFAULT, hash sha1 (RFC 4055 §3.1) -> SHA-256.
+        }
+
         try
         {
             var reader = new AsnReader(parameters.ToArray(), AsnEncodingRules.DER);
