@@ -8,9 +8,10 @@ public static class InMemoryHandshake
     /// <param name="acceptor">The server.</param>
     /// <param name="connection">The connection, or null for a plain one.</param>
     /// <param name="userName">The user, when the acceptor is told it up front (PostgreSQL style).</param>
+    /// <param name="recorder">Records the conversation (from the client's end), when given.</param>
     /// <param name="cancellationToken">Cancels both sides.</param>
     /// <returns>What each side ended with.</returns>
-    public static async Task<InMemoryHandshakeResult> RunAsync(AuthNegotiator negotiator, AuthAcceptor acceptor, InMemoryAuthConnection? connection = null, string? userName = null, CancellationToken cancellationToken = default)
+    public static async Task<InMemoryHandshakeResult> RunAsync(AuthNegotiator negotiator, AuthAcceptor acceptor, InMemoryAuthConnection? connection = null, string? userName = null, TranscriptRecorder? recorder = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(negotiator);
         ArgumentNullException.ThrowIfNull(acceptor);
@@ -21,7 +22,7 @@ public static class InMemoryHandshake
         AuthenticationException? clientError = null;
         try
         {
-            clientResult = await negotiator.RunAsync(link.Client, cancellationToken).ConfigureAwait(false);
+            clientResult = await negotiator.RunAsync(recorder is null ? link.Client : recorder.Record(link.Client), cancellationToken).ConfigureAwait(false);
         }
         catch (AuthenticationException ex)
         {
