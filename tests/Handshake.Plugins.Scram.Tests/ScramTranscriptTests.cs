@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Handshake.Plugins.Scram.Internal;
 using static Handshake.Plugins.Scram.Tests.ScramTestSupport;
 
@@ -90,5 +92,51 @@ public sealed class ScramTranscriptTests
         using var exchange = new ScramClientExchange(context, ScramHash.Sha256, plus: false, new ScramOptions(), null, Pbkdf2ScramKeyDeriver.Instance);
         var first = await SendAsync(exchange, string.Empty);
         Assert.Equal("n,,n=user,r=" + Convert.ToBase64String(Enumerable.Repeat((byte)0xAB, 24).ToArray()), first);
+    }
+
+    [Fact]
+    public async Task RespondAsync_ServerFirst_ProofSignsTheReceivedBytes()
+    {
+        // An independent reference: AuthMessage built from the raw server-first text.
+        const string serverFirst = "r=abc%$)(~!,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4097";
+        using var exchange = Client("user", "pencil", "abc");
+        _ = await SendAsync(exchange, string.Empty);
+        var final = await SendAsync(exchange, serverFirst);
+
+        var salted = Rfc2898DeriveBytes.Pbkdf2("pencil"u8, Convert.FromBase64String("W22ZaJ0SNY7soEsUEjb6gQ=="), 4097, HashAlgorithmName.SHA256, 32);
+        var clientKey = HMACSHA256.HashData(salted, "Client Key"u8);
+        var signature = HMACSHA256.HashData(SHA256.HashData(clientKey), Encoding.ASCII.GetBytes("n=user,r=abc," + serverFirst + ",c=biws,r=abc%$)(~!"));
+        var proof = clientKey.Zip(signature, (a, b) => (byte)(a ^ b)).ToArray();
+        Assert.Equal("c=biws,r=abc%$)(~!,p=" + Convert.ToBase64String(proof), final);
+    }
+
+    [Fact]
+    public async Task RespondAsync_NonCanonicalBase64Salt_ThrowsProtocolViolation()
+    {
+        // "gR==" would decode to the same byte as "gQ==" in a lax decoder; strict base64 refuses it.
+        using var exchange = Client("user", "pencil", "abc");
+        _ = await SendAsync(exchange, string.Empty);
+        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => exchange.RespondAsync(Ascii("r=abcdef,s=W22ZaJ0SNY7soEsUEjb6gR==,i=4096"), CancellationToken.None).AsTask());
+        Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
+    }
+
+    [Fact]
+    public async Task Dispose_AfterClientFinal_WipesTheProofBuffer()
+    {
+        var exchange = Client("user", "pencil", "rOprNGfwEbeRWgbNEkqO");
+        _ = await SendAsync(exchange, string.Empty);
+        var reply = await exchange.RespondAsync(Ascii("r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096"), CancellationToken.None);
+        Assert.Contains((byte)'p', reply.Data.ToArray());
+        exchange.Dispose();
+        Assert.All(reply.Data.ToArray(), b => Assert.Equal(0, b));
+    }
+
+    [Fact]
+    public void Start_NoPassword_ThrowsMissingCredential()
+    {
+        using var credentials = new AuthCredentials("user");
+        var context = new AuthExchangeContext("SCRAM-SHA-256", 1, credentials, TransportSecurity.None, NSubstitute.Substitute.For<IAuthSecurityPolicy>());
+        var ex = Assert.Throws<AuthenticationException>(() => new ScramClientExchange(context, ScramHash.Sha256, plus: false, new ScramOptions(), null, Pbkdf2ScramKeyDeriver.Instance));
+        Assert.Equal(AuthErrorCode.MissingCredential, ex.Code);
     }
 }
