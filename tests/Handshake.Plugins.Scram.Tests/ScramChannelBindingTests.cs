@@ -116,6 +116,16 @@ public sealed class ScramChannelBindingTests
     }
 
     [Fact]
+    public async Task RespondAsync_PlainChosenWhilePlusOffered_SendsN()
+    {
+        using var cert = RsaCertificate(HashAlgorithmName.SHA256);
+        var context = ClientContext("SCRAM-SHA-256", "user", "pencil", Tls(cert));
+        context = new AuthExchangeContext(context.PluginName, 1, context.Credentials, context.Transport, context.SecurityPolicy) { OfferedMechanisms = ["SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"] };
+        using var exchange = new ScramClientExchange(context, ScramHash.Sha256, plus: false, new ScramOptions(), null, Pbkdf2ScramKeyDeriver.Instance, _ => "abc");
+        Assert.Equal("n,,n=user,r=abc", await SendAsync(exchange, string.Empty));
+    }
+
+    [Fact]
     public async Task RespondAsync_Plus_SendsPFlagAndCertificateHashInC()
     {
         using var cert = EcdsaCertificate(HashAlgorithmName.SHA384);

@@ -83,15 +83,39 @@ public sealed class ScramEndToEndTests
     }
 
     [Fact]
-    public async Task RunAsync_PlusStrippedFromOffer_ClientSendsYAndServerRejectsDowngrade()
+    public async Task HandleAsync_PlusStrippedFromOffer_ClientSendsYAndServerRejectsDowngrade()
     {
-        // The client sees TLS but its view of the offer lacks -PLUS (stripped): with Prefer it runs
-        // the plain mechanism with 'y', and the server, which offered -PLUS, refuses.
+        // A man in the middle removes -PLUS from the server's offer: the client (Prefer) runs the
+        // plain mechanism with 'y', and the server, which did offer -PLUS, refuses (RFC 5802 §6).
         using var cert = MakeCertificate("RSA-SHA256");
-        await using var sp = Build(configureHandshake: o => o.DeniedPlugins.Add("SCRAM-SHA-256-PLUS"));
+        await using var sp = Build();
+        using var creds = AuthCredentials.FromPasswords("alice", "correct horse");
+        using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(creds, Tls(cert));
+        using var acceptor = sp.GetRequiredService<IAuthAcceptorFactory>().Create(Tls(cert), AcceptorStartMode.Offer);
+
+        var offer = await acceptor.StartAsync("alice");
+        Assert.Equal(["SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"], offer.Mechanisms);
+        var first = await negotiator.HandleAsync(AuthEvent.Offer(["SCRAM-SHA-256"]));
+        Assert.Equal("SCRAM-SHA-256", first.PluginName);
+        Assert.StartsWith("y,,", Ascii(first.Data), StringComparison.Ordinal);
+
+        var reply = await acceptor.HandleAsync(new AuthClientMessage(first.PluginName, first.Data, "alice"));
+        Assert.Equal(AuthEventKind.Failed, reply.Kind);
+        Assert.Equal(AuthErrorCode.ChannelBindingFailure, acceptor.FailureReason);
+    }
+
+    [Fact]
+    public async Task RunAsync_ClientRanksPlainAbovePlus_SendsNAndSucceeds()
+    {
+        using var cert = MakeCertificate("RSA-SHA256");
+        await using var sp = Build(o =>
+        {
+            o.PlainPreference = 30;
+            o.PlusPreference = 20;
+        });
         var result = await RunAsync(sp, "alice", "correct horse", Tls(cert), AcceptorStartMode.Offer);
-        Assert.False(result.Succeeded);
-        Assert.Equal(AuthErrorCode.ChannelBindingFailure, result.ServerFailureReason);
+        Assert.True(result.Succeeded, result.ClientError?.ToString() ?? result.ServerFailureReason.ToString());
+        Assert.Equal("SCRAM-SHA-256", result.ClientResult!.Factors[0].PluginName);
     }
 
     [Fact]

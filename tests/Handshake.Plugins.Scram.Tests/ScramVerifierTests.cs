@@ -84,6 +84,14 @@ public sealed class ScramVerifierTests
         Assert.NotEqual(await SaltOf("ghost"), await SaltOf("phantom"));
     }
 
+    [Fact]
+    public async Task ProcessAsync_UnknownUser_ShowsConfiguredIterations()
+    {
+        using var exchange = Start(ServerContext("ghost", null), new ScramVerifierOptions { UnknownUserIterations = 600_000 });
+        var step = await exchange.ProcessAsync(Ascii("n,,n=ghost,r=abc"), CancellationToken.None);
+        Assert.EndsWith(",i=600000", Ascii(step.Data), StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, AuthErrorCode> BadClientFirst => new()
     {
         { "n,,m=ext,n=user,r=abc", AuthErrorCode.ProtocolViolation },

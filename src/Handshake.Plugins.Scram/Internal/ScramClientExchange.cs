@@ -65,9 +65,12 @@ internal sealed class ScramClientExchange : IAuthExchange
                 throw Fail(AuthErrorCode.ChannelBindingFailure, $"Channel binding is required (ScramOptions.ChannelBinding = Require), but the server chose {_mechanism} without -PLUS. The server may not support channel binding, or someone in the middle removed it.");
             }
 
-            // 'y': this client could bind but thinks the server cannot; a server that can will see the downgrade (RFC 5802 §6).
+            // 'y': this client could bind but the server did not offer -PLUS; a server that did offer it
+            // sees the downgrade (RFC 5802 §6). When -PLUS was offered and the plain mechanism was
+            // chosen on purpose (ranks), the client simply does not bind: 'n', as libpq does.
             var couldBind = options.ChannelBinding != ScramChannelBinding.Disable && ClientCanBind(transport);
-            _gs2Header = couldBind ? "y,,"u8.ToArray() : "n,,"u8.ToArray();
+            var plusOffered = context.OfferedMechanisms.Contains(hash.PlusMechanismName, StringComparer.Ordinal);
+            _gs2Header = couldBind && !plusOffered ? "y,,"u8.ToArray() : "n,,"u8.ToArray();
         }
 
         var secret = context.RequireSecret();
