@@ -25,18 +25,33 @@ public static class HandshakeBuilderEngineExtensions
         return builder.AddPlugin(new DelegateAuthPlugin(name, factory));
     }
 
-    /// <summary>Registers a server verifier written as functions.</summary>
+    /// <summary>Registers a server verifier written as a function called once per client message (no initial data).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The verifier name.</param>
     /// <param name="factory">Makes the per-exchange handler from the context.</param>
-    /// <param name="initialData">Makes the data sent when the server names this plugin (a challenge); none when null.</param>
     /// <returns>The builder.</returns>
-    public static IHandshakeBuilder AddVerifier(this IHandshakeBuilder builder, string name, Func<VerifierContext, VerifierRoundHandler> factory, Func<VerifierContext, ReadOnlyMemory<byte>>? initialData = null)
+    public static IHandshakeBuilder AddVerifier(this IHandshakeBuilder builder, string name, Func<VerifierContext, VerifierRoundHandler> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return builder.AddVerifier(name, null, (context, _) => factory(context));
+    }
+
+    /// <summary>
+    /// Registers a server verifier written as functions: <paramref name="initialData"/> makes the data
+    /// the server sends when it names this plugin (a challenge), and <paramref name="factory"/> gets
+    /// that same data to build the per-exchange handler that checks the client's answers.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The verifier name.</param>
+    /// <param name="initialData">Makes the initial data; none when null.</param>
+    /// <param name="factory">Makes the per-exchange handler from the context and the initial data.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddVerifier(this IHandshakeBuilder builder, string name, Func<VerifierContext, ReadOnlyMemory<byte>>? initialData, Func<VerifierContext, ReadOnlyMemory<byte>, VerifierRoundHandler> factory)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(factory);
-        return builder.AddVerifier(new DelegateAuthVerifier(name, factory, initialData));
+        return builder.AddVerifier(new DelegateAuthVerifier(name, initialData, factory));
     }
 
     /// <summary>
