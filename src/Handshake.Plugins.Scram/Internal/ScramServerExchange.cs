@@ -1,0 +1,346 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Handshake.Plugins.Scram.Internal;
+
+/// <summary>
+/// The server's side of one SCRAM exchange (RFC 5802 §5). It holds only StoredKey and ServerKey:
+/// no PBKDF2 runs here. An unknown user gets a fake exchange with a salt that is stable per user
+/// name, and fails exactly as a wrong password does.
+/// </summary>
+internal sealed class ScramServerExchange : IVerifierExchange
+{
+    private const int ServerNonceByteCount = 18;
+    private const string ProofFailed = "the client's SCRAM proof did not verify";
+
+    private readonly VerifierContext _context;
+    private readonly ScramHash _hash;
+    private readonly ScramVerifierOptions _options;
+    private readonly byte[] _unknownUserKey;
+    private readonly Func<IRandomSource, string>? _nonceFactory;
+    private byte[]? _clientFirstBare;
+    private byte[]? _serverFirst;
+    private byte[]? _nonce;
+    private byte[]? _expectedChannelBinding;
+    private byte[]? _storedKey;
+    private byte[]? _serverKey;
+    private bool _fake;
+    private State _state;
+
+    public ScramServerExchange(VerifierContext context, ScramHash hash, ScramVerifierOptions options, byte[] unknownUserKey, Func<IRandomSource, string>? nonceFactory = null)
+    {
+        _context = context;
+        _hash = hash;
+        _options = options;
+        _unknownUserKey = unknownUserKey;
+        _nonceFactory = nonceFactory;
+    }
+
+    private enum State
+    {
+        ClientFirst,
+        ClientFinal,
+        Done,
+    }
+
+    /// <summary>Whether the server can bind over this transport: it holds a certificate whose signature algorithm defines a binding hash.</summary>
+    public static byte[]? ServerBindingData(TransportSecurity transport) =>
+        transport.IsEncrypted && transport.ServerCertificate is { } certificate ? TlsServerEndPoint.Compute(certificate) : null;
+
+    public ValueTask<ReadOnlyMemory<byte>> BeginAsync(CancellationToken cancellationToken) => ValueTask.FromResult(ReadOnlyMemory<byte>.Empty);
+
+    public async ValueTask<VerifierStep> ProcessAsync(ReadOnlyMemory<byte> clientData, CancellationToken cancellationToken)
+    {
+        try
+        {
+            switch (_state)
+            {
+                case State.ClientFirst:
+                    ParseClientFirst(clientData.Span);
+                    var stored = await _context.GetStoredCredentialAsync(cancellationToken).ConfigureAwait(false);
+                    return ServerFirst(stored);
+                case State.ClientFinal:
+                    _state = State.Done;
+                    return ClientFinal(clientData.Span);
+                default:
+                    return VerifierStep.Reject(AuthErrorCode.ProtocolViolation, "the client sent data after the SCRAM exchange ended");
+            }
+        }
+        catch (AuthenticationException ex)
+        {
+            _state = State.Done;
+            Wipe();
+            return VerifierStep.Reject(ex.Code, ex.Message);
+        }
+    }
+
+    public void Dispose() => Wipe();
+
+    private static AuthenticationException Violation(AuthErrorCode code, string message) => new(code, message);
+
+    private void ParseClientFirst(ReadOnlySpan<byte> message)
+    {
+        if (message.IsEmpty || message.Length > ScramText.MaxMessageLength)
+        {
+            throw Violation(AuthErrorCode.ProtocolViolation, $"the client-first message is empty or longer than {ScramText.MaxMessageLength} bytes");
+        }
+
+        // gs2-header = gs2-cbind-flag "," [ authzid ] "," (RFC 5802 §7).
+        var rest = message;
+        var flag = ScramText.NextField(ref rest, out var more);
+        var authzid = more ? ScramText.NextField(ref rest, out more) : default;
+        if (!more)
+        {
+            throw Violation(AuthErrorCode.ProtocolViolation, "the client-first message has no complete GS2 header");
+        }
+
+        var gs2Length = message.Length - rest.Length;
+        var plus = string.Equals(_context.Mechanism, _hash.PlusMechanismName, StringComparison.Ordinal);
+        if (!plus && !string.Equals(_context.Mechanism, _hash.MechanismName, StringComparison.Ordinal))
+        {
+            throw Violation(AuthErrorCode.ProtocolViolation, $"mechanism '{_context.Mechanism}' is not run by this verifier");
+        }
+
+        var serverBinding = ServerBindingData(_context.Transport);
+
+        // "Supports channel binding" in RFC 5802 §6 is what this server advertised: -PLUS in its offer.
+        // A server that named the plain mechanism directly (no offer) advertised nothing, so 'y' is then honest.
+        var advertisedBinding = serverBinding is not null && _context.OfferedMechanisms.Contains(_hash.PlusMechanismName, StringComparer.Ordinal);
+        CheckChannelBindingFlag(flag, plus, serverBinding, advertisedBinding);
+        CheckAuthorizationIdentity(authzid);
+
+        // client-first-message-bare = [reserved-mext ","] username "," nonce ["," extensions].
+        var bareSpan = rest;
+        var field = ScramText.NextField(ref rest, out more);
+        if (ScramText.TryAttribute(field, 'm', out _))
+        {
+            throw Violation(AuthErrorCode.ProtocolViolation, "the client sent a mandatory extension (m=), which is not supported");
+        }
+
+        if (!ScramText.TryAttribute(field, 'n', out var nameText) || !more || ScramText.UnescapeSaslName(nameText) is not { } name)
+        {
+            throw Violation(AuthErrorCode.ProtocolViolation, "the client-first message has no valid user name (n=)");
+        }
+
+        // PostgreSQL clients send an empty n= (the user comes from the startup message); a name given must be this user.
+        if (name.Length > 0 && _context.UserName is { } user && !string.Equals(name, user, StringComparison.Ordinal))
+        {
+            throw Violation(AuthErrorCode.ProtocolViolation, "the SCRAM user name differs from the user authenticating");
+        }
+
+        field = ScramText.NextField(ref rest, out more);
+        if (!ScramText.TryAttribute(field, 'r', out var nonce) || !ScramText.IsValidNonce(nonce))
+        {
+            throw Violation(AuthErrorCode.ProtocolViolation, "the client-first message has no valid nonce (r=)");
+        }
+
+        if (more)
+        {
+            throw Violation(AuthErrorCode.ProtocolViolation, "the client-first message has unexpected data after the nonce");
+        }
+
+        _clientFirstBare = bareSpan.ToArray();
+
+        // c= must later carry exactly this GS2 header, plus this server's binding data under -PLUS (RFC 5802 §6).
+        _expectedChannelBinding = plus ? [.. message[..gs2Length], .. serverBinding!] : message[..gs2Length].ToArray();
+        var suffix = _nonceFactory is null ? NewNonceSuffix(_context.Random) : _nonceFactory(_context.Random);
+        _nonce = [.. nonce, .. Encoding.ASCII.GetBytes(suffix)];
+        if (!ScramText.IsValidNonce(_nonce))
+        {
+            throw new InvalidOperationException("The nonce source produced an invalid SCRAM nonce.");
+        }
+    }
+
+    private static void CheckChannelBindingFlag(ReadOnlySpan<byte> flag, bool plus, byte[]? serverBinding, bool advertisedBinding)
+    {
+        if (ScramText.TryAttribute(flag, 'p', out var bindingName))
+        {
+            if (!plus)
+            {
+                throw Violation(AuthErrorCode.ChannelBindingFailure, "the client asked for channel binding (p=) with a mechanism that has none (not -PLUS)");
+            }
+
+            if (!bindingName.SequenceEqual(Encoding.ASCII.GetBytes(TlsServerEndPoint.Name)))
+            {
+                throw Violation(AuthErrorCode.ChannelBindingFailure, $"the client asked for channel binding type '{ScramText.Printable(bindingName, 40)}'; only tls-server-end-point is supported");
+            }
+
+            if (serverBinding is null)
+            {
+                throw Violation(AuthErrorCode.ChannelBindingFailure, "the client asked for channel binding, but this transport has no server certificate with a binding hash");
+            }
+
+            return;
+        }
+
+        if (plus)
+        {
+            throw Violation(AuthErrorCode.ChannelBindingFailure, "the client chose a -PLUS mechanism without asking for channel binding (p=)");
+        }
+
+        if (flag.SequenceEqual("y"u8))
+        {
+            // RFC 5802 §6: 'y' says "I could bind but you don't seem to". This server can: a downgrade.
+            if (advertisedBinding)
+            {
+                throw Violation(AuthErrorCode.ChannelBindingFailure, "the client said the server does not support channel binding (y), but this server offered -PLUS: a possible downgrade attack");
+            }
+
+            return;
+        }
+
+        if (!flag.SequenceEqual("n"u8))
+        {
+            throw Violation(AuthErrorCode.ProtocolViolation, "the client-first message has an invalid channel-binding flag");
+        }
+    }
+
+    private void CheckAuthorizationIdentity(ReadOnlySpan<byte> authzid)
+    {
+        if (authzid.IsEmpty)
+        {
+            return;
+        }
+
+        if (!ScramText.TryAttribute(authzid, 'a', out var value) || ScramText.UnescapeSaslName(value) is not { } identity)
+        {
+            throw Violation(AuthErrorCode.ProtocolViolation, "the GS2 header has an invalid authorization identity");
+        }
+
+        if (!_options.AllowAuthorizationIdentity)
+        {
+            throw Violation(AuthErrorCode.PolicyViolation, "the client sent an authorization identity (a=), which is not allowed (ScramVerifierOptions.AllowAuthorizationIdentity)");
+        }
+
+        if (!string.Equals(identity, _context.UserName, StringComparison.Ordinal))
+        {
+            throw Violation(AuthErrorCode.PolicyViolation, "the authorization identity (a=) differs from the authenticating user");
+        }
+    }
+
+    private VerifierStep ServerFirst(StoredCredential? stored)
+    {
+        byte[] salt;
+        int iterations;
+        if (stored is null)
+        {
+            // Unknown user: a salt derived from the name (stable across attempts, so probing cannot
+            // tell it from a real one), the usual iteration count, keys no proof can match.
+            _fake = true;
+            var mac = HMACSHA256.HashData(_unknownUserKey, Encoding.UTF8.GetBytes(_context.UserName ?? string.Empty));
+            salt = mac.AsSpan(0, ScramCredential.DefaultSaltLength).ToArray();
+            iterations = _options.UnknownUserIterations;
+            _storedKey = RandomNumberGenerator.GetBytes(_hash.Length);
+            _serverKey = RandomNumberGenerator.GetBytes(_hash.Length);
+        }
+        else
+        {
+            var credential = ScramCredential.Parse(stored.Value);
+            salt = credential.Salt.ToArray();
+            iterations = credential.Iterations;
+            _storedKey = credential.StoredKey.ToArray();
+            _serverKey = credential.ServerKey.ToArray();
+        }
+
+        _serverFirst = Encoding.ASCII.GetBytes($"r={Encoding.ASCII.GetString(_nonce!)},s={Convert.ToBase64String(salt)},i={iterations.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        _state = State.ClientFinal;
+        return VerifierStep.Continue(_serverFirst);
+    }
+
+    private VerifierStep ClientFinal(ReadOnlySpan<byte> message)
+    {
+        if (message.IsEmpty || message.Length > ScramText.MaxMessageLength || !ScramText.IsPrintableAscii(message))
+        {
+            throw Violation(AuthErrorCode.ProtocolViolation, $"the client-final message is empty, longer than {ScramText.MaxMessageLength} bytes, or not printable ASCII");
+        }
+
+        // client-final-message = channel-binding "," nonce ["," extensions] "," proof (RFC 5802 §7).
+        var proofAt = message.LastIndexOf(",p="u8);
+        if (proofAt < 0)
+        {
+            throw Violation(AuthErrorCode.ProtocolViolation, "the client-final message has no proof (p=)");
+        }
+
+        var withoutProof = message[..proofAt];
+        var rest = withoutProof;
+        var field = ScramText.NextField(ref rest, out var more);
+        var binding = ScramText.TryAttribute(field, 'c', out var bindingText) ? ScramText.DecodeBase64(bindingText) : null;
+        if (binding is null || !more)
+        {
+            throw Violation(AuthErrorCode.ProtocolViolation, "the client-final message must start with valid channel-binding data (c=)");
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(binding, _expectedChannelBinding))
+        {
+            throw Violation(AuthErrorCode.ChannelBindingFailure, "the channel-binding data (c=) does not match the GS2 header and this server's certificate");
+        }
+
+        field = ScramText.NextField(ref rest, out more);
+        if (!ScramText.TryAttribute(field, 'r', out var nonce) || nonce.Length != _nonce!.Length || !CryptographicOperations.FixedTimeEquals(nonce, _nonce))
+        {
+            throw Violation(AuthErrorCode.NonceMismatch, "the client-final nonce (r=) is not the combined nonce of this exchange");
+        }
+
+        if (more)
+        {
+            throw Violation(AuthErrorCode.ProtocolViolation, "the client-final message has unexpected extensions");
+        }
+
+        var proof = ScramText.DecodeBase64(message[(proofAt + 3)..]);
+        if (proof is null || proof.Length != _hash.Length)
+        {
+            throw Violation(AuthErrorCode.ProtocolViolation, "the client's proof (p=) is not base64 of the hash length");
+        }
+
+        byte[] authMessage = [.. _clientFirstBare!, (byte)',', .. _serverFirst!, (byte)',', .. withoutProof];
+        Span<byte> clientKey = stackalloc byte[_hash.Length];
+        Span<byte> computedStoredKey = stackalloc byte[_hash.Length];
+        try
+        {
+            // ClientKey = ClientProof XOR HMAC(StoredKey, AuthMessage); it is right when H(ClientKey) = StoredKey (RFC 5802 §3).
+            _hash.Hmac(_storedKey, authMessage, clientKey);
+            for (var i = 0; i < clientKey.Length; i++)
+            {
+                clientKey[i] ^= proof[i];
+            }
+
+            _hash.Hash(clientKey, computedStoredKey);
+            var valid = CryptographicOperations.FixedTimeEquals(computedStoredKey, _storedKey);
+            if (!valid || _fake)
+            {
+                return VerifierStep.Reject(AuthErrorCode.InvalidCredential, ProofFailed);
+            }
+
+            var signature = new byte[_hash.Length];
+            _hash.Hmac(_serverKey, authMessage, signature);
+            return VerifierStep.Accept(Encoding.ASCII.GetBytes("v=" + Convert.ToBase64String(signature)));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(clientKey);
+            CryptographicOperations.ZeroMemory(computedStoredKey);
+            CryptographicOperations.ZeroMemory(proof);
+            Wipe();
+        }
+    }
+
+    private static string NewNonceSuffix(IRandomSource random)
+    {
+        Span<byte> bytes = stackalloc byte[ServerNonceByteCount];
+        random.Fill(bytes);
+        return Convert.ToBase64String(bytes);
+    }
+
+    private void Wipe()
+    {
+        if (_storedKey is not null)
+        {
+            CryptographicOperations.ZeroMemory(_storedKey);
+        }
+
+        if (_serverKey is not null)
+        {
+            CryptographicOperations.ZeroMemory(_serverKey);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Options;
+
+namespace Handshake.Plugins.Scram.Internal;
+
+/// <summary>Checks <see cref="ScramVerifierOptions"/> at start-up.</summary>
+internal sealed class ScramVerifierOptionsValidator : IValidateOptions<ScramVerifierOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ScramVerifierOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.UnknownUserIterations < 1
+            ? ValidateOptionsResult.Fail($"ScramVerifierOptions.UnknownUserIterations must be at least 1 (was {options.UnknownUserIterations}).")
+            : ValidateOptionsResult.Success;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Handshake.Plugins.Scram;
+
+/// <summary>Server-side SCRAM settings. Validated at start-up.</summary>
+public sealed class ScramVerifierOptions
+{
+    /// <summary>
+    /// Gets or sets a value indicating whether a client may send an authorization identity
+    /// (<c>a=</c> in the GS2 header). When allowed it must name the authenticating user. Default false.
+    /// </summary>
+    public bool AllowAuthorizationIdentity { get; set; }
+
+    /// <summary>
+    /// Gets or sets the iteration count shown in the fake exchange run for an unknown user. Use the
+    /// count real users' credentials have, so an unknown user looks like a known one. Default 4096.
+    /// </summary>
+    public int UnknownUserIterations { get; set; } = ScramOptions.DefaultMinIterations;
+}
