@@ -20,6 +20,9 @@ public class ScramVerifierBenchmarks
     private IAuthVerifier _verifier = null!;
     private VerifierContext _context = null!;
     private byte[] _clientFinal = null!;
+    private byte[] _authMessage = null!;
+    private readonly byte[] _floorKey = new byte[SHA256.HashSizeInBytes];
+    private readonly byte[] _floorOut = new byte[SHA256.HashSizeInBytes];
 
     [GlobalSetup]
     public void Setup()
@@ -36,7 +39,9 @@ public class ScramVerifierBenchmarks
         // Take the server-first our verifier sends, and answer it as the RFC 5802 §3 client would.
         using var exchange = _verifier.Start(_context);
         var serverFirst = exchange.ProcessAsync(ClientFirst, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        _clientFinal = ClientFinalFor(Encoding.ASCII.GetString(serverFirst.Data.Span));
+        var serverFirstText = Encoding.ASCII.GetString(serverFirst.Data.Span);
+        _clientFinal = ClientFinalFor(serverFirstText);
+        _authMessage = Encoding.ASCII.GetBytes($"{Rfc7677.ClientFirst[3..]},{serverFirstText},{Encoding.ASCII.GetString(_clientFinal)[..^47]}");
         var accepted = exchange.ProcessAsync(_clientFinal, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         if (accepted.Kind != VerifierStepKind.Accept)
         {
@@ -63,6 +68,19 @@ public class ScramVerifierBenchmarks
         _ = await exchange.ProcessAsync(ClientFirst, CancellationToken.None).ConfigureAwait(false);
         var step = await exchange.ProcessAsync(_clientFinal, CancellationToken.None).ConfigureAwait(false);
         return step.Kind == VerifierStepKind.Accept ? step.Kind : throw new InvalidOperationException(step.ToString());
+    }
+
+    /// <summary>
+    /// The BCL's share of one verify: HMAC(StoredKey, AuthMessage), H(ClientKey), HMAC(ServerKey,
+    /// AuthMessage) as one-shot calls on the same sizes (RFC 5802 §3). Not a baseline: a floor.
+    /// </summary>
+    [Benchmark(Description = "Floor: 2 x HMACSHA256.HashData + SHA256.HashData")]
+    public byte[] VerifyFloor()
+    {
+        _ = HMACSHA256.HashData(Rfc7677.Credential.StoredKey.Span, _authMessage, _floorKey);
+        _ = SHA256.HashData(_floorKey, _floorOut);
+        _ = HMACSHA256.HashData(Rfc7677.Credential.ServerKey.Span, _authMessage, _floorOut);
+        return _floorOut;
     }
 
     private static byte[] ClientFinalFor(string serverFirst)
