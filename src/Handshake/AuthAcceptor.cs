@@ -190,7 +190,7 @@ public sealed class AuthAcceptor : IDisposable
                 VerifierStepKind.Continue => AuthEvent.Continue(step.Data),
                 VerifierStepKind.Accept => await AcceptFactorAsync(step.Data, cancellationToken).ConfigureAwait(false),
                 VerifierStepKind.Reject => Reject(step.Reason == AuthErrorCode.Unspecified ? AuthErrorCode.InvalidCredential : step.Reason, step.Detail),
-                VerifierStepKind.Decline when _alternative => await DeclineAlternativeAsync(cancellationToken).ConfigureAwait(false),
+                VerifierStepKind.Decline when _alternative => await DeclineAlternativeAsync(step, cancellationToken).ConfigureAwait(false),
                 VerifierStepKind.Decline => Reject(step.Reason == AuthErrorCode.Unspecified ? AuthErrorCode.InvalidCredential : step.Reason, step.Detail),
                 _ => throw new AuthenticationException(AuthErrorCode.PluginFailure, $"Verifier '{CurrentPlugin}' returned no decision.", CurrentPlugin, CurrentFactor),
             };
@@ -356,7 +356,7 @@ public sealed class AuthAcceptor : IDisposable
         return AuthEvent.Succeeded(finalData);
     }
 
-    private async ValueTask<AuthEvent> DeclineAlternativeAsync(CancellationToken cancellationToken)
+    private async ValueTask<AuthEvent> DeclineAlternativeAsync(VerifierStep step, CancellationToken cancellationToken)
     {
         // The alternative could not vouch for the user (e.g. a refused resume token): restart factor 1
         // with the user's own method in the same connection. Only once: that method is not an alternative.
@@ -365,7 +365,7 @@ public sealed class AuthAcceptor : IDisposable
         EndExchange();
         var expected = ResolveVerifier(FirstFactorPlugin());
         var initial = await StartExchangeAsync(expected, expected.Name, [], cancellationToken).ConfigureAwait(false);
-        Log.PluginSwitched(_logger, CurrentFactor, from, expected.Name);
+        Log.AlternativeDeclined(_logger, UserName, step.Reason, from, step.Detail, expected.Name);
         return AuthEvent.Switch(expected.Name, initial);
     }
 
