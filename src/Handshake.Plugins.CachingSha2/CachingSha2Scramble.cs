@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Handshake.Internal;
 
 namespace Handshake.Plugins.CachingSha2;
 
@@ -69,13 +70,7 @@ public static class CachingSha2Scramble
     /// <param name="destination">The buffer to fill.</param>
     public static void GenerateScramble(IRandomSource random, Span<byte> destination)
     {
-        ArgumentNullException.ThrowIfNull(random);
-        random.Fill(destination);
-        for (var i = 0; i < destination.Length; i++)
-        {
-            var b = (byte)(destination[i] & 0x7F);
-            destination[i] = b is 0 or (byte)'$' ? (byte)(b + 1) : b;
-        }
+        MySqlScrambleRules.Generate(random, destination);
     }
 
     /// <summary>Returns the scramble without the trailing NUL the handshake packet adds.</summary>
@@ -84,12 +79,6 @@ public static class CachingSha2Scramble
     /// <returns>False when the scramble is neither 20 bytes nor 21 bytes ending in NUL.</returns>
     public static bool TryTrimScramble(ReadOnlySpan<byte> scramble, out ReadOnlySpan<byte> trimmed)
     {
-        if (scramble.Length == ScrambleLength + 1 && scramble[ScrambleLength] == 0)
-        {
-            scramble = scramble[..ScrambleLength];
-        }
-
-        trimmed = scramble;
-        return scramble.Length == ScrambleLength;
+        return MySqlScrambleRules.TryTrim(scramble, out trimmed);
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Handshake.Plugins.NativePassword.Internal;
+using Handshake.Internal;
 
 namespace Handshake.Plugins.NativePassword;
 
@@ -98,13 +99,7 @@ public static class NativePasswordScramble
     /// <param name="destination">The buffer to fill (normally <see cref="ScrambleLength"/> bytes).</param>
     public static void GenerateScramble(IRandomSource random, Span<byte> destination)
     {
-        ArgumentNullException.ThrowIfNull(random);
-        random.Fill(destination);
-        for (var i = 0; i < destination.Length; i++)
-        {
-            var b = (byte)(destination[i] & 0x7F);
-            destination[i] = b is 0 or (byte)'$' ? (byte)(b + 1) : b;
-        }
+        MySqlScrambleRules.Generate(random, destination);
     }
 
     /// <summary>Returns the scramble without the trailing NUL the handshake packet adds, or throws on any other length.</summary>
@@ -122,12 +117,6 @@ public static class NativePasswordScramble
     /// <returns>False when the scramble is neither 20 bytes nor 21 bytes ending in NUL.</returns>
     public static bool TryTrimScramble(ReadOnlySpan<byte> scramble, out ReadOnlySpan<byte> trimmed)
     {
-        if (scramble.Length == ScrambleLength + 1 && scramble[ScrambleLength] == 0)
-        {
-            scramble = scramble[..ScrambleLength];
-        }
-
-        trimmed = scramble;
-        return scramble.Length == ScrambleLength;
+        return MySqlScrambleRules.TryTrim(scramble, out trimmed);
     }
 }
