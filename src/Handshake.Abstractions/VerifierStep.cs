@@ -39,7 +39,17 @@ public readonly record struct VerifierStep
     /// <returns>The step.</returns>
     public static VerifierStep Reject(AuthErrorCode reason, string? detail = null) => new(VerifierStepKind.Reject, default, reason, detail);
 
+    /// <summary>
+    /// This verifier cannot vouch for the user, but the user may still authenticate the normal way:
+    /// when the verifier ran as an alternative first factor, the acceptor switches the client to the
+    /// user's factor-1 method (once); otherwise the step counts as <see cref="Reject"/>.
+    /// </summary>
+    /// <param name="reason">Why (log-side only).</param>
+    /// <param name="detail">A log-safe detail.</param>
+    /// <returns>The step.</returns>
+    public static VerifierStep Decline(AuthErrorCode reason, string? detail = null) => new(VerifierStepKind.Decline, default, reason, detail);
+
     /// <summary>Describes the step without its payload.</summary>
     /// <returns>A description.</returns>
-    public override string ToString() => Kind == VerifierStepKind.Reject ? $"Reject({Reason}: {Detail})" : $"{Kind}({Data.Length} bytes)";
+    public override string ToString() => Kind is VerifierStepKind.Reject or VerifierStepKind.Decline ? $"{Kind}({Reason}: {Detail})" : $"{Kind}({Data.Length} bytes)";
 }

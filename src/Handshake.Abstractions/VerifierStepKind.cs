@@ -14,4 +14,11 @@ public enum VerifierStepKind
 
     /// <summary>The factor failed.</summary>
     Reject = 3,
+
+    /// <summary>
+    /// An alternative first-factor verifier (<c>AcceptorOptions.AlternativeFirstPlugins</c>, e.g. session
+    /// resumption) cannot vouch for the user: the acceptor switches the client to the user's own
+    /// factor-1 method instead of failing. From any other verifier it is a rejection.
+    /// </summary>
+    Decline = 4,
 }

@@ -31,6 +31,17 @@ public sealed class AcceptorOptions
     /// </summary>
     public bool AllowServerStoredPasswordAfterFirstFactor { get; set; }
 
+    /// <summary>
+    /// Gets the verifiers a client may choose for factor 1 in place of the user's own chain
+    /// (e.g. "resume" for session resumption). Offered after the user's factor-1 mechanisms in
+    /// <see cref="AcceptorStartMode.Offer"/>, to every user alike (an unknown user included, so the
+    /// offer reveals nothing). Such a verifier stands for the whole chain: its
+    /// <see cref="VerifierStepKind.Accept"/> completes the handshake at once, and its
+    /// <see cref="VerifierStepKind.Decline"/> switches the client to the user's factor-1 method in the
+    /// same connection (at most once). Empty by default.
+    /// </summary>
+    public ISet<string> AlternativeFirstPlugins { get; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Gets or sets the error code sent to the client on any failure. Default "access_denied"; adapters map it to 28P01 or 1045.</summary>
     public string FailureCode { get; set; } = "access_denied";
 

@@ -38,6 +38,7 @@ public sealed class AuthAcceptor : IDisposable
     private IReadOnlyList<string> _expectedMechanisms = [];
     private bool _expectFirstMessage = true;
     private bool _awaitingChoice;
+    private bool _alternative;
     private int _factorRounds;
     private long _startTimestamp;
     private Activity? _activity;
@@ -130,7 +131,9 @@ public sealed class AuthAcceptor : IDisposable
             {
                 _verifier = verifier;
                 _factorPlugins.Add(verifier.Name);
-                _expectedMechanisms = verifier.GetMechanisms(_transport);
+                // Alternatives (e.g. session resumption) are offered to every user alike, after the user's own mechanisms.
+                var mechanisms = verifier.GetMechanisms(_transport);
+                _expectedMechanisms = [.. mechanisms, .. _options.AlternativeFirstPlugins.Where(a => !mechanisms.Contains(a, StringComparer.Ordinal)).Order(StringComparer.Ordinal)];
                 _awaitingChoice = true;
                 return AuthEvent.Offer(_expectedMechanisms);
             }
@@ -187,6 +190,8 @@ public sealed class AuthAcceptor : IDisposable
                 VerifierStepKind.Continue => AuthEvent.Continue(step.Data),
                 VerifierStepKind.Accept => await AcceptFactorAsync(step.Data, cancellationToken).ConfigureAwait(false),
                 VerifierStepKind.Reject => Reject(step.Reason == AuthErrorCode.Unspecified ? AuthErrorCode.InvalidCredential : step.Reason, step.Detail),
+                VerifierStepKind.Decline when _alternative => await DeclineAlternativeAsync(step, cancellationToken).ConfigureAwait(false),
+                VerifierStepKind.Decline => Reject(step.Reason == AuthErrorCode.Unspecified ? AuthErrorCode.InvalidCredential : step.Reason, step.Detail),
                 _ => throw new AuthenticationException(AuthErrorCode.PluginFailure, $"Verifier '{CurrentPlugin}' returned no decision.", CurrentPlugin, CurrentFactor),
             };
         }
@@ -284,6 +289,12 @@ public sealed class AuthAcceptor : IDisposable
             }
 
             var verifier = _verifier!;
+            if (_options.AlternativeFirstPlugins.Contains(message.PluginName) && !verifier.GetMechanisms(_transport).Contains(message.PluginName, StringComparer.Ordinal))
+            {
+                verifier = ResolveVerifier(message.PluginName);
+                _alternative = true;
+            }
+
             _factorPlugins.Clear();
             _ = await StartExchangeAsync(verifier, message.PluginName, _expectedMechanisms, cancellationToken).ConfigureAwait(false);
             return null;
@@ -313,7 +324,8 @@ public sealed class AuthAcceptor : IDisposable
 
         _passed.Add(new AuthFactorOutcome(CurrentFactor, CurrentPlugin!, [.. _factorPlugins], _factorRounds));
         Log.FactorPassed(_logger, CurrentFactor, CurrentPlugin!);
-        if (CurrentFactor < Policy.Factors.Count)
+        // An alternative first factor (session resumption) stands for the user's whole chain.
+        if (!_alternative && CurrentFactor < Policy.Factors.Count)
         {
             if (CurrentFactor >= _options.MaxFactors)
             {
@@ -342,6 +354,19 @@ public sealed class AuthAcceptor : IDisposable
         _activity?.Dispose();
         _activity = null;
         return AuthEvent.Succeeded(finalData);
+    }
+
+    private async ValueTask<AuthEvent> DeclineAlternativeAsync(VerifierStep step, CancellationToken cancellationToken)
+    {
+        // The alternative could not vouch for the user (e.g. a refused resume token): restart factor 1
+        // with the user's own method in the same connection. Only once: that method is not an alternative.
+        var from = CurrentPlugin;
+        _alternative = false;
+        EndExchange();
+        var expected = ResolveVerifier(FirstFactorPlugin());
+        var initial = await StartExchangeAsync(expected, expected.Name, [], cancellationToken).ConfigureAwait(false);
+        Log.AlternativeDeclined(_logger, UserName, step.Reason, from, step.Detail, expected.Name);
+        return AuthEvent.Switch(expected.Name, initial);
     }
 
     private async ValueTask LoadUserAsync(string userName, CancellationToken cancellationToken)

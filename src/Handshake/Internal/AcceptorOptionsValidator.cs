@@ -41,6 +41,18 @@ internal sealed class AcceptorOptionsValidator(IServiceProvider services) : IVal
                 failures.Add($"AcceptorOptions.DefaultPlugin '{options.DefaultPlugin}' is not a registered verifier. Registered: {Describe(registry.Names)}.");
             }
 
+            foreach (var alternative in options.AlternativeFirstPlugins)
+            {
+                if (!registry.TryGet(alternative, out _))
+                {
+                    failures.Add($"AcceptorOptions.AlternativeFirstPlugins names '{alternative}', which is not a registered verifier. Registered: {Describe(registry.Names)}.");
+                }
+                else if (string.Equals(alternative, options.DefaultPlugin, StringComparison.Ordinal) || string.Equals(alternative, options.UnknownUserPlugin, StringComparison.Ordinal))
+                {
+                    failures.Add($"AcceptorOptions.AlternativeFirstPlugins names '{alternative}', which is also the default or unknown-user verifier; an alternative stands in for a user's chain and cannot be it.");
+                }
+            }
+
             if (!string.IsNullOrEmpty(options.UnknownUserPlugin) && !registry.TryGet(options.UnknownUserPlugin, out _))
             {
                 failures.Add($"AcceptorOptions.UnknownUserPlugin '{options.UnknownUserPlugin}' is not a registered verifier. Registered: {Describe(registry.Names)}.");

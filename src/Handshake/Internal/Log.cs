@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Debug, "Acceptor asks for factor {FactorIndex} with verifier {PluginName}")]
     public static partial void FactorRequested(ILogger logger, int factorIndex, string pluginName);
+
+    [LoggerMessage(13, LogLevel.Information, "Alternative verifier {PluginName} declined user {UserName} with {Code} ({Detail}); switching the client to {ToPlugin}")]
+    public static partial void AlternativeDeclined(ILogger logger, string? userName, AuthErrorCode code, string? pluginName, string? detail, string toPlugin);
 }

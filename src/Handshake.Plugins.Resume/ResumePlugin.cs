@@ -1,0 +1,79 @@
+using Handshake.Plugins.Resume.Internal;
+using Microsoft.Extensions.Options;
+
+namespace Handshake.Plugins.Resume;
+
+/// <summary>
+/// The client side of session resumption. Chosen from a server's offer only when a token is cached
+/// for (server identity, user) and the transport may carry a bearer secret (the same gate as a
+/// cleartext password: TLS with a verified certificate, a trusted local socket, or
+/// <c>AllowCleartextWithoutVerifiedTls</c>); otherwise its preference is negative and the user's own
+/// mechanism is chosen. It sends the token, and on success caches the rotated one from the server's
+/// final data. If the server refuses, it switches the client to the full chain, which runs with the
+/// credentials' factor secrets as usual.
+/// </summary>
+public sealed class ResumePlugin : IAuthPlugin
+{
+    private readonly ResumeClientOptions _options;
+    private readonly IResumeTokenCache _cache;
+
+    /// <summary>Creates the plugin.</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="cache">The token cache.</param>
+    public ResumePlugin(IOptions<ResumeClientOptions> options, IResumeTokenCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(cache);
+        _options = options.Value;
+        _cache = cache;
+    }
+
+    /// <inheritdoc />
+    public string Name => _options.Name;
+
+    /// <inheritdoc />
+    public int GetOfferPreference(AuthExchangeContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (ServerOf(context) is not { } server)
+        {
+            return -1;
+        }
+
+        using (var token = _cache.Find(server, context.UserName))
+        {
+            if (token is null)
+            {
+                return -1;
+            }
+        }
+
+        try
+        {
+            context.EnsureCleartextAllowed("the resume token");
+        }
+        catch (AuthenticationException)
+        {
+            return -1;
+        }
+
+        return _options.Preference;
+    }
+
+    /// <inheritdoc />
+    public IAuthExchange Start(AuthExchangeContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var server = ServerOf(context)
+            ?? throw new AuthenticationException(AuthErrorCode.MissingCredential, $"Resumption needs a server identity: set ResumeClientOptions.ServerIdentity or the connection property '{ResumeClientOptions.ServerIdentityProperty}'.", context.PluginName, context.FactorIndex);
+        context.EnsureCleartextAllowed("the resume token");
+        var token = _cache.Find(server, context.UserName)
+            ?? throw new AuthenticationException(AuthErrorCode.MissingCredential, $"No resume token is cached for user '{context.UserName}' at this server; log in with the full credentials.", context.PluginName, context.FactorIndex);
+        return new ResumeClientExchange(_cache, server, context.UserName, token, context.PluginName, context.FactorIndex);
+    }
+
+    private string? ServerOf(AuthExchangeContext context) =>
+        context.Properties.TryGetValue(ResumeClientOptions.ServerIdentityProperty, out var value) && value is string { Length: > 0 } perConnection
+            ? perConnection
+            : string.IsNullOrEmpty(_options.ServerIdentity) ? null : _options.ServerIdentity;
+}
