@@ -1,80 +1,106 @@
 using System.CommandLine;
 using System.Globalization;
+using Handshake.Cli.Internal;
 using Handshake.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Handshake.Cli.Demo;
 
 /// <summary>
-/// <c>handshake demo [--plugin NAME]</c>: a client and an acceptor over the in-memory transport
+/// <c>handshake demo [--plugin PAGE]</c>: clients and an acceptor over the in-memory transport
 /// (no server needed), a transcript of every round with secrets redacted, and the result.
 /// </summary>
 internal static class DemoCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(CliContext context)
     {
-        var plugin = new Option<string?>("--plugin")
+        ArgumentNullException.ThrowIfNull(context);
+        var plugin = new Option<string?>("--plugin", "-p")
         {
-            Description = $"The page to run: {string.Join(", ", DemoScenarios.All.Select(s => s.Key))}. Default: {DemoScenarios.Default.Key}.",
+            Description = $"The page to run: {string.Join("; ", DemoScenarios.All.Select(s => $"{s.Key} ({s.Summary})"))}. Default: {DemoScenarios.DefaultKey}.",
+            HelpName = string.Join('|', DemoScenarios.All.Select(s => s.Key)),
         };
-        var command = new Command("demo", "Run a client against the embedded acceptor in memory and print the transcript.") { plugin };
-        command.SetAction(async (parse, ct) =>
+        var command = new Command("demo", "Run clients against the embedded acceptor in memory and print the transcript (secrets and proofs redacted).") { plugin };
+        context.SetAction(command, async (parse, ct) =>
         {
             var key = parse.GetValue(plugin);
-            var scenario = key is null ? DemoScenarios.Default : DemoScenarios.Find(key);
-            if (scenario is null)
+            var page = key is null ? DemoScenarios.Default : DemoScenarios.Find(key);
+            if (page is null)
             {
-                await output.WriteLineAsync($"error: unknown demo page '{key}'. Pages: {string.Join(", ", DemoScenarios.All.Select(s => s.Key))}.").ConfigureAwait(false);
-                return 2;
+                throw new CliUsageException($"unknown demo page '{key}'; pages: {string.Join(", ", DemoScenarios.All.Select(s => s.Key))}");
             }
 
-            return await RunAsync(scenario, output, ct).ConfigureAwait(false);
+            using var scenario = page.Build();
+            var style = context.Environment.UseColor ? new Ansi(true) : Ansi.Plain;
+            return await RunAsync(scenario, context.Environment.Output, style, ct).ConfigureAwait(false);
         });
         return command;
     }
 
-    public static async Task<int> RunAsync(DemoScenario scenario, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(DemoScenario scenario, TextWriter output, Ansi style, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(output);
-        var services = new ServiceCollection();
-        var builder = services.AddHandshake();
-        scenario.Register(builder);
-        builder.AddAcceptor(o => o.DefaultPlugin = scenario.DefaultPlugin).AddInMemoryCredentialStore(scenario.Users);
-        var provider = services.BuildServiceProvider();
-        await using var providerScope = provider.ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(style);
 
-        await output.WriteLineAsync($"== {scenario.Title} ({scenario.Key}) ==").ConfigureAwait(false);
-        await output.WriteLineAsync(scenario.Explanation).ConfigureAwait(false);
-        await output.WriteLineAsync($"Transport: {scenario.Transport}. Client and acceptor run in this process over System.Threading.Channels.").ConfigureAwait(false);
+        // One server for the whole page, so its caches and replay state carry from one login to the next.
+        var serverServices = new ServiceCollection();
+        scenario.ConfigureServer(serverServices.AddHandshake());
+        var server = serverServices.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        await using var serverScope = server.ConfigureAwait(false);
 
-        var good = await AttemptAsync(provider, scenario, scenario.GoodLogin, "with the right secrets", output, cancellationToken).ConfigureAwait(false);
-        var bad = await AttemptAsync(provider, scenario, scenario.BadLogin, "with a wrong secret", output, cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync(style.Bold($"== {scenario.Title} ({scenario.Key}) ==")).ConfigureAwait(false);
+        foreach (var line in Wrap(scenario.Explanation, 100))
+        {
+            await output.WriteLineAsync(line).ConfigureAwait(false);
+        }
 
-        // Success means the demo showed what it promises: the right secrets pass, a wrong one is refused.
-        return good && !bad ? 0 : 1;
-    }
+        await output.WriteLineAsync(style.Dim($"Transport: {scenario.Transport}. Client and acceptor run in this process over System.Threading.Channels.")).ConfigureAwait(false);
 
-    private static async Task<bool> AttemptAsync(IServiceProvider provider, DemoScenario scenario, Func<AuthCredentials> login, string label, TextWriter output, CancellationToken cancellationToken)
-    {
-        using var credentials = login();
-        using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, scenario.Transport);
-        using var acceptor = provider.GetRequiredService<IAuthAcceptorFactory>().Create(scenario.Transport);
-        using var connection = InMemoryAuthConnection.Create(scenario.Transport);
-        var recorder = new TranscriptRecorder(scenario.Redactor);
+        var asExpected = true;
+        foreach (var attempt in scenario.Attempts)
+        {
+            var succeeded = await AttemptAsync(server, scenario, attempt, output, style, cancellationToken).ConfigureAwait(false);
+            asExpected &= succeeded == attempt.ExpectSuccess;
+        }
 
         await output.WriteLineAsync().ConfigureAwait(false);
-        await output.WriteLineAsync($"-- {credentials.UserName} logs in {label}").ConfigureAwait(false);
-        var result = await InMemoryHandshake.RunAsync(negotiator, acceptor, connection, recorder: recorder, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync(asExpected
+            ? style.Green("Every login ended as expected.")
+            : style.Red("A login did not end as expected.")).ConfigureAwait(false);
+        return asExpected ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private static async Task<bool> AttemptAsync(IServiceProvider server, DemoScenario scenario, DemoAttempt attempt, TextWriter output, Ansi style, CancellationToken cancellationToken)
+    {
+        // The client has its own container, as an application would: only its plugins, no users.
+        var clientServices = new ServiceCollection();
+        attempt.ConfigureClient(clientServices.AddHandshake());
+        var client = clientServices.BuildServiceProvider();
+        await using var clientScope = client.ConfigureAwait(false);
+
+        var clientTransport = attempt.ClientTransport ?? scenario.Transport;
+        using var credentials = attempt.Login();
+        using var negotiator = client.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, clientTransport);
+        using var acceptor = server.GetRequiredService<IAuthAcceptorFactory>().Create(scenario.Transport, scenario.StartMode);
+        using var connection = InMemoryAuthConnection.Create(clientTransport, scenario.Transport);
+        var recorder = new TranscriptRecorder(new DemoTranscriptRedactor());
+
+        await output.WriteLineAsync().ConfigureAwait(false);
+        await output.WriteLineAsync(style.Bold($"-- {credentials.UserName} {attempt.Label}")).ConfigureAwait(false);
+        // An offering acceptor (PostgreSQL) knows the user from the startup message before it offers.
+        var startupUser = scenario.StartMode == AcceptorStartMode.Offer ? credentials.UserName : null;
+        var result = await InMemoryHandshake.RunAsync(negotiator, acceptor, connection, startupUser, recorder, cancellationToken).ConfigureAwait(false);
         foreach (var entry in recorder.Entries)
         {
-            await output.WriteLineAsync("   " + entry).ConfigureAwait(false);
+            await output.WriteLineAsync("   " + Render(entry, style)).ConfigureAwait(false);
         }
 
         if (result.Succeeded)
         {
             var r = result.ClientResult!;
-            await output.WriteLineAsync($"   => authenticated as {r.UserName}: assurance level {r.AssuranceLevel}, {r.Rounds} round(s), {r.Elapsed.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture)} ms").ConfigureAwait(false);
+            var elapsed = r.Elapsed.TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture);
+            await output.WriteLineAsync($"   => {style.Green($"authenticated as {r.UserName}")}: assurance level {r.AssuranceLevel}, {r.Rounds} round(s), {elapsed} ms").ConfigureAwait(false);
             foreach (var factor in r.Factors)
             {
                 await output.WriteLineAsync($"      {factor}").ConfigureAwait(false);
@@ -83,8 +109,38 @@ internal static class DemoCommand
             return true;
         }
 
-        await output.WriteLineAsync($"   => refused. Client sees {result.ClientError?.Code}: {result.ClientError?.Message}").ConfigureAwait(false);
+        var expected = attempt.ExpectSuccess ? string.Empty : " (as expected)";
+        await output.WriteLineAsync($"   => {style.Red("refused")}{expected}. Client sees {result.ClientError?.Code}: {result.ClientError?.Message}").ConfigureAwait(false);
         await output.WriteLineAsync($"      Server logs the real reason: {result.ServerFailureReason}").ConfigureAwait(false);
         return false;
+    }
+
+    private static IEnumerable<string> Wrap(string text, int width)
+    {
+        var line = new System.Text.StringBuilder();
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > width)
+            {
+                yield return line.ToString();
+                line.Clear();
+            }
+
+            line.Append(line.Length > 0 ? " " : string.Empty).Append(word);
+        }
+
+        if (line.Length > 0)
+        {
+            yield return line.ToString();
+        }
+    }
+
+    private static string Render(TranscriptEntry entry, Ansi style)
+    {
+        var toServer = entry.Direction == TranscriptDirection.ClientToServer;
+        var arrow = toServer ? style.Cyan("C -> S") : style.Yellow("S -> C");
+        var step = entry.Step == nameof(AuthEventKind.Failed) ? style.Red(entry.Step) : style.Bold(entry.Step);
+        var plugin = entry.PluginName is null ? string.Empty : " " + style.Magenta($"[{entry.PluginName}]");
+        return $"{arrow}  {step}{plugin}  {entry.Rendered}";
     }
 }

@@ -1,26 +1,194 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Handshake.Mfa;
+using Handshake.Plugins.CachingSha2;
+using Handshake.Plugins.KeyAuth;
+using Handshake.Plugins.NativePassword;
+using Handshake.Plugins.Scram;
 using Handshake.Testing;
 
 namespace Handshake.Cli.Demo;
 
-/// <summary>The demo pages. The richest one runs when no page is named.</summary>
+/// <summary>
+/// The demo pages. The richest (SCRAM then TOTP, <see cref="DefaultKey"/>) runs when no page is named.
+/// The passwords below are demo values; the transcript never shows them (the tests check).
+/// </summary>
 internal static class DemoScenarios
 {
-    public static IReadOnlyList<DemoScenario> All { get; } =
+    public const string DefaultKey = "mfa";
+
+    public const string Password = "correct horse battery staple";
+
+    public const string WrongPassword = "Tr0ub4dor&3";
+
+    private const string User = "alice";
+
+    public static IReadOnlyList<DemoPage> All { get; } =
     [
-        new DemoScenario(
-            "hmac",
-            "Challenge-response written as two delegates",
-            "The server sends 32 random bytes; the client answers HMAC-SHA256(SHA-256(password), challenge || user). Plugin and verifier are each a few lines with AddPlugin/AddVerifier.",
-            b => b.AddHmacChallenge(),
-            HmacChallengeHandshakeBuilderExtensions.DefaultName,
-            s => s.AddUser("alice", new AuthFactorPolicy(HmacChallengeHandshakeBuilderExtensions.DefaultName, HmacChallengeHandshakeBuilderExtensions.CreateStoredCredential("wonderland"))),
-            () => AuthCredentials.FromPasswords("alice", "wonderland"),
-            () => AuthCredentials.FromPasswords("alice", "looking-glass"),
-            TransportSecurity.None,
-            new DefaultTranscriptRedactor()),
+        new("hmac", "a challenge-response plugin written as two delegates", Hmac),
+        new("scram", "SCRAM-SHA-256, PostgreSQL's method, with the proofs redacted", Scram),
+        new("scram-plus", "SCRAM-SHA-256-PLUS bound to a (simulated, verified) TLS certificate; a man in the middle is caught", ScramPlus),
+        new("native", "MySQL's mysql_native_password", Native),
+        new("caching-sha2", "MySQL 8's caching_sha2_password: full authentication over TLS, then the fast path", CachingSha2),
+        new("key", "ssh-key-auth: a signature with a key made in-process", Key),
+        new(DefaultKey, "two factors: SCRAM-SHA-256-PLUS then TOTP (assurance level 2)", MultiFactor),
     ];
 
-    public static DemoScenario Default => All[^1];
+    public static DemoPage Default => Find(DefaultKey)!;
 
-    public static DemoScenario? Find(string key) => All.FirstOrDefault(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase));
+    public static DemoPage? Find(string key) => All.FirstOrDefault(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase));
+
+    private static DemoScenario Hmac() => new(
+        "hmac",
+        "Challenge-response written as two delegates",
+        "The server sends 32 random bytes; the client answers HMAC-SHA256(SHA-256(password), challenge || user). Plugin and verifier are each a few lines with AddPlugin/AddVerifier.",
+        TransportSecurity.None,
+        AcceptorStartMode.Begin,
+        b => b.AddHmacChallenge()
+            .AddAcceptor(o => o.DefaultPlugin = HmacChallengeHandshakeBuilderExtensions.DefaultName)
+            .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(HmacChallengeHandshakeBuilderExtensions.DefaultName, HmacChallengeHandshakeBuilderExtensions.CreateStoredCredential(Password)))),
+        [
+            new("logs in with the right password", b => b.AddHmacChallenge(), () => AuthCredentials.FromPasswords(User, Password), ExpectSuccess: true),
+            new("logs in with a wrong password", b => b.AddHmacChallenge(), () => AuthCredentials.FromPasswords(User, WrongPassword), ExpectSuccess: false),
+        ],
+        []);
+
+    private static DemoScenario Scram() => new(
+        "scram",
+        "SCRAM-SHA-256 (RFC 5802, RFC 7677), as PostgreSQL runs it",
+        "The server offers its mechanisms; the client sends client-first (user, nonce), the server answers with its nonce, salt and iterations, the client proves it knows the password (p=, redacted) and checks the server's signature (v=, redacted) before it believes the OK. The server stores only StoredKey/ServerKey, never the password.",
+        TransportSecurity.None,
+        AcceptorStartMode.Offer,
+        ScramServer(null),
+        [
+            new("logs in with the right password", b => b.AddScram(), () => AuthCredentials.FromPasswords(User, Password), ExpectSuccess: true),
+            new("logs in with a wrong password", b => b.AddScram(), () => AuthCredentials.FromPasswords(User, WrongPassword), ExpectSuccess: false),
+        ],
+        []);
+
+    private static DemoScenario ScramPlus()
+    {
+        var certificate = SelfSignedCertificate();
+        var impostor = SelfSignedCertificate();
+        return new(
+            "scram-plus",
+            "SCRAM-SHA-256-PLUS: channel binding to the TLS certificate (RFC 5929 tls-server-end-point)",
+            "TLS is simulated: both ends are told the connection is encrypted with a verified certificate made in this process. The client offers binding (GS2 header p=tls-server-end-point) and puts the hash of the certificate it saw into c=; the server compares it with its own. A man in the middle terminates TLS with a different certificate, so the bindings differ and the login fails even with the right password.",
+            Tls(certificate),
+            AcceptorStartMode.Offer,
+            ScramServer(null),
+            [
+                new("logs in with the right password over TLS", b => b.AddScram(o => o.ChannelBinding = ScramChannelBinding.Require), () => AuthCredentials.FromPasswords(User, Password), ExpectSuccess: true),
+                new("logs in with the right password through a man in the middle (another certificate)", b => b.AddScram(o => o.ChannelBinding = ScramChannelBinding.Require), () => AuthCredentials.FromPasswords(User, Password), ExpectSuccess: false, ClientTransport: Tls(impostor)),
+            ],
+            [certificate, impostor]);
+    }
+
+    private static DemoScenario Native() => new(
+        "native",
+        "mysql_native_password",
+        "The server sends a 20-byte scramble; the client answers SHA1(password) XOR SHA1(scramble || SHA1(SHA1(password))). The server stores *HEX of SHA1(SHA1(password)) (see `handshake verifier native`).",
+        TransportSecurity.None,
+        AcceptorStartMode.Begin,
+        b => b.AddNativePasswordVerifier()
+            .AddAcceptor(o => o.DefaultPlugin = NativePasswordPlugin.PluginName)
+            .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(NativePasswordPlugin.PluginName, NativePasswordCredential.FromPassword(Password).ToStoredCredential()))),
+        [
+            new("logs in with the right password", b => b.AddNativePassword(), () => AuthCredentials.FromPasswords(User, Password), ExpectSuccess: true),
+            new("logs in with a wrong password", b => b.AddNativePassword(), () => AuthCredentials.FromPasswords(User, WrongPassword), ExpectSuccess: false),
+        ],
+        []);
+
+    private static DemoScenario CachingSha2()
+    {
+        var certificate = SelfSignedCertificate();
+        return new(
+            "caching-sha2",
+            "caching_sha2_password (MySQL 8's default)",
+            "TLS is simulated (verified certificate). The first login misses the server's cache: the server answers 0x04 and the client sends the password inside TLS (redacted below). The server then caches SHA256(SHA256(password)), so the second login is the fast path: one scramble response, 0x03, OK.",
+            Tls(certificate),
+            AcceptorStartMode.Begin,
+            b => b.AddCachingSha2Verifier()
+                .AddAcceptor(o => o.DefaultPlugin = CachingSha2Plugin.PluginName)
+                .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(CachingSha2Plugin.PluginName, CachingSha2Credential.FromPassword(Password).ToStoredCredential()))),
+            [
+                new("logs in for the first time (full authentication)", b => b.AddCachingSha2(), () => AuthCredentials.FromPasswords(User, Password), ExpectSuccess: true),
+                new("logs in again (fast path)", b => b.AddCachingSha2(), () => AuthCredentials.FromPasswords(User, Password), ExpectSuccess: true),
+                new("logs in with a wrong password", b => b.AddCachingSha2(), () => AuthCredentials.FromPasswords(User, WrongPassword), ExpectSuccess: false),
+            ],
+            [certificate]);
+    }
+
+    private static DemoScenario Key()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var fingerprint = KeyAuthFingerprint.FromPublicKey(key);
+        var publicPem = key.ExportSubjectPublicKeyInfoPem();
+        var privatePem = key.ExportPkcs8PrivateKeyPem();
+        var otherPrivatePem = other.ExportPkcs8PrivateKeyPem();
+        return new(
+            "key",
+            $"{KeyAuthDefaults.Name}: public-key authentication",
+            $"An ECDSA P-256 key pair was made in this process; the server stores only the public key (fingerprint {fingerprint}). The server sends a fresh challenge; the client signs it together with the plugin name, user and factor, so a signature cannot be replayed elsewhere. A different key is refused.",
+            TransportSecurity.None,
+            AcceptorStartMode.Begin,
+            b => b.AddKeyAuthVerifier()
+                .AddAcceptor(o => o.DefaultPlugin = KeyAuthDefaults.Name)
+                .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(KeyAuthDefaults.Name, StoredCredential.FromString(publicPem)))),
+            [
+                new("signs with the enrolled key", b => b.AddKeyAuth(o => o.PrivateKeyPem = privatePem), () => new AuthCredentials(User), ExpectSuccess: true),
+                new("signs with another key", b => b.AddKeyAuth(o => o.PrivateKeyPem = otherPrivatePem), () => new AuthCredentials(User), ExpectSuccess: false),
+            ],
+            []);
+    }
+
+    private static DemoScenario MultiFactor()
+    {
+        var certificate = SelfSignedCertificate();
+
+        // Enrolled in-process; the client holds the same shared secret (a service account's
+        // authenticator) and computes the code for the current 30-second step (RFC 6238).
+        var secret = TotpEnrollment.GenerateSecret(SystemRandomSource.Instance);
+        var otherSecret = TotpEnrollment.GenerateSecret(SystemRandomSource.Instance);
+        var uri = TotpEnrollment.CreateUri("Handshake demo", User, secret);
+        var base32 = Base32.Encode(secret);
+        var otherBase32 = Base32.Encode(otherSecret);
+        CryptographicOperations.ZeroMemory(secret);
+        CryptographicOperations.ZeroMemory(otherSecret);
+        return new(
+            DefaultKey,
+            "Two factors: SCRAM-SHA-256-PLUS, then TOTP",
+            "TLS is simulated (verified certificate made in this process). Factor 1 is SCRAM bound to the certificate; only after it passes does the server ask for factor 2, a TOTP code (RFC 6238) computed from a secret enrolled in this process. The code travels only inside verified TLS, and a step once accepted cannot be replayed. Two factors give assurance level 2. A wrong code stops the chain at factor 2.",
+            Tls(certificate),
+            AcceptorStartMode.Offer,
+            b => b.AddScramVerifier()
+                .AddTotpVerifier()
+                .AddAcceptor(o => o.DefaultPlugin = "SCRAM-SHA-256")
+                .AddFactorPolicies(p => p.Add(
+                    User,
+                    new AuthFactorPolicy("SCRAM-SHA-256", ScramCredential.Create(Password, SystemRandomSource.Instance, Verifier.VerifierCommand.DefaultScramIterations).ToStoredCredential()),
+                    new AuthFactorPolicy(TotpVerifierOptions.DefaultName, StoredCredential.FromString(uri)))),
+            [
+                new("logs in with the password and the current code", b => b.AddScram().AddTotp(), () => AuthCredentials.FromPasswords(User, Password, base32), ExpectSuccess: true),
+                new("logs in with the password and a code from another secret", b => b.AddScram().AddTotp(), () => AuthCredentials.FromPasswords(User, Password, otherBase32), ExpectSuccess: false),
+            ],
+            [certificate]);
+    }
+
+    private static Action<IHandshakeBuilder> ScramServer(Action<ScramVerifierOptions>? configure) =>
+        b => b.AddScramVerifier(configure)
+            .AddAcceptor(o => o.DefaultPlugin = "SCRAM-SHA-256")
+            .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy("SCRAM-SHA-256", ScramCredential.Create(Password, SystemRandomSource.Instance, Verifier.VerifierCommand.DefaultScramIterations).ToStoredCredential())));
+
+    private static TransportSecurity Tls(X509Certificate2 certificate) =>
+        new() { IsEncrypted = true, IsCertificateVerified = true, ServerCertificate = certificate };
+
+    private static X509Certificate2 SelfSignedCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
+        var now = DateTimeOffset.UtcNow;
+        return request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
+    }
 }

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using Handshake.Mfa;
+using Handshake.Plugins.NativePassword;
+using Handshake.Plugins.Scram;
+
+namespace Handshake.Cli.Verifier;
+
+/// <summary>
+/// <c>handshake verifier scram|native|totp</c>: makes the stored credential a server keeps. The password
+/// is read as one line from standard input (no echo on a terminal), never from the command line.
+/// </summary>
+internal static class VerifierCommand
+{
+    /// <summary>PostgreSQL's default (scram_iterations).</summary>
+    public const int DefaultScramIterations = 4096;
+
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var command = new Command("verifier", "Make a stored credential from a password read as one line from standard input (never from the command line).");
+        command.Subcommands.Add(CreateScram(context));
+        command.Subcommands.Add(CreateNative(context));
+        command.Subcommands.Add(CreateTotp(context));
+        return command;
+    }
+
+    private static Command CreateScram(CliContext context)
+    {
+        var salt = new Option<string?>("--salt") { Description = "The salt, base64 (default: 16 random bytes). With PostgreSQL's salt and iterations the output equals what PostgreSQL stored." };
+        var iterations = new Option<int>("--iterations") { Description = $"PBKDF2 iterations (default {DefaultScramIterations}, PostgreSQL's).", DefaultValueFactory = _ => DefaultScramIterations };
+        var command = new Command("scram", "Print PostgreSQL's SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey> for the password (SASLprep, raw bytes where SASLprep fails, as PostgreSQL).") { salt, iterations };
+        context.SetAction(command, async (parse, ct) =>
+        {
+            var count = parse.GetValue(iterations);
+            if (count < 1)
+            {
+                throw new CliUsageException($"--iterations must be at least 1 (got {count})");
+            }
+
+            var saltBytes = DecodeSalt(parse.GetValue(salt));
+            var password = ReadPassword(context);
+            var credential = saltBytes is null
+                ? ScramCredential.Create(password, SystemRandomSource.Instance, count)
+                : ScramCredential.Create(password, saltBytes, count);
+            await context.Environment.Output.WriteLineAsync(credential.Format()).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command CreateNative(CliContext context)
+    {
+        var command = new Command("native", "Print MySQL's mysql_native_password stored form, *HEX of SHA1(SHA1(password)).");
+        context.SetAction(command, async (parse, ct) =>
+        {
+            var password = ReadPassword(context);
+            await context.Environment.Output.WriteLineAsync(NativePasswordCredential.FromPassword(password).Format()).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command CreateTotp(CliContext context)
+    {
+        var issuer = new Option<string>("--issuer") { Description = "Who issues the secret, shown by authenticator apps.", DefaultValueFactory = _ => "Handshake" };
+        var account = new Option<string>("--account") { Description = "The account name, shown by authenticator apps.", Required = true };
+        var command = new Command("totp", "Enroll a TOTP factor: print a new random secret (base32) on the first line and the otpauth:// URI on the second. Reads no password; both lines are secrets.") { issuer, account };
+        context.SetAction(command, async (parse, ct) =>
+        {
+            var issuerName = parse.GetValue(issuer) ?? string.Empty;
+            var accountName = parse.GetValue(account) ?? string.Empty;
+            if (issuerName.Length == 0 || accountName.Length == 0 || issuerName.Contains(':', StringComparison.Ordinal) || accountName.Contains(':', StringComparison.Ordinal))
+            {
+                throw new CliUsageException("--issuer and --account must be non-empty and contain no ':'");
+            }
+
+            var secret = TotpEnrollment.GenerateSecret(SystemRandomSource.Instance);
+            try
+            {
+                await context.Environment.Output.WriteLineAsync(Base32.Encode(secret)).ConfigureAwait(false);
+                await context.Environment.Output.WriteLineAsync(TotpEnrollment.CreateUri(issuerName, accountName, secret)).ConfigureAwait(false);
+            }
+            finally
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static byte[]? DecodeSalt(string? salt)
+    {
+        if (salt is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var bytes = Convert.FromBase64String(salt);
+            return bytes.Length > 0 ? bytes : throw new CliUsageException("--salt must not be empty");
+        }
+        catch (FormatException ex)
+        {
+            throw new CliUsageException("--salt is not valid base64", ex);
+        }
+    }
+
+    private static string ReadPassword(CliContext context)
+    {
+        var password = Internal.SecretReader.ReadLine(context.Environment, "Password (not echoed): ");
+        return password.Length > 0
+            ? password
+            : throw new CliUsageException("the password is empty; an account without a password needs no stored credential");
+    }
+}
