@@ -14,9 +14,9 @@ internal static class FuzzRunner
     /// <summary>Per-input time budget: far above any honest parse (PBKDF2 at the fuzz targets' 4096-iteration cap is ~1 ms).</summary>
     public static readonly TimeSpan PerInputBudget = TimeSpan.FromSeconds(2);
 
-    public static long AllocationBudget(int inputLength) => (1L << 20) + (16L * inputLength);
+    public static long AllocationBudget(int inputLength, long perByte = 16) => (1L << 20) + (perByte * inputLength);
 
-    public static FuzzReport Run(FuzzTarget target, long maxInputs, TimeSpan maxTime, int seed, int maxFindings = 10, Action<string>? log = null)
+    public static FuzzReport Run(FuzzTarget target, long maxInputs, TimeSpan maxTime, int seed, int maxFindings = 10, Action<string>? log = null, TimeSpan? perInputBudget = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         var random = new Random(seed);
@@ -24,6 +24,7 @@ internal static class FuzzRunner
         var seeds = target.Seeds;
         var findings = new List<string>();
         long inputs = 0, expected = 0, succeeded = 0;
+        var budget = perInputBudget ?? PerInputBudget;
         var total = Stopwatch.StartNew();
 
         // Seeds first, unmutated: they must all pass (or fail only in the documented way).
@@ -61,19 +62,19 @@ internal static class FuzzRunner
 
             var elapsed = Stopwatch.GetElapsedTime(started);
             var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (problem is null && elapsed > PerInputBudget && inputs > seeds.Count)
+            if (problem is null && elapsed > budget && inputs > seeds.Count)
             {
-                problem = $"took {elapsed.TotalMilliseconds:F0} ms (budget {PerInputBudget.TotalMilliseconds:F0} ms)";
+                problem = $"took {elapsed.TotalMilliseconds:F0} ms (budget {budget.TotalMilliseconds:F0} ms)";
             }
 
-            if (problem is null && allocated > AllocationBudget(input.Data.Length) && inputs > seeds.Count)
+            if (problem is null && allocated > AllocationBudget(input.Data.Length, target.AllocationPerInputByte) && inputs > seeds.Count)
             {
-                problem = $"allocated {allocated} bytes for a {input.Data.Length}-byte input (budget {AllocationBudget(input.Data.Length)})";
+                problem = $"allocated {allocated} bytes for a {input.Data.Length}-byte input (budget {AllocationBudget(input.Data.Length, target.AllocationPerInputByte)})";
             }
 
             if (problem is not null)
             {
-                var finding = $"FINDING parser={target.Name} seed={seed} input#={inputs} step={input.Step} hex={input.Hex}{Environment.NewLine}  {problem}";
+                var finding = $"FINDING parser={target.Name} seed={seed} input#={inputs} step={input.Step} hex={(input.Data.Length > 1024 ? Convert.ToHexString(input.Data, 0, 1024) + "..." : input.Hex)} length={input.Data.Length}{Environment.NewLine}  {problem}";
                 findings.Add(finding);
                 log?.Invoke(finding);
             }

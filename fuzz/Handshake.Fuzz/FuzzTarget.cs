@@ -14,6 +14,9 @@ internal abstract class FuzzTarget
     /// <summary>Feeds one input. Throws <see cref="FuzzFindingException"/> for an outcome that is wrong without an exception.</summary>
     public abstract void Run(FuzzInput input);
 
+    /// <summary>Allowed allocation per input byte on top of 1 MiB (16 by default).</summary>
+    public virtual long AllocationPerInputByte => 16;
+
     /// <summary>Whether <paramref name="exception"/> is a documented failure of this parser.</summary>
     public virtual bool IsExpected(Exception exception) =>
         exception is AuthenticationException { Code: not AuthErrorCode.PluginFailure and not AuthErrorCode.Unspecified };

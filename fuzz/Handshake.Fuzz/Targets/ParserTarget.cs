@@ -3,8 +3,10 @@ using System.Text;
 namespace Handshake.Fuzz.Targets;
 
 /// <summary>A pure parser: text in, a value or its documented exception out.</summary>
-internal sealed class ParserTarget(string name, IReadOnlyList<string> seeds, Action<byte[]> parse, Func<Exception, bool> expected) : FuzzTarget
+internal sealed class ParserTarget(string name, IReadOnlyList<string> seeds, Action<byte[]> parse, Func<Exception, bool> expected, long allocationPerByte = 16) : FuzzTarget
 {
+    public override long AllocationPerInputByte => allocationPerByte;
+
     public override string Name => name;
 
     public override IReadOnlyList<FuzzInput> Seeds { get; } = [.. seeds.Select(s => new FuzzInput(0, Encoding.UTF8.GetBytes(s)))];
