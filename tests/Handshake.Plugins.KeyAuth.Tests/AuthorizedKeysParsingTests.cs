@@ -177,4 +177,21 @@ public sealed class AuthorizedKeysParsingTests
         Assert.False(KeyAuthFingerprint.TryParse("MD5:00:11", out _));
         Assert.False(KeyAuthFingerprint.TryParse("SHA256:" + Encoding.ASCII.GetString(new byte[43]), out _));
     }
+
+    [Fact]
+    public void Parse_PemWithUnknownCurveOid_ThrowsFormatException()
+    {
+        // Found by fuzz/Handshake.Fuzz (keyauth-stored): an id-ecPublicKey whose curve OID OpenSSL does not
+        // know made ImportSubjectPublicKeyInfo throw PlatformNotSupportedException, which escaped untyped.
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var der = key.ExportSubjectPublicKeyInfo();
+        byte[] prime256v1 = [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
+        var at = der.AsSpan().IndexOf(prime256v1);
+        Assert.True(at > 0);
+        der[at + 9] = 0x63; // 1.2.840.10045.3.1.99: well-formed, unknown
+        var pem = PemEncoding.WriteString("PUBLIC KEY", der);
+
+        var ex = Assert.Throws<FormatException>(() => StoredKeyParser.Parse(pem, 2048));
+        Assert.Contains("line 1", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -169,8 +169,10 @@ internal static class StoredKeyParser
                 _ => throw new FormatException($"line {lineNumber}: public key algorithm {publicKey.Oid.Value} is not supported (use ECDSA P-256/P-384 or RSA)"),
             };
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
         {
+            // An EC key naming a curve OpenSSL does not know (e.g. a corrupted id-ecPublicKey parameter) throws
+            // PlatformNotSupportedException, not CryptographicException: both are a malformed stored key.
             throw new FormatException($"line {lineNumber}: the PEM block is not a valid SubjectPublicKeyInfo");
         }
 

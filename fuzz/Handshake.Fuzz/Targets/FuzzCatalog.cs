@@ -1,0 +1,201 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Handshake.Mfa;
+using Handshake.Plugins.CachingSha2;
+using Handshake.Plugins.KeyAuth;
+using Handshake.Plugins.NativePassword;
+using Handshake.Plugins.Scram;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Handshake.Fuzz.Targets;
+
+/// <summary>Every parser under fuzz, by name.</summary>
+internal static class FuzzCatalog
+{
+    private const string Password = "pencil";
+    private static readonly byte[] Salt = Convert.FromBase64String("W22ZaJ0SNY7soEsUEjb6gQ==");
+    private static readonly byte[] TotpSecret = Encoding.ASCII.GetBytes("12345678901234567890");
+
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        "scram-client", "scram-verifier", "saslprep", "scram-credential",
+        "native-client", "native-verifier", "native-credential",
+        "cachingsha2-client", "cachingsha2-verifier", "cachingsha2-credential",
+        "keyauth-client", "keyauth-verifier", "keyauth-stored",
+        "totp-client", "totp-verifier", "totp-secret", "totp-stored", "base32",
+    ];
+
+    public static FuzzTarget Create(string name) => name switch
+    {
+        "scram-client" => new ClientReplayTarget(name, Scram()),
+        "scram-verifier" => new VerifierReplayTarget(name, Scram()),
+        "saslprep" => new ParserTarget(name, ["pencil", "I\u00ADX", "\u2168", "\u00AA", "a\u200Bb", "\u0627\u0031", "\u0661\u0031\u0662", "\u00A0pass word\u3000", "\uD83D\uDE00"], SaslPrep, _ => false, allocationPerByte: 1024),
+        "scram-credential" => new ParserTarget(name, [ScramCredential.Create(Password, Salt, 4096).Format(), "SCRAM-SHA-256$1:AA==$AAAA:BBBB"], data => ScramCredential.Parse(Encoding.UTF8.GetString(data)), InvalidStored),
+        "native-client" => new ClientReplayTarget(name, Native()),
+        "native-verifier" => new VerifierReplayTarget(name, Native()),
+        "native-credential" => new ParserTarget(name, [NativePasswordCredential.FromPassword(Password).Format(), string.Empty], data => NativePasswordCredential.Parse(Encoding.UTF8.GetString(data)), InvalidStored),
+        "cachingsha2-client" => new ClientReplayTarget(name, CachingSha2()),
+        "cachingsha2-verifier" => new VerifierReplayTarget(name, CachingSha2()),
+        "cachingsha2-credential" => new ParserTarget(name, [CachingSha2Credential.FromPassword(Password, new DeterministicRandom(3), 1000).Format(), string.Empty], data => CachingSha2Credential.Parse(Encoding.UTF8.GetString(data)), InvalidStored),
+        "keyauth-client" => new ClientReplayTarget(name, KeyAuth()),
+        "keyauth-verifier" => new VerifierReplayTarget(name, KeyAuth()),
+        "keyauth-stored" => new StoredCredentialTarget(name, KeyAuth(), [KeyAuthKey.Value.ExportSubjectPublicKeyInfoPem(), AuthorizedKeysLine(KeyAuthKey.Value), AuthorizedKeysLine(KeyAuthKey.Value) + "\n# comment\n" + KeyAuthKey.Value.ExportSubjectPublicKeyInfoPem()]),
+        "totp-client" => new ClientReplayTarget(name, Totp()),
+        "totp-verifier" => new VerifierReplayTarget(name, Totp()),
+        "totp-secret" => new ClientSecretTarget(name, Totp(), [Base32.Encode(TotpSecret), TotpEnrollment.CreateUri("Example", "alice", TotpSecret), TotpEnrollment.CreateUri("Ex", "a", TotpSecret, new TotpParameters { Algorithm = TotpAlgorithm.Sha512, Digits = 8, PeriodSeconds = 60 })]),
+        "totp-stored" => new StoredCredentialTarget(name, Totp(), [Base32.Encode(TotpSecret), TotpEnrollment.CreateUri("Example", "alice", TotpSecret), TotpEnrollment.CreateUri("Ex", "a", TotpSecret, new TotpParameters { Algorithm = TotpAlgorithm.Sha256, Digits = 8, PeriodSeconds = 60 })]),
+        "base32" => new ParserTarget(name, [Base32.Encode(TotpSecret), Base32.Encode(TotpSecret, padding: true), "gezd gnbv gy3t qojq", string.Empty], Base32Both, ex => ex is FormatException),
+        _ => throw new ArgumentException($"Unknown parser '{name}'. Known: {string.Join(", ", Names)}, all.", nameof(name)),
+    };
+
+    /// <summary>The honest set-up of one protocol ("scram", "native", "cachingsha2", "keyauth", "totp"), for tests.</summary>
+    public static Conversation Protocol(string name) => name switch
+    {
+        "scram" => Scram(),
+        "native" => Native(),
+        "cachingsha2" => CachingSha2(),
+        "keyauth" => KeyAuth(),
+        "totp" => Totp(),
+        _ => throw new ArgumentException($"Unknown protocol '{name}'.", nameof(name)),
+    };
+
+    private static readonly Lazy<ECDsa> KeyAuthKey = new(() => ECDsa.Create(ECCurve.NamedCurves.nistP256));
+
+    private static bool InvalidStored(Exception ex) => ex is AuthenticationException { Code: AuthErrorCode.InvalidStoredCredential };
+
+    // saslprep gets 1 KiB per input byte: NFKC through ICU allocates ~440 B per non-ASCII byte (measured,
+    // linear in the input). The input is the local user's password, never a peer-chosen length.
+    private static void SaslPrep(byte[] data)
+    {
+        // The public path into SASLprep (RFC 4013): PreparePassword never throws; it falls back to the raw bytes.
+        _ = ScramCredential.CreateFromUtf8(data, Salt, 1);
+    }
+
+    private static void Base32Both(byte[] data)
+    {
+        var text = Encoding.UTF8.GetString(data);
+        var ok = Base32.TryDecode(text, out var bytes);
+        try
+        {
+            var decoded = Base32.Decode(text);
+            if (!ok || !decoded.AsSpan().SequenceEqual(bytes))
+            {
+                throw new FuzzFindingException("Decode and TryDecode disagree");
+            }
+        }
+        catch (FormatException) when (ok)
+        {
+            throw new FuzzFindingException("Decode threw where TryDecode succeeded");
+        }
+    }
+
+    private static Conversation Scram()
+    {
+        var services = new ServiceCollection();
+        // Iterations capped at 4096 so a mutated i= costs at most one RFC-sized PBKDF2.
+        _ = services.AddHandshake().AddScram(o => { o.MinIterations = 1; o.MaxIterations = 4096; }).AddScramVerifier();
+        var sp = services.BuildServiceProvider();
+        var verifier = sp.GetServices<IAuthVerifier>().Single(v => v.Name == "SCRAM-SHA-256");
+        return new Conversation
+        {
+            Name = "scram",
+            Plugin = sp.GetServices<IAuthPlugin>().Single(p => p.Name == "SCRAM-SHA-256"),
+            Verifier = () => verifier,
+            Mechanism = "SCRAM-SHA-256",
+            Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Password),
+            // 16 iterations keep the honest path fast; mutated i= values still reach the 4096 cap.
+            Stored = ScramCredential.Create(Password, Salt, 16).ToStoredCredential(),
+            Services = sp,
+            FinalIsProof = true,
+        };
+    }
+
+    private static Conversation Native()
+    {
+        var verifier = new NativePasswordVerifier();
+        return new Conversation
+        {
+            Name = "native",
+            Plugin = new NativePasswordPlugin(),
+            Verifier = () => verifier,
+            Mechanism = NativePasswordPlugin.PluginName,
+            Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Password),
+            Stored = NativePasswordCredential.FromPassword(Password).ToStoredCredential(),
+        };
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The verifier lives as long as the fuzz process.")]
+    private static Conversation CachingSha2()
+    {
+        // Over verified TLS: the full-authentication path (cleartext password) runs; the cache is emptied per
+        // exchange so every replay takes the same path as the recording (one verifier: its RSA key is slow to make).
+        var cache = new CachingSha2PasswordCache(16);
+        var verifier = new CachingSha2Verifier(Options.Create(new CachingSha2VerifierOptions()), cache);
+        return new Conversation
+        {
+            Name = "cachingsha2",
+            Plugin = new CachingSha2Plugin(Options.Create(new CachingSha2Options())),
+            Verifier = () =>
+            {
+                cache.Clear();
+                return verifier;
+            },
+            Mechanism = CachingSha2Plugin.PluginName,
+            Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Password),
+            Stored = CachingSha2Credential.FromPassword(Password, new DeterministicRandom(3), CachingSha2Credential.MinIterations).ToStoredCredential(),
+            Transport = new TransportSecurity { IsEncrypted = true, IsCertificateVerified = true },
+            NulTerminatedFinal = true,
+        };
+    }
+
+    private static Conversation KeyAuth()
+    {
+        var plugin = new KeyAuthPlugin(new KeyAuthClientOptions { PrivateKeyPem = KeyAuthKey.Value.ExportPkcs8PrivateKeyPem() });
+        return new Conversation
+        {
+            Name = "keyauth",
+            Plugin = plugin,
+            // A fresh verifier per exchange: its replay memory would otherwise refuse every replayed challenge.
+            Verifier = () => new KeyAuthVerifier(new KeyAuthVerifierOptions { AdvertiseKeys = true }),
+            Mechanism = plugin.Name,
+            Credentials = () => new AuthCredentials(Conversation.User),
+            Stored = StoredCredential.FromString(KeyAuthKey.Value.ExportSubjectPublicKeyInfoPem()),
+        };
+    }
+
+    private static Conversation Totp()
+    {
+        var options = Options.Create(new TotpVerifierOptions());
+        return new Conversation
+        {
+            Name = "totp",
+            Plugin = new TotpPlugin(Options.Create(new TotpClientOptions())),
+            // A fresh state store per exchange: the replay rule would otherwise refuse every replayed code.
+            Verifier = () => new TotpVerifier(options, new InMemoryTotpStateStore()),
+            Mechanism = TotpVerifierOptions.DefaultName,
+            Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Base32.Encode(TotpSecret)),
+            Stored = StoredCredential.FromString(TotpEnrollment.CreateUri("Example", Conversation.User, TotpSecret)),
+        };
+    }
+
+    /// <summary>An OpenSSH authorized_keys line for a P-256 key (RFC 5656 §3.1).</summary>
+    private static string AuthorizedKeysLine(ECDsa key)
+    {
+        var p = key.ExportParameters(false);
+        using var blob = new MemoryStream();
+        WriteString(blob, Encoding.ASCII.GetBytes("ecdsa-sha2-nistp256"));
+        WriteString(blob, Encoding.ASCII.GetBytes("nistp256"));
+        WriteString(blob, [0x04, .. p.Q.X!, .. p.Q.Y!]);
+        return "ecdsa-sha2-nistp256 " + Convert.ToBase64String(blob.ToArray()) + " fuzz@example";
+    }
+
+    private static void WriteString(MemoryStream stream, byte[] value)
+    {
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(length, value.Length);
+        stream.Write(length);
+        stream.Write(value);
+    }
+}
