@@ -1,0 +1,36 @@
+using System.Net.Security;
+
+namespace Handshake.Protocols.MySql;
+
+/// <summary>What the MySQL client adapter sends and accepts during the connection phase.</summary>
+public sealed class MySqlClientOptions
+{
+    /// <summary>Gets or sets the user name sent in HandshakeResponse41. Required.</summary>
+    public string UserName { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the initial database (CLIENT_CONNECT_WITH_DB); none when null.</summary>
+    public string? Database { get; set; }
+
+    /// <summary>Gets or sets whether to upgrade to TLS.</summary>
+    public MySqlSslMode SslMode { get; set; }
+
+    /// <summary>Gets or sets the TLS options (target host, certificate validation). Used when <see cref="SslMode"/> is Required.</summary>
+    public SslClientAuthenticationOptions? SslOptions { get; set; }
+
+    /// <summary>
+    /// Gets the client plugins the negotiator has registered. When the server's advertised plugin is
+    /// not among them, the client answers with <see cref="FallbackPlugin"/> and waits for the
+    /// server's AuthSwitchRequest instead of refusing (a server may name any default). Empty: always
+    /// answer the advertised plugin.
+    /// </summary>
+    public ICollection<string> RegisteredPlugins { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the plugin the first answer uses when the advertised one is not registered. Default <c>mysql_native_password</c>.</summary>
+    public string FallbackPlugin { get; set; } = "mysql_native_password";
+
+    /// <summary>Gets or sets the character set id sent to the server. Default 45 (utf8mb4_general_ci, known to MySQL and MariaDB).</summary>
+    public byte CharacterSet { get; set; } = 45;
+
+    /// <summary>Gets or sets the largest payload accepted from the server during the handshake. Default 16 MiB.</summary>
+    public int MaxPacketSize { get; set; } = 16 * 1024 * 1024;
+}
