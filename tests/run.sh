@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The README's test command. On a fresh machine or a developer machine:
+#   1. installs what the suite needs and is missing (tests/setup.d/*.sh: apt-get, npm ci);
+#   2. starts a throwaway PostgreSQL 15 (TLS on) and MariaDB 10.11 on 127.0.0.1, free ports,
+#      temporary data directories, and exports where they are (HANDSHAKE_PG_*, HANDSHAKE_MARIADB_*);
+#   3. runs `dotnet test` with any arguments given to this script;
+#   4. stops both servers by PID and deletes their directories, whatever the outcome.
+# Interop tests read the exported variables. HANDSHAKE_REQUIRE_SERVERS=1 (the default here) makes a
+# test whose server is missing fail instead of passing vacuously.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+cd "$repo"
+
+export HANDSHAKE_REQUIRE_SERVERS="${HANDSHAKE_REQUIRE_SERVERS:-1}"
+
+"$here/setup.sh"
+
+runas() { # runs a command as the given user when we are root (PostgreSQL and MariaDB refuse root)
+  local user="$1"; shift
+  if [ "$(id -u)" -eq 0 ]; then runuser -u "$user" -- "$@"; else "$@"; fi
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+root="$(mktemp -d /tmp/handshake-servers.XXXXXX)"
+chmod 755 "$root"
+pg_pid=""
+maria_pid=""
+
+stop_servers() {
+  set +e
+  if [ -n "$pg_pid" ]; then
+    runas postgres "$PG_BIN/pg_ctl" -D "$root/pg/data" -m fast -w -t 30 stop >/dev/null 2>&1 || kill -9 "$pg_pid" 2>/dev/null
+  fi
+  if [ -n "$maria_pid" ]; then
+    kill "$maria_pid" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$maria_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$maria_pid" 2>/dev/null
+  fi
+  rm -rf "$root"
+}
+trap stop_servers EXIT
+trap 'exit 130' INT TERM
+
+# One self-signed certificate for both servers (CN=localhost, SAN IP:127.0.0.1 and DNS:localhost).
+openssl req -x509 -nodes -newkey rsa:2048 -days 2 -subj /CN=localhost \
+  -addext subjectAltName=IP:127.0.0.1,DNS:localhost \
+  -keyout "$root/server.key" -out "$root/server.crt" >/dev/null 2>&1
+chmod 644 "$root/server.crt"
+export HANDSHAKE_SERVER_CA="$root/server.crt"
+
+# --- PostgreSQL 15 -------------------------------------------------------------------------------
+PG_BIN="${HANDSHAKE_PG_BINDIR:-/usr/lib/postgresql/15/bin}"
+if [ -x "$PG_BIN/initdb" ]; then
+  mkdir -p "$root/pg"
+  cp "$root/server.crt" "$root/server.key" "$root/pg/"
+  chmod 600 "$root/pg/server.key"
+  [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$root/pg"
+  runas postgres "$PG_BIN/initdb" -D "$root/pg/data" -U postgres -E UTF8 --no-locale \
+    --auth-local=trust --auth-host=scram-sha-256 >/dev/null
+  pg_port="$(free_port)"
+  cat >>"$root/pg/data/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $pg_port
+unix_socket_directories = '$root/pg'
+password_encryption = 'scram-sha-256'
+ssl = on
+ssl_cert_file = '$root/pg/server.crt'
+ssl_key_file = '$root/pg/server.key'
+fsync = off
+max_connections = 200
+EOF
+  runas postgres "$PG_BIN/pg_ctl" -D "$root/pg/data" -l "$root/pg/server.log" -w -t 30 start >/dev/null
+  pg_pid="$(head -1 "$root/pg/data/postmaster.pid")"
+  export HANDSHAKE_PG_BINDIR="$PG_BIN" HANDSHAKE_PG_HOST=127.0.0.1 HANDSHAKE_PG_PORT="$pg_port" \
+    HANDSHAKE_PG_SOCKET_DIR="$root/pg" HANDSHAKE_PG_SUPERUSER=postgres
+  echo "run: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port (pid $pg_pid, ssl on)"
+else
+  echo "run: PostgreSQL binaries not found in $PG_BIN; PostgreSQL interop tests will fail" >&2
+fi
+
+# --- MariaDB 10.11 -------------------------------------------------------------------------------
+MARIADBD="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
+if [ -x "$MARIADBD" ] && command -v mariadb-install-db >/dev/null 2>&1; then
+  mkdir -p "$root/maria"
+  cp "$root/server.crt" "$root/server.key" "$root/maria/"
+  [ "$(id -u)" -eq 0 ] && chown -R mysql:mysql "$root/maria"
+  maria_port="$(free_port)"
+  maria_user=()
+  [ "$(id -u)" -eq 0 ] && maria_user=(--user=mysql)
+  mariadb-install-db --no-defaults "${maria_user[@]}" --datadir="$root/maria/data" --skip-test-db \
+    >"$root/maria/install.log" 2>&1
+  "$MARIADBD" --no-defaults "${maria_user[@]}" --datadir="$root/maria/data" --bind-address=127.0.0.1 \
+    --port="$maria_port" --socket="$root/maria/mysqld.sock" --pid-file="$root/maria/mysqld.pid" \
+    --log-error="$root/maria/error.log" --skip-name-resolve \
+    --ssl-cert="$root/maria/server.crt" --ssl-key="$root/maria/server.key" 2>>"$root/maria/stderr.log" &
+  maria_pid=$!
+  for _ in $(seq 1 100); do
+    mariadb-admin --no-defaults -S "$root/maria/mysqld.sock" -uroot ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  mariadb-admin --no-defaults -S "$root/maria/mysqld.sock" -uroot ping >/dev/null
+  export HANDSHAKE_MARIADB_HOST=127.0.0.1 HANDSHAKE_MARIADB_PORT="$maria_port" \
+    HANDSHAKE_MARIADB_SOCKET="$root/maria/mysqld.sock"
+  echo "run: MariaDB $("$MARIADBD" --version | awk '{print $3}') on 127.0.0.1:$maria_port (pid $maria_pid, ssl on)"
+else
+  echo "run: mariadbd not found; MariaDB interop tests will fail" >&2
+fi
+
+status=0
+dotnet test "$@" || status=$?
+exit "$status"
