@@ -32,6 +32,7 @@ internal static class DemoScenarios
         new("caching-sha2", "MySQL 8's caching_sha2_password: full authentication over TLS, then the fast path", CachingSha2),
         new("key", "ssh-key-auth: a signature with a key made in-process", Key),
         new(DefaultKey, "two factors: SCRAM-SHA-256-PLUS then TOTP (assurance level 2)", MultiFactor),
+        new(ResumeDemo.Key, "a resume token skips PBKDF2 and the TOTP prompt; a reused token revokes its family", static () => new ResumeDemo().Build()),
     ];
 
     public static DemoPage Default => Find(DefaultKey)!;
