@@ -185,7 +185,7 @@ internal static class DemoScenarios
     private static TransportSecurity Tls(X509Certificate2 certificate) =>
         new() { IsEncrypted = true, IsCertificateVerified = true, ServerCertificate = certificate };
 
-    private static X509Certificate2 SelfSignedCertificate()
+    internal static X509Certificate2 SelfSignedCertificate()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);

@@ -26,7 +26,7 @@ internal sealed class ResumeDemo : IDemoHooks, IDisposable
     private readonly InMemoryResumeTokenCache _ownerCache = new();
     private readonly InMemoryResumeTokenCache _thiefCache = new();
     private readonly byte[] _totpSecret = TotpEnrollment.GenerateSecret(SystemRandomSource.Instance);
-    private readonly X509Certificate2 _certificate = SelfSigned();
+    private readonly X509Certificate2 _certificate = DemoScenarios.SelfSignedCertificate();
     private ResumedSession _session = new();
     private int _prompts;
 
@@ -130,14 +130,6 @@ internal sealed class ResumeDemo : IDemoHooks, IDisposable
 
     private static bool UsedScram(InMemoryHandshakeResult result) =>
         (result.ClientResult?.Factors ?? []).Any(f => f.PluginName.StartsWith("SCRAM", StringComparison.Ordinal));
-
-    private static X509Certificate2 SelfSigned()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var now = DateTimeOffset.UtcNow;
-        return request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
-    }
 
     private void Client(IHandshakeBuilder builder, IResumeTokenCache cache)
     {
