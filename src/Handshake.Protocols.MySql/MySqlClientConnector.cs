@@ -157,6 +157,11 @@ public static class MySqlClientConnector
             EnabledSslProtocols = ssl.EnabledSslProtocols,
             ClientCertificates = ssl.ClientCertificates,
             CertificateRevocationCheckMode = ssl.CertificateRevocationCheckMode,
+
+            // Carried over so a caller can trust a private CA (CustomRootTrust) and still count as verified.
+            CertificateChainPolicy = ssl.CertificateChainPolicy,
+            ClientCertificateContext = ssl.ClientCertificateContext,
+            LocalCertificateSelectionCallback = ssl.LocalCertificateSelectionCallback,
             RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
             {
                 // Verified means the platform found no fault with chain and host name; a user
