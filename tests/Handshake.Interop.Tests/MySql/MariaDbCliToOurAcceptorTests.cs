@@ -1,5 +1,6 @@
 using System.Globalization;
 using Handshake.Interop.Tests.Infrastructure;
+using Handshake.Plugins.CachingSha2;
 using Handshake.Plugins.NativePassword;
 using Handshake.Protocols.MySql;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,6 +48,31 @@ public sealed class MariaDbCliToOurAcceptorTests
     }
 
     [Fact]
+    public async Task MariaDbCli_WithoutSslToTlsCapableAcceptor_QuerySucceedsInTheClear()
+    {
+        await using var host = new MySqlAcceptorHost(Services(), new MySqlServerOptions { ClientHost = "127.0.0.1", ServerCertificate = MySqlTestCertificates.Server });
+        var outcome = await RunCliAsync(host.Port, Password, "--skip-ssl");
+
+        Assert.True(outcome.ExitCode == 0, outcome.Combined);
+        var result = Assert.Single(host.Results);
+        Assert.True(result.Succeeded);
+        Assert.False(result.Transport.IsEncrypted);
+    }
+
+    [Fact]
+    public async Task MariaDbCli_DefaultPluginDiffersFromUsers_AcceptorSwitchesAndQuerySucceeds()
+    {
+        // The greeting names caching_sha2_password; the user is on mysql_native_password: AuthSwitchRequest.
+        await using var host = new MySqlAcceptorHost(Services("caching_sha2_password"));
+        var outcome = await RunCliAsync(host.Port, Password);
+
+        Assert.True(outcome.ExitCode == 0, outcome.Combined);
+        var result = Assert.Single(host.Results);
+        Assert.True(result.Succeeded);
+        Assert.Equal("mysql_native_password", Assert.Single(result.Result!.Factors).PluginName);
+    }
+
+    [Fact]
     public async Task MariaDbCli_WrongPassword_PrintsError1045()
     {
         await using var host = new MySqlAcceptorHost(Services());
@@ -67,11 +93,12 @@ public sealed class MariaDbCliToOurAcceptorTests
         return ExternalProcess.RunAsync("mariadb", arguments, new Dictionary<string, string> { ["MYSQL_PWD"] = password }, timeout: TimeSpan.FromSeconds(30));
     }
 
-    private static ServiceProvider Services() =>
+    private static ServiceProvider Services(string defaultPlugin = "mysql_native_password") =>
         new ServiceCollection()
             .AddHandshake()
             .AddNativePasswordVerifier()
-            .AddAcceptor(o => o.DefaultPlugin = "mysql_native_password")
+            .AddCachingSha2Verifier()
+            .AddAcceptor(o => o.DefaultPlugin = defaultPlugin)
             .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy("mysql_native_password", NativePasswordCredential.FromPassword(Password).ToStoredCredential())))
             .Services.BuildServiceProvider();
 }

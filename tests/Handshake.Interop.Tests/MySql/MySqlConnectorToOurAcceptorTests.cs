@@ -63,6 +63,41 @@ public sealed class MySqlConnectorToOurAcceptorTests : IDisposable
         Assert.Equal(1, fast.Rounds);
     }
 
+    [Fact]
+    public async Task MySqlConnector_UserOnNativePasswordWhileDefaultIsCachingSha2_AcceptorSwitchesAndLoginSucceeds()
+    {
+        // The greeting names caching_sha2_password; the user's policy is mysql_native_password, so our
+        // acceptor sends AuthSwitchRequest (0xFE) and MySqlConnector must follow it.
+        await using var host = new MySqlAcceptorHost(Services("caching_sha2_password", "mysql_native_password"));
+        await using (var connection = new MySqlConnection(ConnectionString(host.Port, Password, SslMode.None)))
+        {
+            await connection.OpenAsync(Timeout());
+            Assert.True(await connection.PingAsync(Timeout()));
+        }
+
+        var result = await SingleResultAsync(host);
+        Assert.True(result.Succeeded);
+        Assert.Equal("caching_sha2_password", result.ClientPluginName);
+        Assert.Equal("mysql_native_password", Assert.Single(result.Result!.Factors).PluginName);
+    }
+
+    [Fact]
+    public async Task MySqlConnector_PlainClientToTlsCapableAcceptor_LoginSucceedsWithoutTls()
+    {
+        // CLIENT_SSL is offered but the client answers in the clear: the acceptor starts over for a
+        // plain transport (a fresh scramble through a switch) instead of judging it as TLS.
+        await using var host = new MySqlAcceptorHost(NativeServices(), new MySqlServerOptions { ClientHost = "127.0.0.1", ServerCertificate = MySqlTestCertificates.Server });
+        await using (var connection = new MySqlConnection(ConnectionString(host.Port, Password, SslMode.None)))
+        {
+            await connection.OpenAsync(Timeout());
+            Assert.True(await connection.PingAsync(Timeout()));
+        }
+
+        var result = await SingleResultAsync(host);
+        Assert.True(result.Succeeded);
+        Assert.False(result.Transport.IsEncrypted);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -109,6 +144,17 @@ public sealed class MySqlConnectorToOurAcceptorTests : IDisposable
 
         return [.. host.Results];
     }
+
+    private static ServiceProvider Services(string defaultPlugin, string userPlugin) =>
+        new ServiceCollection()
+            .AddHandshake()
+            .AddNativePasswordVerifier()
+            .AddCachingSha2Verifier()
+            .AddAcceptor(o => o.DefaultPlugin = defaultPlugin)
+            .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(
+                userPlugin,
+                userPlugin == "mysql_native_password" ? NativePasswordCredential.FromPassword(Password).ToStoredCredential() : CachingSha2Credential.FromPassword(Password).ToStoredCredential())))
+            .Services.BuildServiceProvider();
 
     private static ServiceProvider NativeServices() =>
         new ServiceCollection()
