@@ -32,7 +32,7 @@ public static class MySqlClientConnector
         if (greeting.Length > 0 && greeting[0] == MySqlPackets.Err)
         {
             var (code, message) = MySqlPackets.ParseErr(greeting);
-            throw new AuthenticationException(AuthErrorCode.ServerRejected, $"The server refused the connection ({code}): {message}");
+            throw new AuthenticationException(AuthErrorCode.ServerRejected, $"The server refused the connection ({code}): {message}") { ServerErrorCode = code };
         }
 
         var server = ParseGreeting(greeting);
@@ -67,7 +67,8 @@ public static class MySqlClientConnector
 
         // Never refuse an unfamiliar first plugin name: answer with one we have and let the server switch us.
         var advertised = string.IsNullOrEmpty(server.PluginName) ? options.FallbackPlugin : server.PluginName;
-        var first = options.RegisteredPlugins.Count == 0 || options.RegisteredPlugins.Contains(advertised) ? advertised : options.FallbackPlugin;
+        var known = options.RegisteredPlugins.Count == 0 ? negotiator.CanUsePlugin(advertised) : options.RegisteredPlugins.Contains(advertised);
+        var first = known ? advertised : options.FallbackPlugin;
         var action = await negotiator.HandleAsync(AuthEvent.Begin(first, scramble), cancellationToken).ConfigureAwait(false);
 
         var response = new PayloadWriter()
@@ -157,6 +158,11 @@ public static class MySqlClientConnector
             EnabledSslProtocols = ssl.EnabledSslProtocols,
             ClientCertificates = ssl.ClientCertificates,
             CertificateRevocationCheckMode = ssl.CertificateRevocationCheckMode,
+
+            // Carried over so a caller can trust a private CA (CustomRootTrust) and still count as verified.
+            CertificateChainPolicy = ssl.CertificateChainPolicy,
+            ClientCertificateContext = ssl.ClientCertificateContext,
+            LocalCertificateSelectionCallback = ssl.LocalCertificateSelectionCallback,
             RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
             {
                 // Verified means the platform found no fault with chain and host name; a user

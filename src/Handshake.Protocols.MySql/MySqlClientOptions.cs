@@ -18,10 +18,10 @@ public sealed class MySqlClientOptions
     public SslClientAuthenticationOptions? SslOptions { get; set; }
 
     /// <summary>
-    /// Gets the client plugins the negotiator has registered. When the server's advertised plugin is
+    /// Gets the client plugins the first answer may use. When the server's advertised plugin is
     /// not among them, the client answers with <see cref="FallbackPlugin"/> and waits for the
-    /// server's AuthSwitchRequest instead of refusing (a server may name any default). Empty: always
-    /// answer the advertised plugin.
+    /// server's AuthSwitchRequest instead of refusing (a server may name any default). Empty (the
+    /// default): the negotiator decides (<see cref="AuthNegotiator.CanUsePlugin"/>: registered and allowed).
     /// </summary>
     public ICollection<string> RegisteredPlugins { get; } = new HashSet<string>(StringComparer.Ordinal);
 

@@ -86,6 +86,20 @@ public sealed class AuthNegotiator : IDisposable
     /// <summary>Gets the result once <see cref="State"/> is <see cref="AuthNegotiatorState.Completed"/>.</summary>
     public AuthResult? Result { get; private set; }
 
+    /// <summary>
+    /// Gets whether this negotiator would run <paramref name="pluginName"/>: a valid name, registered,
+    /// and allowed by <see cref="HandshakeOptions.AllowedPlugins"/> / <see cref="HandshakeOptions.DeniedPlugins"/>.
+    /// A protocol adapter asks before answering a server's first plugin, so that an unfamiliar name is
+    /// answered with a known plugin (and a switch awaited) instead of failing the handshake.
+    /// </summary>
+    /// <param name="pluginName">The plugin name the server advertised.</param>
+    /// <returns>True when a Begin or Switch naming it would start an exchange.</returns>
+    public bool CanUsePlugin(string? pluginName) =>
+        Text.IsValidPluginName(pluginName)
+        && !_options.DeniedPlugins.Contains(pluginName!)
+        && (_options.AllowedPlugins.Count == 0 || _options.AllowedPlugins.Contains(pluginName!))
+        && _registry.TryGet(pluginName!, out _);
+
     /// <summary>Handles one server step and says what to send.</summary>
     /// <param name="authEvent">The server's step.</param>
     /// <param name="cancellationToken">Cancels the step.</param>

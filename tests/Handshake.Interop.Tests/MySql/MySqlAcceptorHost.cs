@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Handshake.Protocols.MySql;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Handshake.Interop.Tests.MySql;
+
+/// <summary>
+/// Our MySQL acceptor on 127.0.0.1:0 for real clients: every accepted connection runs
+/// <see cref="MySqlServerConnector.AcceptAsync"/> and, after an OK, <see cref="MySqlServerConnector.ServeCommandsAsync"/>.
+/// The outcomes are collected so tests can check what our side decided. Bounded by its own token.
+/// </summary>
+internal sealed class MySqlAcceptorHost : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new(TimeSpan.FromSeconds(90));
+    private readonly ServiceProvider _services;
+    private readonly MySqlServerOptions _options;
+    private readonly Task _loop;
+    private readonly ConcurrentQueue<MySqlServerResult> _results = new();
+    private readonly List<Task> _sessions = [];
+
+    public MySqlAcceptorHost(ServiceProvider services, MySqlServerOptions? options = null)
+    {
+        _services = services;
+        _options = options ?? new MySqlServerOptions { ClientHost = "127.0.0.1" };
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _loop = Task.Run(AcceptLoopAsync);
+    }
+
+    public int Port { get; }
+
+    public IReadOnlyCollection<MySqlServerResult> Results => _results;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Dispose();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Task[] sessions;
+        lock (_sessions)
+        {
+            sessions = [.. _sessions];
+        }
+
+        await Task.WhenAll(sessions).WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(static _ => { }, TaskScheduler.Default);
+        _stop.Dispose();
+        await _services.DisposeAsync();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            var session = Task.Run(() => ServeAsync(client));
+            lock (_sessions)
+            {
+                _sessions.Add(session);
+            }
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client)
+    {
+        using (client)
+        {
+            using var perConnection = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            perConnection.CancelAfter(TimeSpan.FromSeconds(60));
+            try
+            {
+                await using var stream = client.GetStream();
+                var factory = _services.GetRequiredService<IAuthAcceptorFactory>();
+                var result = await MySqlServerConnector.AcceptAsync(stream, t => factory.Create(t), _options, perConnection.Token);
+                _results.Enqueue(result);
+                if (result.Succeeded)
+                {
+                    await MySqlServerConnector.ServeCommandsAsync(result, perConnection.Token);
+                }
+
+                if (!ReferenceEquals(result.Stream, stream))
+                {
+                    await result.Stream.DisposeAsync();
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException)
+            {
+                // The client left or the test ended; the outcome (if any) is already recorded.
+            }
+        }
+    }
+}
