@@ -104,6 +104,24 @@ public sealed class PostgreSqlAcceptorSessionTests
     }
 
     [Fact]
+    public async Task RunAsync_PlaintextPipelinedAfterSslRequest_IsNeverReadAsStartup()
+    {
+        // CVE-2021-23214: bytes sent after SSLRequest but before the TLS handshake must not count as
+        // having arrived over TLS. Here they are a StartupMessage; they must end the TLS handshake instead.
+        await using var run = await AcceptorRun.StartAsync(new PostgreSqlAcceptorOptions { ServerCertificate = Certificate });
+
+        await run.Client.WriteAsync((byte[])[.. StartupPacket(Int32(80877103)), .. StartupMessage(User)], run.Token);
+        var answer = new byte[1];
+        await run.Client.ReadExactlyAsync(answer, run.Token);
+
+        Assert.Equal((byte)'S', answer[0]);
+        var result = await run.ResultAsync();
+        Assert.Null(result.Authentication);
+        Assert.Null(result.UserName);
+        Assert.Equal(AuthErrorCode.TransportFailure, result.FailureReason);
+    }
+
+    [Fact]
     public async Task RunAsync_StartupWithoutUser_SendsFatal28000()
     {
         await using var run = await AcceptorRun.StartAsync();

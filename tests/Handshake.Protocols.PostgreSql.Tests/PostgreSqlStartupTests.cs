@@ -239,6 +239,37 @@ public sealed class PostgreSqlStartupTests
         Assert.NotNull((await serverTask).Authentication);
     }
 
+    [Theory]
+    [InlineData("alice\0options\0-c log_connections=off", null)]
+    [InlineData("alice", "postgres\0options")]
+    public async Task AuthenticateAsync_NulInStartupString_ThrowsBeforeSendingAnything(string user, string? database)
+    {
+        // A NUL would end the string early and let the rest be read as another startup parameter.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var sp = Services();
+        using var pair = await ConnectAsync(cts.Token);
+        using var credentials = AuthCredentials.FromPasswords(user, Password);
+
+        await Assert.ThrowsAsync<ArgumentException>(
+            () => RunClientAsync(sp, pair.Client, credentials, new PostgreSqlClientOptions { SslMode = PostgreSqlSslMode.Disable, Database = database }, cts.Token));
+        pair.Client.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+
+        Assert.Equal(0, await pair.Server.ReadAsync(new byte[1], cts.Token));
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_NulInStartupParameter_ThrowsArgumentException()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var sp = Services();
+        using var pair = await ConnectAsync(cts.Token);
+        using var credentials = AuthCredentials.FromPasswords(User, Password);
+        var options = new PostgreSqlClientOptions { SslMode = PostgreSqlSslMode.Disable };
+        options.StartupParameters["application_name"] = "app\0user\0postgres";
+
+        await Assert.ThrowsAsync<ArgumentException>(() => RunClientAsync(sp, pair.Client, credentials, options, cts.Token));
+    }
+
     /// <summary>Runs our client (SCRAM, sslmode disable unless given) against a script; returns the exception it must throw.</summary>
     private static async Task<AuthenticationException> RunAgainstScriptAsync(Func<Stream, CancellationToken, Task> script, PostgreSqlSslMode sslMode = PostgreSqlSslMode.Disable, bool allowTrust = false)
     {
