@@ -9,7 +9,7 @@ public sealed class PostgreSqlStartupTests
     private static PostgreSqlClientOptions Plain => new() { SslMode = PostgreSqlSslMode.Disable, Timeout = TimeSpan.FromSeconds(20) };
 
     [Fact]
-    public async Task AuthenticateAsync_LengthBeyondMaxMessageLength_ThrowsProtocolViolationWithoutAllocating()
+    public async Task AuthenticateAsync_LengthBeyondMaxMessageLength_ThrowsProtocolViolation()
     {
         var ex = await RunAgainstScriptAsync(async (server, ct) =>
         {

@@ -87,7 +87,7 @@ public sealed class OurClientToPostgresTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task AuthenticateAsync_SaslPrepDifferentButRawPassword_IsRefused()
+    public async Task AuthenticateAsync_SoftHyphenPassword_PreparedFormAcceptedRawFormRefused()
     {
         // PostgreSQL prepared this password (soft hyphen removed); the raw bytes with the hyphen are a different password.
         const string Role = "hs_pgc_prepared_only";
