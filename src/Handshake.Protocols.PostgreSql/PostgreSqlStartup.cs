@@ -25,6 +25,7 @@ public static class PostgreSqlStartup
     /// The server refused (<see cref="AuthErrorCode.ServerRejected"/> with <see cref="AuthenticationException.ServerErrorCode"/> = SQLSTATE),
     /// TLS was required but refused or failed, a message broke the protocol, the connection failed, or a plugin failed.
     /// </exception>
+    /// <exception cref="ArgumentException">The user name, database or a startup parameter contains a NUL character (nothing is sent).</exception>
     public static async Task<PostgreSqlStartupResult> AuthenticateAsync(
         Stream stream,
         PostgreSqlClientOptions options,
@@ -37,6 +38,16 @@ public static class PostgreSqlStartup
         ArgumentNullException.ThrowIfNull(negotiatorFactory);
         ArgumentNullException.ThrowIfNull(credentials);
 
+        // Startup parameters are NUL-terminated on the wire: an embedded NUL would end a value early and
+        // let the rest be read as further parameters (e.g. "options"). Refuse before sending anything.
+        RequireNoNul(credentials.UserName, nameof(credentials));
+        RequireNoNul(options.Database, nameof(options));
+        foreach (var (name, value) in options.StartupParameters)
+        {
+            RequireNoNul(name, nameof(options));
+            RequireNoNul(value, nameof(options));
+        }
+
         using var deadline = new CancellationTokenSource(options.Timeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
@@ -46,6 +57,14 @@ public static class PostgreSqlStartup
         catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new AuthenticationException(AuthErrorCode.Timeout, $"The PostgreSQL startup phase did not complete within {options.Timeout.TotalSeconds:0.#} s (PostgreSqlClientOptions.Timeout).", innerException: ex);
+        }
+    }
+
+    private static void RequireNoNul(string? value, string parameterName)
+    {
+        if (value is not null && value.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A user name, database name or startup parameter contains a NUL character, which the PostgreSQL startup message cannot carry.", parameterName);
         }
     }
 

@@ -41,6 +41,15 @@ public sealed class ScramVerifierTests
     }
 
     [Fact]
+    public async Task ProcessAsync_PostgresStarUserName_Accepted()
+    {
+        // node-postgres and Npgsql send "n=*" (the user is in the PostgreSQL startup message).
+        using var exchange = Start(ServerContext("user", PencilCredential));
+        var first = await exchange.ProcessAsync(Ascii("n,,n=*,r=rOprNGfwEbeRWgbNEkqO"), CancellationToken.None);
+        Assert.Equal(VerifierStepKind.Continue, first.Kind);
+    }
+
+    [Fact]
     public async Task ProcessAsync_WrongProof_RejectsInvalidCredential()
     {
         using var exchange = Start(ServerContext("user", PencilCredential));

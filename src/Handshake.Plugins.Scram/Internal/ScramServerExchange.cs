@@ -122,8 +122,10 @@ internal sealed class ScramServerExchange : IVerifierExchange
             throw Violation(AuthErrorCode.ProtocolViolation, "the client-first message has no valid user name (n=)");
         }
 
-        // PostgreSQL clients send an empty n= (the user comes from the startup message); a name given must be this user.
-        if (name.Length > 0 && _context.UserName is { } user && !string.Equals(name, user, StringComparison.Ordinal))
+        // PostgreSQL clients take the user from the startup message and put a placeholder here: libpq an
+        // empty n=, node-postgres and Npgsql "n=*". PostgreSQL ignores the field (auth-scram.c,
+        // read_client_first_message); a real name given must be this user.
+        if (name.Length > 0 && name != "*" && _context.UserName is { } user && !string.Equals(name, user, StringComparison.Ordinal))
         {
             throw Violation(AuthErrorCode.ProtocolViolation, "the SCRAM user name differs from the user authenticating");
         }

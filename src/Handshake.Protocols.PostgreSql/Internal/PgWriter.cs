@@ -58,6 +58,12 @@ internal sealed class PgWriter : IDisposable
 
     public PgWriter WriteCString(string value)
     {
+        // Defence in depth: an embedded NUL would split one string into two fields on the wire.
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A string sent to the peer contains a NUL character.", nameof(value));
+        }
+
         var length = PgText.Strict.GetByteCount(value);
         var span = Reserve(length + 1);
         PgText.Strict.GetBytes(value, span);

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Handshake.Plugins.Scram;
+using Handshake.Protocols.PostgreSql;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Handshake.Interop.Tests.PostgreSql;
+
+/// <summary>
+/// Our PostgreSQL acceptor (<see cref="PostgreSqlAcceptorSession"/>) behind a loopback <see cref="TcpListener"/>
+/// on a free port, with the SCRAM verifier and an in-memory credential store: the server real clients
+/// (psql, node pg, Npgsql) connect to. Each connection runs in its own task; its result is recorded.
+/// </summary>
+internal sealed class PgAcceptorHost : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly ServiceProvider _services;
+    private readonly PostgreSqlAcceptorOptions _options;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentBag<Task> _sessions = [];
+    private readonly ConcurrentQueue<PostgreSqlAcceptorResult> _results = new();
+    private readonly Task _acceptLoop;
+
+    private PgAcceptorHost(IReadOnlyDictionary<string, string> users, X509Certificate2? certificate, bool requireTls)
+    {
+        var services = new ServiceCollection();
+        services.AddHandshake()
+            .AddScramVerifier()
+            .AddAcceptor(o => o.DefaultPlugin = "SCRAM-SHA-256")
+            .AddInMemoryCredentialStore(store =>
+            {
+                foreach (var (user, password) in users)
+                {
+                    var stored = ScramCredential.Create(password, SystemRandomSource.Instance, 4096).Format();
+                    store.AddUser(user, new AuthFactorPolicy("SCRAM-SHA-256", StoredCredential.FromString(stored)));
+                }
+            });
+        _services = services.BuildServiceProvider();
+        _options = new PostgreSqlAcceptorOptions
+        {
+            ServerCertificate = certificate,
+            RequireTls = requireTls,
+            StartupTimeout = TimeSpan.FromSeconds(20),
+            IdleTimeout = TimeSpan.FromSeconds(20),
+        };
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _acceptLoop = AcceptLoopAsync();
+    }
+
+    public static string Host => "127.0.0.1";
+
+    public int Port { get; }
+
+    /// <summary>Gets the results of the sessions that ended, in the order they ended.</summary>
+    public IReadOnlyCollection<PostgreSqlAcceptorResult> Results => _results;
+
+    /// <summary>Starts a host whose users all authenticate with SCRAM-SHA-256 (and -PLUS over TLS).</summary>
+    public static PgAcceptorHost Start(IReadOnlyDictionary<string, string> users, X509Certificate2? certificate = null, bool requireTls = false) =>
+        new(users, certificate, requireTls);
+
+    /// <summary>Waits (bounded) until <paramref name="count"/> sessions have ended; returns their results.</summary>
+    public async Task<PostgreSqlAcceptorResult[]> WaitForResultsAsync(int count = 1, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        while (_results.Count < count)
+        {
+            await Task.Delay(20, cts.Token);
+        }
+
+        return [.. _results];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        _listener.Dispose();
+        try
+        {
+            await _acceptLoop;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // The listener was stopped.
+        }
+
+        await Task.WhenAll(_sessions).WaitAsync(TimeSpan.FromSeconds(20));
+        await _services.DisposeAsync();
+        _stop.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            _sessions.Add(Task.Run(() => ServeAsync(client)));
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client)
+    {
+        using (client)
+        {
+            client.NoDelay = true;
+            await using var stream = client.GetStream();
+            var factory = _services.GetRequiredService<IAuthAcceptorFactory>();
+            var result = await PostgreSqlAcceptorSession.RunAsync(stream, factory, _options, _stop.Token);
+            _results.Enqueue(result);
+        }
+    }
+}
