@@ -218,7 +218,12 @@ public sealed class AuthAcceptor : IDisposable
         var next = await StartAsync(userName, linked.Token).ConfigureAwait(false);
         while (true)
         {
-            await transport.SendAsync(next, linked.Token).ConfigureAwait(false);
+            if (!await TrySendAsync(transport, next, linked.Token, cancellationToken).ConfigureAwait(false))
+            {
+                // The decision stands; only its delivery failed (the caller finds the connection broken).
+                return next.Kind == AuthEventKind.Succeeded ? Result : null;
+            }
+
             if (next.Kind is AuthEventKind.Succeeded or AuthEventKind.Failed)
             {
                 return Result;
@@ -244,7 +249,48 @@ public sealed class AuthAcceptor : IDisposable
                 }
             }
 
-            next = await HandleAsync(message, linked.Token).ConfigureAwait(false);
+            try
+            {
+                next = await HandleAsync(message, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The handshake deadline, not the caller, cancelled the step: HandleAsync already rejected it
+                // as Timeout. The caller gets the documented null, not an exception it never asked for.
+                return null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends one event. A send that outlives the handshake deadline or fails in the transport ends the
+    /// handshake as <see cref="AuthErrorCode.Timeout"/> / <see cref="AuthErrorCode.TransportFailure"/>,
+    /// like a receive does, instead of escaping <see cref="RunAsync"/> as an exception the caller never caused.
+    /// </summary>
+    private async ValueTask<bool> TrySendAsync(IAcceptorTransport transport, AuthEvent next, CancellationToken linked, CancellationToken callerToken)
+    {
+        try
+        {
+            await transport.SendAsync(next, linked).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!callerToken.IsCancellationRequested)
+        {
+            if (next.Kind is not AuthEventKind.Succeeded)
+            {
+                _ = Reject(AuthErrorCode.Timeout, "the client did not take the server's message in time");
+            }
+
+            return false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            if (next.Kind is not AuthEventKind.Succeeded)
+            {
+                _ = Reject(AuthErrorCode.TransportFailure, $"the connection failed ({ex.GetType().Name})");
+            }
+
+            return false;
         }
     }
 

@@ -225,6 +225,11 @@ public sealed class AuthNegotiator : IDisposable
                     {
                         await transport.SendAsync(new AuthClientMessage(action.PluginName, action.Data, first ? _credentials?.UserName : null), linked.Token).ConfigureAwait(false);
                     }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        // A send that outlives the handshake deadline (a stalled peer) is a timeout, as a receive is.
+                        throw Fail(TimedOut(), cancellationToken);
+                    }
                     catch (Exception ex) when (ex is not OperationCanceledException and not AuthenticationException)
                     {
                         throw Fail(new AuthenticationException(AuthErrorCode.TransportFailure, $"The connection failed while sending to the server ({ex.GetType().Name}).", CurrentPlugin, CurrentFactor, innerException: ex), cancellationToken);

@@ -1,6 +1,13 @@
+// CA2025: the adapter runs below complete synchronously on a ReplayStream (asserted) before anything is disposed.
+#pragma warning disable CA2025
 using System.Text;
 using Handshake.Fuzz.Targets;
 using Handshake.Plugins.Scram;
+using Handshake.Plugins.CachingSha2;
+using Handshake.Plugins.NativePassword;
+using Handshake.Protocols.MySql;
+using Handshake.Protocols.PostgreSql;
+using Handshake.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Handshake.Hardening.Tests;
@@ -13,6 +20,7 @@ public sealed class AttackCatalogueTests
 {
     private static readonly Conversation Scram = FuzzCatalog.Protocol("scram");
     private static readonly List<byte[]> ScramServer = Scram.Record().ServerMessages;
+    private static readonly AuthErrorCode?[] BindingRefusals = [AuthErrorCode.ChannelBindingFailure, AuthErrorCode.NoMutualMechanism];
 
     [Fact]
     public async Task OkWithoutServerFinal_IsRefused_Ponylang204()
@@ -86,6 +94,337 @@ public sealed class AttackCatalogueTests
 
         Assert.Equal(wrong, unknown);
         Assert.Contains("Reject", wrong, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task YFlagDowngrade_WhenServerOfferedPlus_IsRefusedByServer()
+    {
+        // RFC 5802 §6: a man in the middle strips -PLUS from the offer; the client (able to bind) then
+        // says 'y' ("I could bind, you seem unable"), and the server, which did offer -PLUS, must refuse.
+        using var cert = TestCertificates.Rsa();
+        var tls = TestCertificates.Tls(cert);
+        await using var sp = ScramServices(ScramChannelBinding.Prefer);
+        using var acceptor = sp.GetRequiredService<IAuthAcceptorFactory>().Create(tls, AcceptorStartMode.Offer);
+        using var credentials = AuthCredentials.FromPasswords("alice", "pencil");
+        using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, tls);
+
+        var offer = await acceptor.StartAsync("alice");
+        Assert.Contains("SCRAM-SHA-256-PLUS", offer.Mechanisms!);
+        var stripped = AuthEvent.Offer([.. offer.Mechanisms!.Where(m => !m.EndsWith("-PLUS", StringComparison.Ordinal))]);
+        var first = await negotiator.HandleAsync(stripped);
+        Assert.Equal(AuthActionKind.Send, first.Kind);
+        Assert.StartsWith("y,,", Text(first.Data.ToArray()), StringComparison.Ordinal);
+
+        var answer = await acceptor.HandleAsync(new AuthClientMessage(first.PluginName, first.Data));
+
+        Assert.Equal(AuthEventKind.Failed, answer.Kind);
+        Assert.Equal(AuthErrorCode.ChannelBindingFailure, acceptor.FailureReason);
+    }
+
+    [Fact]
+    public async Task YFlagDowngrade_ClientRequiringBinding_RefusesStrippedOffer()
+    {
+        using var cert = TestCertificates.Rsa();
+        await using var sp = ScramServices(ScramChannelBinding.Require);
+        using var credentials = AuthCredentials.FromPasswords("alice", "pencil");
+        using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, TestCertificates.Tls(cert));
+
+        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.Offer(["SCRAM-SHA-256"])));
+
+        // The engine already drops mechanisms the plugin ranks unusable (no mutual mechanism); the plugin
+        // itself would say ChannelBindingFailure. Either way nothing is sent.
+        Assert.Contains(ex.Code, BindingRefusals);
+    }
+
+    [Theory]
+    [InlineData("SCRAM-SHA-256")]
+    [InlineData("SCRAM-SHA-256-PLUS")]
+    public async Task RequireBindingWithEd25519Certificate_FailsInsteadOfDowngrading_Pgjdbc4272(string offered)
+    {
+        // RFC 5929 §4.1 defines no tls-server-end-point hash for Ed25519: whatever the server offers,
+        // a client that requires binding must fail, never fall back to the unbound mechanism.
+        using var cert = TestCertificates.ClaimingEd25519();
+        await using var sp = ScramServices(ScramChannelBinding.Require);
+        using var credentials = AuthCredentials.FromPasswords("alice", "pencil");
+        using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, TestCertificates.Tls(cert));
+
+        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.Offer([offered])));
+
+        Assert.Contains(ex.Code, BindingRefusals);
+    }
+
+    [Fact]
+    public async Task RequireBindingWithEd25519Certificate_HonestServerOffersPlainOnly_ClientFails()
+    {
+        using var cert = TestCertificates.ClaimingEd25519();
+        var tls = TestCertificates.Tls(cert);
+        await using var sp = ScramServices(ScramChannelBinding.Require);
+        using var acceptor = sp.GetRequiredService<IAuthAcceptorFactory>().Create(tls, AcceptorStartMode.Offer);
+        using var credentials = AuthCredentials.FromPasswords("alice", "pencil");
+        using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, tls);
+
+        using var connection = InMemoryAuthConnection.Create(tls, tls);
+        var result = await InMemoryHandshake.RunAsync(negotiator, acceptor, connection, userName: "alice");
+
+        Assert.False(result.Succeeded);
+        Assert.Null(result.ClientResult);
+        Assert.Contains(result.ClientError?.Code, BindingRefusals);
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    public async Task CleartextBeforeCertificateVerified_IsRefused_GhsaMySqlConnector473q(bool encrypted, bool verified)
+    {
+        // caching_sha2 full authentication over TLS whose certificate was not verified (or no TLS with no
+        // RSA key allowed): the password must not leave. The gate runs before anything is sent.
+        var services = new ServiceCollection();
+        _ = services.AddHandshake().AddCachingSha2();
+        await using var sp = services.BuildServiceProvider();
+        var transport = new TransportSecurity { IsEncrypted = encrypted, IsCertificateVerified = verified };
+        using var credentials = AuthCredentials.FromPasswords("alice", "pencil");
+        using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, transport);
+        var first = await negotiator.HandleAsync(AuthEvent.Begin("caching_sha2_password", new byte[20]));
+        Assert.Equal(AuthActionKind.Send, first.Kind);
+
+        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.Continue(new byte[] { 0x04 })));
+
+        Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
+    }
+
+    [Fact]
+    public async Task CleartextAfterCertificateVerified_IsSent_ControlForGhsa473q()
+    {
+        var services = new ServiceCollection();
+        _ = services.AddHandshake().AddCachingSha2();
+        await using var sp = services.BuildServiceProvider();
+        var transport = new TransportSecurity { IsEncrypted = true, IsCertificateVerified = true };
+        using var credentials = AuthCredentials.FromPasswords("alice", "pencil");
+        using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, transport);
+        _ = await negotiator.HandleAsync(AuthEvent.Begin("caching_sha2_password", new byte[20]));
+
+        var full = await negotiator.HandleAsync(AuthEvent.Continue(new byte[] { 0x04 }));
+
+        Assert.Equal("pencil\0"u8.ToArray(), full.Data.ToArray());
+    }
+
+    [Fact]
+    public async Task RsaPublicKeyRetrievalWithoutOptIn_IsRefused()
+    {
+        // Over a plain transport a fetched RSA key is unauthenticated (a man in the middle hands over his own):
+        // caching_sha2 must not ask for it unless CachingSha2Options.AllowPublicKeyRetrieval is set.
+        var services = new ServiceCollection();
+        _ = services.AddHandshake().AddCachingSha2();
+        await using var sp = services.BuildServiceProvider();
+        using var credentials = AuthCredentials.FromPasswords("alice", "pencil");
+        using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, TransportSecurity.None);
+        _ = await negotiator.HandleAsync(AuthEvent.Begin("caching_sha2_password", new byte[20]));
+
+        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.Continue(new byte[] { 0x04 })));
+
+        Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
+        Assert.Contains("AllowPublicKeyRetrieval", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RsaPublicKeyRetrievalWithOptIn_AsksForKey_ControlForOptIn()
+    {
+        var services = new ServiceCollection();
+        _ = services.AddHandshake().AddCachingSha2(o => o.AllowPublicKeyRetrieval = true);
+        await using var sp = services.BuildServiceProvider();
+        using var credentials = AuthCredentials.FromPasswords("alice", "pencil");
+        using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, TransportSecurity.None);
+        _ = await negotiator.HandleAsync(AuthEvent.Begin("caching_sha2_password", new byte[20]));
+
+        var request = await negotiator.HandleAsync(AuthEvent.Continue(new byte[] { 0x04 }));
+
+        Assert.Equal([0x02], request.Data.ToArray());
+    }
+
+    [Fact]
+    public async Task ServerSwitchingPluginsInALoop_IsStopped_RoundLimitExceeded()
+    {
+        var services = new ServiceCollection();
+        _ = services.AddHandshake().AddNativePassword().AddCachingSha2();
+        await using var sp = services.BuildServiceProvider();
+        using var credentials = AuthCredentials.FromPasswords("alice", "pencil");
+        using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, TransportSecurity.None);
+        _ = await negotiator.HandleAsync(AuthEvent.Begin("mysql_native_password", new byte[20]));
+
+        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () =>
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                var plugin = i % 2 == 0 ? "caching_sha2_password" : "mysql_native_password";
+                _ = await negotiator.HandleAsync(AuthEvent.Switch(plugin, new byte[20]));
+            }
+        });
+
+        Assert.Equal(AuthErrorCode.RoundLimitExceeded, ex.Code);
+        Assert.True(negotiator.Rounds <= new HandshakeOptions().MaxRounds);
+    }
+
+    [Fact]
+    public async Task FourthFactor_IsRefused_FactorLimitExceeded()
+    {
+        var services = new ServiceCollection();
+        _ = services.AddHandshake().AddNativePassword();
+        await using var sp = services.BuildServiceProvider();
+        using var credentials = AuthCredentials.FromPasswords("alice", "one", "two", "three");
+        using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, TransportSecurity.None);
+        _ = await negotiator.HandleAsync(AuthEvent.Begin("mysql_native_password", new byte[20]));
+        _ = await negotiator.HandleAsync(AuthEvent.NextFactor("mysql_native_password", new byte[20]));
+        _ = await negotiator.HandleAsync(AuthEvent.NextFactor("mysql_native_password", new byte[20]));
+        Assert.Equal(3, negotiator.CurrentFactor);
+
+        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.NextFactor("mysql_native_password", new byte[20])));
+
+        Assert.Equal(AuthErrorCode.FactorLimitExceeded, ex.Code);
+    }
+
+    [Fact]
+    public void MySqlClient_PacketClaiming16MiBThenClose_TypedFailureWithoutMegabyteAllocation()
+    {
+        // A 4-byte header claiming 0xFFFFFF bytes must not buy a 16 MiB buffer: memory follows the bytes that arrive.
+        var (ex, allocated) = MeasureMySqlClient([0xFF, 0xFF, 0xFF, 0x00], new MySqlClientOptions { UserName = "alice" });
+
+        Assert.Equal(AuthErrorCode.TransportFailure, ex.Code);
+        Assert.True(allocated < 256 * 1024, $"allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void MySqlClient_PacketOverMaxPacketSize_RefusedBeforeAllocation()
+    {
+        var (ex, allocated) = MeasureMySqlClient([0xFF, 0xFF, 0xFF, 0x00], new MySqlClientOptions { UserName = "alice", MaxPacketSize = 64 * 1024 });
+
+        Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
+        Assert.True(allocated < 256 * 1024, $"allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void MySqlClient_ChainedMaxChunksBeyondLimit_ProtocolViolation()
+    {
+        // 0xFFFFFF-byte chunks say "more follows" (16 MiB split); the sum is checked against MaxPacketSize.
+        byte[] stream = [0xFF, 0xFF, 0xFF, 0x00, .. new byte[0xFFFFFF], 0xFF, 0xFF, 0xFF, 0x01];
+        var (ex, _) = MeasureMySqlClient(stream, new MySqlClientOptions { UserName = "alice" });
+
+        Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
+    }
+
+    [Fact]
+    public void MySqlServer_ResponseClaiming16MiBThenClose_FailsWithoutMegabyteAllocation()
+    {
+        var services = new ServiceCollection();
+        _ = services.AddHandshake().AddNativePasswordVerifier().AddAcceptor(o => o.DefaultPlugin = "mysql_native_password").AddInMemoryCredentialStore();
+        using var sp = services.BuildServiceProvider();
+        var factory = sp.GetRequiredService<IAuthAcceptorFactory>();
+        MySqlServerResult Run()
+        {
+            using var stream = new ReplayStream([0xFF, 0xFF, 0xFF, 0x01]);
+            var task = MySqlServerConnector.AcceptAsync(stream, t => factory.Create(t), new MySqlServerOptions());
+            Assert.True(task.IsCompleted);
+            return task.GetAwaiter().GetResult();
+        }
+
+        _ = Run();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var result = Run();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(AuthErrorCode.TransportFailure, result.FailureReason);
+        Assert.True(allocated < 256 * 1024, $"allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void PgClient_MessageClaiming1GiB_ProtocolViolationWithoutAllocation()
+    {
+        // 'R' (Authentication) with length 0x40000000.
+        byte[] stream = [(byte)'R', 0x40, 0x00, 0x00, 0x00, 0, 0, 0, 10];
+        var services = new ServiceCollection();
+        _ = services.AddHandshake().AddScram();
+        using var sp = services.BuildServiceProvider();
+        var factory = sp.GetRequiredService<IAuthNegotiatorFactory>();
+        AuthenticationException Run()
+        {
+            using var replay = new ReplayStream(stream);
+            using var credentials = AuthCredentials.FromPasswords("alice", "pencil");
+            var options = new PostgreSqlClientOptions { SslMode = PostgreSqlSslMode.Disable };
+            var task = PostgreSqlStartup.AuthenticateAsync(replay, options, factory, credentials);
+            Assert.True(task.IsCompleted);
+            return Assert.Throws<AuthenticationException>(() => task.GetAwaiter().GetResult());
+        }
+
+        _ = Run();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Run();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
+        Assert.True(allocated < 64 * 1024, $"allocated {allocated} bytes");
+    }
+
+    [Theory]
+    [InlineData("startup")]
+    [InlineData("message")]
+    public void PgServer_LengthClaiming1GiB_ProtocolViolationWithoutAllocation(string where)
+    {
+        byte[] startup = [0, 0, 0, 20, 0, 3, 0, 0, .. "user\0alice\0\0"u8];
+        byte[] stream = where == "startup"
+            ? [0x40, 0x00, 0x00, 0x00, 0, 3, 0, 0]
+            : [.. startup, (byte)'p', 0x40, 0x00, 0x00, 0x00, 0, 0];
+        var services = new ServiceCollection();
+        _ = services.AddHandshake().AddScramVerifier().AddAcceptor(o => o.DefaultPlugin = "SCRAM-SHA-256").AddInMemoryCredentialStore();
+        using var sp = services.BuildServiceProvider();
+        var factory = sp.GetRequiredService<IAuthAcceptorFactory>();
+        PostgreSqlAcceptorResult Run()
+        {
+            using var replay = new ReplayStream(stream);
+            var task = PostgreSqlAcceptorSession.RunAsync(replay, factory, new PostgreSqlAcceptorOptions());
+            Assert.True(task.IsCompleted);
+            return task.GetAwaiter().GetResult();
+        }
+
+        _ = Run();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var result = Run();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Null(result.Authentication);
+        Assert.Equal(AuthErrorCode.ProtocolViolation, result.FailureReason);
+        Assert.True(allocated < 64 * 1024, $"allocated {allocated} bytes");
+    }
+
+    private static (AuthenticationException Error, long Allocated) MeasureMySqlClient(byte[] stream, MySqlClientOptions options)
+    {
+        var services = new ServiceCollection();
+        _ = services.AddHandshake().AddNativePassword();
+        using var sp = services.BuildServiceProvider();
+        var factory = sp.GetRequiredService<IAuthNegotiatorFactory>();
+        AuthenticationException Run()
+        {
+            using var replay = new ReplayStream(stream);
+            using var credentials = AuthCredentials.FromPasswords("alice", "pencil");
+            var task = MySqlClientConnector.AuthenticateAsync(replay, t => factory.Create(credentials, t), options);
+            Assert.True(task.IsCompleted);
+            return Assert.Throws<AuthenticationException>(() => task.GetAwaiter().GetResult());
+        }
+
+        _ = Run();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Run();
+        return (ex, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    private static ServiceProvider ScramServices(ScramChannelBinding binding)
+    {
+        var services = new ServiceCollection();
+        _ = services.AddHandshake()
+            .AddScram(o => o.ChannelBinding = binding)
+            .AddScramVerifier()
+            .AddAcceptor(o => o.DefaultPlugin = "SCRAM-SHA-256")
+            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy("SCRAM-SHA-256", ScramCredential.Create("pencil", new byte[16], 4096).ToStoredCredential())));
+        return services.BuildServiceProvider();
     }
 
     private static async Task<string> ShapeAsync(Conversation conversation, StoredCredential? stored, List<byte[]> clientMessages)

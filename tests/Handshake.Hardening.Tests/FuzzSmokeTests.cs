@@ -33,6 +33,26 @@ public sealed class FuzzSmokeTests
         Assert.True(report.Findings.Count == 0, string.Join(Environment.NewLine, report.Findings));
     }
 
+    [Theory]
+    [InlineData("mysql-client")]
+    [InlineData("mysql-server")]
+    [InlineData("pgsql-client")]
+    [InlineData("pgsql-server")]
+    public void AdapterTarget_UnmutatedRecording_Succeeds(string parser)
+    {
+        // The replayed honest conversation must log in, or mutations would only ever test the first packet.
+        ArgumentNullException.ThrowIfNull(parser);
+        var target = (AdapterTarget)FuzzCatalog.Create(parser);
+        Assert.True(target.Chunks.Count >= 3, $"{target.Chunks.Count} chunks");
+
+        target.Run(target.Seeds[0]);
+
+        if (parser.EndsWith("-server", StringComparison.Ordinal))
+        {
+            Assert.True(AdapterCatalog.LastServerSucceeded);
+        }
+    }
+
     [Fact]
     public void KeyAuthStored_PemWithUnknownCurveOid_IsTypedFailure()
     {

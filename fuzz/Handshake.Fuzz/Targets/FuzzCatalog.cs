@@ -25,6 +25,7 @@ internal static class FuzzCatalog
         "cachingsha2-client", "cachingsha2-verifier", "cachingsha2-credential",
         "keyauth-client", "keyauth-verifier", "keyauth-stored",
         "totp-client", "totp-verifier", "totp-secret", "totp-stored", "base32",
+        "mysql-client", "mysql-server", "pgsql-client", "pgsql-server",
     ];
 
     public static FuzzTarget Create(string name) => name switch
@@ -47,6 +48,7 @@ internal static class FuzzCatalog
         "totp-secret" => new ClientSecretTarget(name, Totp(), [Base32.Encode(TotpSecret), TotpEnrollment.CreateUri("Example", "alice", TotpSecret), TotpEnrollment.CreateUri("Ex", "a", TotpSecret, new TotpParameters { Algorithm = TotpAlgorithm.Sha512, Digits = 8, PeriodSeconds = 60 })]),
         "totp-stored" => new StoredCredentialTarget(name, Totp(), [Base32.Encode(TotpSecret), TotpEnrollment.CreateUri("Example", "alice", TotpSecret), TotpEnrollment.CreateUri("Ex", "a", TotpSecret, new TotpParameters { Algorithm = TotpAlgorithm.Sha256, Digits = 8, PeriodSeconds = 60 })]),
         "base32" => new ParserTarget(name, [Base32.Encode(TotpSecret), Base32.Encode(TotpSecret, padding: true), "gezd gnbv gy3t qojq", string.Empty], Base32Both, ex => ex is FormatException),
+        "mysql-client" or "mysql-server" or "pgsql-client" or "pgsql-server" => AdapterCatalog.Create(name),
         _ => throw new ArgumentException($"Unknown parser '{name}'. Known: {string.Join(", ", Names)}, all.", nameof(name)),
     };
 

@@ -9,6 +9,8 @@ internal sealed class MySqlPacketChannel(Stream stream, int maxPayload)
 {
     public const int MaxChunk = 0xFFFFFF;
 
+    private const int InitialChunkBuffer = 4096;
+
     private readonly byte[] _header = new byte[4];
 
     public Stream Stream { get; set; } = stream;
@@ -56,10 +58,10 @@ internal sealed class MySqlPacketChannel(Stream stream, int maxPayload)
                 throw new AuthenticationException(AuthErrorCode.ProtocolViolation, $"MySQL packet payload exceeds the limit of {MaxPayload} bytes.");
             }
 
-            var chunk = new byte[length];
+            byte[] chunk;
             try
             {
-                await Stream.ReadExactlyAsync(chunk, cancellationToken).ConfigureAwait(false);
+                chunk = await ReadChunkAsync(length, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or EndOfStreamException or ObjectDisposedException)
             {
@@ -88,6 +90,40 @@ internal sealed class MySqlPacketChannel(Stream stream, int maxPayload)
         }
 
         return payload;
+    }
+
+    /// <summary>
+    /// Reads a chunk of the stated length. The buffer grows with the bytes that actually arrive (doubling
+    /// from 4 KiB), so a header claiming 16 MiB followed by silence or a close costs kilobytes, not megabytes.
+    /// </summary>
+    private async ValueTask<byte[]> ReadChunkAsync(int length, CancellationToken cancellationToken)
+    {
+        if (length <= InitialChunkBuffer)
+        {
+            var small = new byte[length];
+            await Stream.ReadExactlyAsync(small, cancellationToken).ConfigureAwait(false);
+            return small;
+        }
+
+        var buffer = new byte[InitialChunkBuffer];
+        var filled = 0;
+        while (filled < length)
+        {
+            if (filled == buffer.Length)
+            {
+                Array.Resize(ref buffer, (int)Math.Min(length, 2L * buffer.Length));
+            }
+
+            var read = await Stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new EndOfStreamException();
+            }
+
+            filled += read;
+        }
+
+        return buffer;
     }
 
     public async ValueTask<byte[]> ReadAsync(CancellationToken cancellationToken) =>

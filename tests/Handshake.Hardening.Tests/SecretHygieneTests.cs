@@ -1,0 +1,391 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Security.Cryptography;
+using System.Text;
+using Handshake.Conformance;
+using Handshake.Mfa;
+using Handshake.Plugins.CachingSha2;
+using Handshake.Plugins.KeyAuth;
+using Handshake.Plugins.NativePassword;
+using Handshake.Plugins.Scram;
+using Handshake.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Handshake.Hardening.Tests;
+
+/// <summary>
+/// Secret hygiene scan (issue 10 §3): every plugin pair through success and its failure paths, with a
+/// capturing logger, a transcript recorder, a metric listener and an activity listener; then every
+/// exception, log line, transcript, metric and activity tag and ToString() is searched for each secret
+/// in every encoding (UTF-8 text, hex lower/upper, base64, and the derived values that can be computed).
+/// </summary>
+[Collection(nameof(SecretHygieneTests))]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350:Do not use weak cryptographic algorithms", Justification = "SHA-1 is what mysql_native_password and RFC 6238's default TOTP use; computed here only to look for leaks.")]
+public sealed class SecretHygieneTests
+{
+    private const string User = "alice";
+    private const string Password = "Tr0ub4dor&3-secret";
+    private const string WrongPassword = "wrong-horse-battery";
+    private static readonly byte[] ScramSalt = Convert.FromBase64String("W22ZaJ0SNY7soEsUEjb6gQ==");
+    private static readonly byte[] TotpKey = Encoding.ASCII.GetBytes("12345678901234567890");
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 11, 0, 0, TimeSpan.Zero);
+    private static readonly Lazy<ECDsa> ClientKey = new(() => ECDsa.Create(ECCurve.NamedCurves.nistP256));
+
+    public static TheoryData<string, string> Cases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var plugin in new[] { "scram", "scram-plus", "native", "cachingsha2-fast", "cachingsha2-full", "keyauth", "totp", "hmac" })
+        {
+            foreach (var path in new[] { "success", "wrong-secret", "unknown-user", "malformed-server-data", "timeout", "cancellation" })
+            {
+                data.Add(plugin, path);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Handshake_AnyOutcome_NoSecretInAnyOutput(string plugin, string path)
+    {
+        ArgumentNullException.ThrowIfNull(plugin);
+        ArgumentNullException.ThrowIfNull(path);
+        var texts = new List<string>();
+        using var logs = new CapturingLoggerProvider();
+        using var meters = new MeterListener();
+        meters.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == "Handshake")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        meters.SetMeasurementEventCallback<long>((_, _, tags, _) => Collect(texts, tags));
+        meters.SetMeasurementEventCallback<double>((_, _, tags, _) => Collect(texts, tags));
+        meters.Start();
+        using var activities = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Handshake",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                lock (texts)
+                {
+                    texts.Add(activity.DisplayName);
+                    texts.Add(activity.StatusDescription ?? string.Empty);
+                    texts.AddRange(activity.TagObjects.Select(t => $"{t.Key}={t.Value}"));
+                    texts.AddRange(activity.Events.Select(e => e.Name + string.Join(",", e.Tags.Select(t => $"{t.Key}={t.Value}"))));
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(activities);
+
+        var setup = CreateSetup(plugin);
+        var services = new ServiceCollection();
+        _ = services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        var time = new FakeTimeProvider(Now);
+        _ = services.AddSingleton<TimeProvider>(time);
+        var builder = services.AddHandshake(o =>
+        {
+            o.RoundTimeout = TimeSpan.FromSeconds(path == "timeout" ? 0.3 : 10);
+            o.HandshakeTimeout = TimeSpan.FromSeconds(20);
+        });
+        setup.Register(builder);
+        _ = builder.AddAcceptor(o =>
+            {
+                o.DefaultPlugin = setup.Name;
+                o.RoundTimeout = TimeSpan.FromSeconds(path == "timeout" ? 0.3 : 10);
+            })
+            .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(setup.Name, setup.Stored)));
+        await using var sp = services.BuildServiceProvider();
+
+        if (plugin == "cachingsha2-fast")
+        {
+            // Warm the server's cache with one full authentication: the measured exchange then ends in fast auth.
+            using var warmCredentials = setup.Credentials(false);
+            using var warmNegotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(warmCredentials, setup.Transport);
+            using var warmAcceptor = sp.GetRequiredService<IAuthAcceptorFactory>().Create(setup.Transport);
+            using var warmConnection = InMemoryAuthConnection.Create(setup.Transport);
+            Assert.True((await InMemoryHandshake.RunAsync(warmNegotiator, warmAcceptor, warmConnection, User)).Succeeded);
+        }
+
+        using var credentials = setup.Credentials(path == "wrong-secret");
+        using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, setup.Transport);
+        using var acceptor = sp.GetRequiredService<IAuthAcceptorFactory>().Create(setup.Transport, plugin == "scram-plus" ? AcceptorStartMode.Offer : AcceptorStartMode.Begin);
+        using var connection = InMemoryAuthConnection.Create(setup.Transport);
+        using var ticking = new CancellationTokenSource();
+        if (path == "timeout")
+        {
+            // The engine's deadlines run on the fake clock: keep it moving until the handshake ends.
+            _ = Task.Run(async () =>
+            {
+                while (!ticking.IsCancellationRequested)
+                {
+                    time.Advance(TimeSpan.FromSeconds(5));
+                    await Task.Delay(20, CancellationToken.None);
+                }
+            });
+        }
+
+        var recorder = new TranscriptRecorder();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var server = Task.Run(() => acceptor.RunAsync(new MeddlingServer(connection.Server, path, cts), path == "unknown-user" ? "mallory" : User, CancellationToken.None));
+        try
+        {
+            var result = await negotiator.RunAsync(recorder.Record(connection.Client), cts.Token);
+            texts.Add(result.ToString());
+        }
+        catch (Exception ex) when (ex is AuthenticationException or OperationCanceledException)
+        {
+            texts.Add(ex.ToString());
+            texts.Add(ex.Message);
+            connection.CloseClient();
+        }
+
+        var serverResult = await server.WaitAsync(TimeSpan.FromSeconds(30));
+        await ticking.CancelAsync();
+        texts.Add(serverResult?.ToString() ?? string.Empty);
+        texts.Add(acceptor.FailureDetail ?? string.Empty);
+        texts.Add(recorder.ToString());
+        texts.AddRange(recorder.Entries.Select(e => e.ToString()));
+        texts.AddRange(logs.Lines);
+        texts.Add(setup.Stored.ToString());
+        texts.Add(credentials.ToString() ?? string.Empty);
+        meters.RecordObservableInstruments();
+
+        if (path == "success")
+        {
+            Assert.True(serverResult is not null, $"{acceptor.FailureReason}: {acceptor.FailureDetail}");
+        }
+
+        var secrets = setup.Secrets(path == "wrong-secret");
+        List<string> snapshot;
+        lock (texts)
+        {
+            snapshot = [.. texts];
+        }
+
+        Assert.NotEmpty(logs.Lines);
+        foreach (var text in snapshot)
+        {
+            foreach (var (label, secret) in secrets)
+            {
+                // The label says which encoding leaked; the secret itself is never printed.
+                Assert.False(text.Contains(secret, StringComparison.Ordinal), $"{plugin}/{path}: {label} appeared in output");
+            }
+        }
+    }
+
+    private static void Collect(List<string> texts, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var line = new StringBuilder();
+        foreach (var tag in tags)
+        {
+            _ = line.Append(tag.Key).Append('=').Append(tag.Value).Append(';');
+        }
+
+        lock (texts)
+        {
+            texts.Add(line.ToString());
+        }
+    }
+
+    private static Setup CreateSetup(string plugin)
+    {
+        var tls = new TransportSecurity { IsEncrypted = true, IsCertificateVerified = true };
+        switch (plugin)
+        {
+            case "scram":
+            case "scram-plus":
+            {
+                var cert = plugin == "scram-plus" ? TestCertificates.Rsa() : null;
+                var salted = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(Password), ScramSalt, 4096, HashAlgorithmName.SHA256, 32);
+                var clientKey = HMACSHA256.HashData(salted, "Client Key"u8);
+                return new Setup(
+                    "SCRAM-SHA-256",
+                    b => b.AddScram(o => o.ChannelBinding = plugin == "scram-plus" ? ScramChannelBinding.Require : ScramChannelBinding.Prefer).AddScramVerifier(),
+                    ScramCredential.Create(Password, ScramSalt, 4096).ToStoredCredential(),
+                    cert is null ? TransportSecurity.None : TestCertificates.Tls(cert),
+                    wrong => AuthCredentials.FromPasswords(User, wrong ? WrongPassword : Password),
+                    [("salted password", salted), ("client key", clientKey)]);
+            }
+
+            case "native":
+                return new Setup(
+                    NativePasswordPlugin.PluginName,
+                    b => b.AddNativePassword().AddNativePasswordVerifier(),
+                    NativePasswordCredential.FromPassword(Password).ToStoredCredential(),
+                    TransportSecurity.None,
+                    wrong => AuthCredentials.FromPasswords(User, wrong ? WrongPassword : Password),
+                    [("sha1(password)", SHA1.HashData(Encoding.UTF8.GetBytes(Password)))]);
+
+            case "cachingsha2-fast":
+            case "cachingsha2-full":
+                return new Setup(
+                    CachingSha2Plugin.PluginName,
+                    b => b.AddCachingSha2().AddCachingSha2Verifier(),
+                    CachingSha2Credential.FromPassword(Password, new FixedRandom(3), CachingSha2Credential.MinIterations).ToStoredCredential(),
+                    tls,
+                    wrong => AuthCredentials.FromPasswords(User, wrong ? WrongPassword : Password),
+                    [("sha256(password)", SHA256.HashData(Encoding.UTF8.GetBytes(Password))), ("sha256(sha256(password))", SHA256.HashData(SHA256.HashData(Encoding.UTF8.GetBytes(Password))))]);
+
+            case "keyauth":
+            {
+                using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+                var otherPem = other.ExportPkcs8PrivateKeyPem();
+                var pkcs8 = ClientKey.Value.ExportPkcs8PrivateKey();
+                var privateD = ClientKey.Value.ExportParameters(true).D!;
+                return new Setup(
+                    KeyAuthDefaults.Name,
+                    b => b.AddKeyAuth(o => o.PrivateKeyPem = ClientKey.Value.ExportPkcs8PrivateKeyPem()).AddKeyAuthVerifier(),
+                    StoredCredential.FromString(ClientKey.Value.ExportSubjectPublicKeyInfoPem()),
+                    TransportSecurity.None,
+                    _ => new AuthCredentials(User),
+                    [("private key PKCS#8", pkcs8), ("private scalar d", privateD)],
+                    ExtraText: [Convert.ToBase64String(pkcs8)[..48]]);
+            }
+
+            case "totp":
+            {
+                var code = TotpCode(TotpKey, Now);
+                return new Setup(
+                    TotpVerifierOptions.DefaultName,
+                    b => b.AddTotp().AddTotpVerifier(),
+                    StoredCredential.FromString(TotpEnrollment.CreateUri("Example", User, TotpKey)),
+                    tls, // The code goes through the cleartext gate.
+                    wrong => AuthCredentials.FromPasswords(User, Base32.Encode(wrong ? Encoding.ASCII.GetBytes("another-secret-key!!") : TotpKey)),
+                    [("totp key", TotpKey)],
+                    ExtraText: [Base32.Encode(TotpKey), Base32.Encode(TotpKey, padding: true), code]);
+            }
+
+            case "hmac":
+                return new Setup(
+                    HmacChallengeHandshakeBuilderExtensions.DefaultName,
+                    b => b.AddHmacChallenge(),
+                    HmacChallengeHandshakeBuilderExtensions.CreateStoredCredential(Password),
+                    TransportSecurity.None,
+                    wrong => AuthCredentials.FromPasswords(User, wrong ? WrongPassword : Password),
+                    [("sha256(password) key", SHA256.HashData(Encoding.UTF8.GetBytes(Password)))]);
+
+            default:
+                throw new ArgumentException(plugin, nameof(plugin));
+        }
+    }
+
+    /// <summary>RFC 6238 with SHA-1, 6 digits, 30 s (RFC 4226 §5.3 truncation).</summary>
+    private static string TotpCode(byte[] key, DateTimeOffset at)
+    {
+        Span<byte> counter = stackalloc byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(counter, at.ToUnixTimeSeconds() / 30);
+        var mac = HMACSHA1.HashData(key, counter);
+        var offset = mac[^1] & 0x0F;
+        var value = ((mac[offset] & 0x7F) << 24) | (mac[offset + 1] << 16) | (mac[offset + 2] << 8) | mac[offset + 3];
+        return (value % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>What one plugin pair needs, and its secrets.</summary>
+    private sealed record Setup(
+        string Name,
+        Action<IHandshakeBuilder> Register,
+        StoredCredential Stored,
+        TransportSecurity Transport,
+        Func<bool, AuthCredentials> Credentials,
+        IReadOnlyList<(string Label, byte[] Value)> Derived,
+        IReadOnlyList<string>? ExtraText = null)
+    {
+        public List<(string Label, string Value)> Secrets(bool wrong)
+        {
+            var list = new List<(string, string)>();
+            foreach (var password in new[] { Password, WrongPassword })
+            {
+                AddEncodings(list, "password", Encoding.UTF8.GetBytes(password), withText: password);
+            }
+
+            foreach (var (label, value) in Derived)
+            {
+                AddEncodings(list, label, value, withText: null);
+            }
+
+            foreach (var text in ExtraText ?? [])
+            {
+                list.Add(("secret text", text));
+            }
+
+            _ = wrong;
+            return list;
+        }
+
+        private static void AddEncodings(List<(string, string)> list, string label, byte[] value, string? withText)
+        {
+            if (withText is not null)
+            {
+                list.Add((label + " (text)", withText));
+            }
+
+            list.Add((label + " (hex lower)", Convert.ToHexStringLower(value)));
+            list.Add((label + " (hex upper)", Convert.ToHexString(value)));
+            list.Add((label + " (base64)", Convert.ToBase64String(value)));
+
+            // Base64 of a value embedded at another offset differs after its first bytes: also look for a
+            // long stretch from the middle of the value, encoded alone.
+            if (value.Length >= 12)
+            {
+                list.Add((label + " (base64, inner)", Convert.ToBase64String(value, 3, value.Length - 6)[..12]));
+            }
+        }
+    }
+
+    /// <summary>Deterministic bytes for the stored-credential salt.</summary>
+    private sealed class FixedRandom(byte value) : IRandomSource
+    {
+        public void Fill(Span<byte> destination) => destination.Fill(value);
+    }
+
+    /// <summary>
+    /// The server end, meddled with per path: "malformed-server-data" flips the bytes of the second event
+    /// the server sends; "timeout" drops it; "cancellation" cancels the client's token instead of sending it.
+    /// </summary>
+    private sealed class MeddlingServer(IAcceptorTransport inner, string path, CancellationTokenSource clientCancellation) : IAcceptorTransport
+    {
+        private int _sent;
+
+        public TransportSecurity Security => inner.Security;
+
+        public ValueTask<AuthClientMessage> ReceiveAsync(CancellationToken cancellationToken) => inner.ReceiveAsync(cancellationToken);
+
+        public ValueTask SendAsync(AuthEvent authEvent, CancellationToken cancellationToken)
+        {
+            var index = ++_sent;
+            if (index == 2 || (index == 1 && authEvent.Kind is AuthEventKind.Succeeded or AuthEventKind.Failed))
+            {
+                switch (path)
+                {
+                    case "malformed-server-data" when !authEvent.Data.IsEmpty:
+                        var data = authEvent.Data.ToArray();
+                        for (var i = 0; i < data.Length; i++)
+                        {
+                            data[i] ^= 0x5A;
+                        }
+
+                        return inner.SendAsync(authEvent.Kind switch
+                        {
+                            AuthEventKind.Continue => AuthEvent.Continue(data),
+                            AuthEventKind.Succeeded => AuthEvent.Succeeded(data),
+                            _ => authEvent,
+                        }, cancellationToken);
+                    case "timeout":
+                        return ValueTask.CompletedTask;
+                    case "cancellation":
+                        return new ValueTask(clientCancellation.CancelAsync());
+                    default:
+                        break;
+                }
+            }
+
+            return inner.SendAsync(authEvent, cancellationToken);
+        }
+    }
+}
