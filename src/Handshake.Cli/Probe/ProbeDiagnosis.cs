@@ -64,7 +64,9 @@ internal static class ProbeDiagnosis
     private static string ChannelBinding(ProbeSettings settings, string? offered, IReadOnlyList<ProbeStart> starts)
     {
         var encrypted = starts.Count > 0 ? starts[^1].Transport.IsEncrypted : settings.SslMode != ProbeSslMode.Disable;
-        var reason = !encrypted
+        var reason = settings.Plugin is { } only && !only.EndsWith("-PLUS", StringComparison.Ordinal)
+            ? $"--plugin {only} excludes the channel-bound -PLUS mechanism"
+            : !encrypted
             ? "the connection is not TLS, and SCRAM-SHA-256-PLUS binds to the TLS channel"
             : offered is not null && !offered.Contains("-PLUS", StringComparison.Ordinal)
                 ? $"the server offered only {offered} (no -PLUS mechanism: its TLS or build lacks channel binding, or a proxy in the middle removed it)"

@@ -203,7 +203,7 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
     /// <summary>verify-full: the platform's verdict, or the chain built on --ca-cert alone; the host name must match either way.</summary>
     private bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
-        _tls.SeeCertificate(sender, certificate);
+        _tls.SeeCertificate(certificate);
         var verified = settings.CaCertificatePem is { } ca
             ? (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None && certificate is not null && ChainsTo(certificate, ca)
             : errors == SslPolicyErrors.None;
@@ -214,11 +214,11 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
 
     [SuppressMessage("Security", "CA5359:Do not disable certificate validation", Justification = "sslmode prefer/require encrypt without checking the certificate, as libpq does; the transport is then reported unverified and no cleartext secret is released over it.")]
     private bool ValidateAny(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>
-        settings.SslMode == ProbeSslMode.VerifyFull ? Validate(sender, certificate, chain, errors) : Observe(sender, certificate, errors);
+        settings.SslMode == ProbeSslMode.VerifyFull ? Validate(sender, certificate, chain, errors) : Observe(certificate, errors);
 
-    private bool Observe(object sender, X509Certificate? certificate, SslPolicyErrors errors)
+    private bool Observe(X509Certificate? certificate, SslPolicyErrors errors)
     {
-        _tls.SeeCertificate(sender, certificate);
+        _tls.SeeCertificate(certificate);
         _tls.Errors = errors;
         _tls.Verified = false;
         return true;
@@ -333,7 +333,12 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
         }
 
         var mode = ProbeSettings.Name(settings.ChannelBinding);
-        if (transport is null || !transport.IsEncrypted)
+        if (transport is null)
+        {
+            return $"not used (--channel-binding {mode})";
+        }
+
+        if (!transport.IsEncrypted)
         {
             return $"not used: no TLS (--channel-binding {mode})";
         }
@@ -349,8 +354,8 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
     /// <summary>What was learnt about TLS along the way: from the validation callback and the final stream.</summary>
     private sealed class TlsObservation
     {
-        private SslStream? _stream;
         private string? _subject;
+        private string _version = string.Empty;
 
         public TransportSecurity? Transport { get; private set; }
 
@@ -358,15 +363,16 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
 
         public SslPolicyErrors Errors { get; set; }
 
-        public void SeeCertificate(object sender, X509Certificate? certificate)
-        {
-            _stream = sender as SslStream ?? _stream;
-            _subject = certificate?.Subject ?? _subject;
-        }
+        public void SeeCertificate(X509Certificate? certificate) => _subject = certificate?.Subject ?? _subject;
 
         public void Observe(Stream stream, TransportSecurity transport)
         {
-            _stream = stream as SslStream ?? _stream;
+            // Read now: the stream is closed once the probe has said goodbye.
+            if (stream is SslStream { IsAuthenticated: true } ssl)
+            {
+                _version = $"{ssl.SslProtocol}, {ssl.NegotiatedCipherSuite}; ";
+            }
+
             Transport = transport;
             _subject = transport.ServerCertificate?.Subject ?? _subject;
         }
@@ -383,23 +389,10 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
                 return settings.SslMode == ProbeSslMode.Disable ? "off (--sslmode disable)" : "off: the server does not offer TLS (sslmode prefer); everything crossed the network in the clear";
             }
 
-            var version = string.Empty;
-            try
-            {
-                if (_stream is { IsAuthenticated: true } ssl)
-                {
-                    version = $"{ssl.SslProtocol}, {ssl.NegotiatedCipherSuite}; ";
-                }
-            }
-            catch (ObjectDisposedException)
-            {
-                // Closed after the login: the version is simply not shown.
-            }
-
             var verified = settings.SslMode == ProbeSslMode.VerifyFull
                 ? Verified == false ? $"NOT verified ({Errors})" : settings.CaCertificatePem is null ? "verified (system trust store, host name)" : "verified (--ca-cert, host name)"
                 : "not verified (sslmode " + ProbeSettings.Name(settings.SslMode) + " encrypts without checking it; use verify-full)";
-            return $"on, {version}server certificate {_subject ?? "(none)"}, {verified}";
+            return $"on, {_version}server certificate {_subject ?? "(none)"}, {verified}";
         }
     }
 }

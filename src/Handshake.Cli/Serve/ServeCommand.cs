@@ -50,8 +50,8 @@ internal static class ServeCommand
                 throw new CliUsageException($"--default-plugin must be {NativePasswordPlugin.PluginName} or {Plugins.CachingSha2.CachingSha2Plugin.PluginName} (a plugin whose greeting carries a scramble)");
             }
 
-            var loaded = UsersFile.Load(parse.GetValue(users)!.FullName, context.Environment.Error);
             using var certificate = LoadCertificate(parse.GetValue(tlsCert), parse.GetValue(tlsKey));
+            var loaded = UsersFile.Load(parse.GetValue(users)!.FullName, context.Environment.Error);
             var server = new ServeServer(isPostgres, loaded, certificate, limit, mysqlDefault, context.Environment.Output);
             await server.RunAsync(portNumber, ct).ConfigureAwait(false);
             return ExitCodes.Success;
