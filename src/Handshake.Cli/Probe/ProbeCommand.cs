@@ -28,7 +28,7 @@ internal static class ProbeCommand
         channelBinding.AcceptOnlyFromAmong("disable", "prefer", "require");
         var plugin = new Option<string?>("--plugin") { Description = $"Offer or choose only this plugin: {string.Join(", ", ProbeRunner.KnownPlugins)}.", HelpName = "NAME" };
         var key = new Option<FileInfo?>("--key") { Description = "PEM private key for ssh-key-auth (registers that plugin).", HelpName = "FILE" };
-        var timeout = new Option<int>("--timeout") { Description = $"Seconds for connecting and the whole handshake (default {DefaultTimeoutSeconds}).", DefaultValueFactory = _ => DefaultTimeoutSeconds };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds for connecting and the whole handshake.", DefaultValueFactory = _ => DefaultTimeoutSeconds, HelpName = "SECONDS" };
         var command = new Command("probe", "Run the handshake against a real PostgreSQL or MySQL server and explain what happened (secrets and proofs redacted). Exit 0 only when authenticated; 2 usage, 3 rejected, 4 protocol/security violation, 5 cannot connect.")
         {
             url, sslMode, caCert, channelBinding, plugin, key, timeout,
