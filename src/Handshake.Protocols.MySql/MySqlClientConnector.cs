@@ -157,6 +157,9 @@ public static class MySqlClientConnector
             EnabledSslProtocols = ssl.EnabledSslProtocols,
             ClientCertificates = ssl.ClientCertificates,
             CertificateRevocationCheckMode = ssl.CertificateRevocationCheckMode,
+
+            // A private CA (X509ChainTrustMode.CustomRootTrust) verifies through the platform, so the transport counts as verified.
+            CertificateChainPolicy = ssl.CertificateChainPolicy,
             RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
             {
                 // Verified means the platform found no fault with chain and host name; a user
