@@ -13,8 +13,10 @@ public sealed class ServeProbeEndToEndTests : IDisposable
 {
     private const string Password = "correct horse battery staple";
     private const string WrongPassword = "Tr0ub4dor&3";
+    private const string TotpSecret = "JBSWY3DPEHPK3PXP";
 
     private readonly string _directory = Directory.CreateTempSubdirectory("handshake-serve-").FullName;
+    private string _carolKey = string.Empty;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
@@ -132,6 +134,62 @@ public sealed class ServeProbeEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task ServeMySqlTls_ProbeKeyUserWithoutKey_ExitsViolationNamingUnknownPlugin()
+    {
+        var (cert, key) = WriteCertificate();
+        await using var server = await CliHost.StartServeAsync("mysql", "--port", "0", "--users", UsersJson(), "--tls-cert", cert, "--tls-key", key);
+
+        var run = await Probe($"mysql://carol@127.0.0.1:{server.Port}", Password, "--sslmode", "verify-full", "--ca-cert", cert);
+
+        Assert.True(run.ExitCode == ExitCodes.Violation, run.ToString());
+        Assert.Contains("result: refused by the client (protocol or security rule): UnknownPlugin in ssh-key-auth", run.Output, StringComparison.Ordinal);
+        Assert.Contains("diagnosis: the server asked for plugin 'ssh-key-auth', which this client does not have", run.Output, StringComparison.Ordinal);
+        Assert.Contains("builder.AddPlugin(\"ssh-key-auth\"", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ServeMySqlTls_ProbeKeyUserWithKey_AuthenticatesAfterSwitch()
+    {
+        var (cert, key) = WriteCertificate();
+        await using var server = await CliHost.StartServeAsync("mysql", "--port", "0", "--users", UsersJson(), "--tls-cert", cert, "--tls-key", key);
+
+        var run = await Probe($"mysql://carol@127.0.0.1:{server.Port}", Password, "--sslmode", "verify-full", "--ca-cert", cert, "--key", _carolKey);
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Contains("chosen (factor 1): ssh-key-auth (the server switched to it (AuthSwitchRequest))", run.Output, StringComparison.Ordinal);
+        Assert.Contains("result: authenticated as carol (factors 1: ssh-key-auth", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ServeMySqlTls_ProbePasswordThenTotp_AuthenticatesWithTwoFactors()
+    {
+        var (cert, key) = WriteCertificate();
+        await using var server = await CliHost.StartServeAsync("mysql", "--port", "0", "--users", UsersJson(), "--tls-cert", cert, "--tls-key", key);
+        var variables = new Dictionary<string, string> { ["HANDSHAKE_PASSWORD"] = Password, ["HANDSHAKE_PASSWORD2"] = TotpSecret };
+
+        var run = await CliHost.RunAsync(variables, "probe", $"mysql://dave@127.0.0.1:{server.Port}", "--timeout", "20", "--sslmode", "verify-full", "--ca-cert", cert);
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Contains("tls: on, Tls1", run.Output, StringComparison.Ordinal);
+        Assert.Contains("chosen (factor 2): totp (the server asked for it as the next factor)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("result: authenticated as dave (factors 1: mysql_native_password, 2: totp; assurance level 2", run.Output, StringComparison.Ordinal);
+        AssertNoSecret(run.Output + run.Error + server.Output);
+        Assert.DoesNotContain(TotpSecret, run.Output + run.Error + server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ServeMySql_ProbeTotpWithoutVerifiedTls_ExitsViolationSuggestingVerifyFull()
+    {
+        await using var server = await CliHost.StartServeAsync("mysql", "--port", "0", "--users", UsersJson());
+        var variables = new Dictionary<string, string> { ["HANDSHAKE_PASSWORD"] = Password, ["HANDSHAKE_PASSWORD2"] = TotpSecret };
+
+        var run = await CliHost.RunAsync(variables, "probe", $"mysql://dave@127.0.0.1:{server.Port}", "--timeout", "20", "--sslmode", "disable");
+
+        Assert.True(run.ExitCode == ExitCodes.Violation, run.ToString());
+        Assert.Contains("diagnosis: this client refuses to send that secret over a connection without verified TLS (sslmode disable): use --sslmode verify-full", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_StopRequested_EndsCleanlyWithStoppedLine()
     {
         var server = await CliHost.StartServeAsync("mysql", "--port", "0", "--users", UsersJson());
@@ -156,10 +214,16 @@ public sealed class ServeProbeEndToEndTests : IDisposable
         var path = Path.Combine(_directory, "users.json");
         var scram = ScramCredential.Create(Password, SystemRandomSource.Instance, 4096).Format();
         var native = NativePasswordCredential.FromPassword(Password).Format();
+        using var carol = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        _carolKey = Path.Combine(_directory, "carol.pem");
+        File.WriteAllText(_carolKey, carol.ExportPkcs8PrivateKeyPem());
+        var carolPublic = System.Text.Json.JsonSerializer.Serialize(carol.ExportSubjectPublicKeyInfoPem());
         File.WriteAllText(path, $$"""
             {"users":[
               {"name":"alice","factors":[{"plugin":"SCRAM-SHA-256","stored":"{{scram}}"}]},
-              {"name":"bob","factors":[{"plugin":"mysql_native_password","stored":"{{native}}"}]}
+              {"name":"bob","factors":[{"plugin":"mysql_native_password","stored":"{{native}}"}]},
+              {"name":"carol","factors":[{"plugin":"ssh-key-auth","publicKey":{{carolPublic}}}]},
+              {"name":"dave","factors":[{"plugin":"mysql_native_password","stored":"{{native}}"},{"plugin":"totp","secret":"{{TotpSecret}}"}]}
             ]}
             """);
         return path;

@@ -44,10 +44,14 @@ internal static class ProbeDiagnosis
                 return $"the server's certificate is not trusted for '{settings.Url.Host}' (sslmode verify-full): pass the CA that signed it with --ca-cert FILE, and connect by the name the certificate was issued for.";
             case AuthErrorCode.PolicyViolation when starts.Count == 0 && tlsRequired && IsAboutTls(exception.Message):
                 return $"TLS is required (--sslmode {ProbeSettings.Name(settings.SslMode)}) but the server does not offer it: enable TLS on the server (PostgreSQL ssl=on, MySQL/MariaDB ssl_cert/ssl_key), or use --sslmode prefer on a network you trust.";
+            case AuthErrorCode.PolicyViolation when settings.SslMode != ProbeSslMode.VerifyFull:
+                return $"this client refuses to send that secret over a connection without verified TLS (sslmode {ProbeSettings.Name(settings.SslMode)}): use --sslmode verify-full (with --ca-cert FILE for a self-signed server).";
             case AuthErrorCode.PolicyViolation:
-                return "a security rule stopped the handshake before a secret was sent (e.g. a cleartext password over a connection without verified TLS); the message above names the rule.";
+                return "a security rule stopped the handshake before a secret was sent; the message above names the rule.";
             case AuthErrorCode.MissingCredential:
-                return $"no secret for factor {factor}: set {variable} (factor 1 may also be typed at the prompt when probe runs in a terminal).";
+                return factor == 1
+                    ? $"no secret for factor 1: set {variable}, or run probe in a terminal to be prompted for it."
+                    : $"no secret for factor {factor}: set {variable} (a TOTP factor takes the base32 secret).";
             case AuthErrorCode.LockedOut:
                 return "the account or factor is locked after too many failures; wait for the lockout to end or ask the server's administrator.";
             case AuthErrorCode.TransportFailure:

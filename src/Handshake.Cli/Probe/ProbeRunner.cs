@@ -126,6 +126,7 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
     private async Task<AuthResult> MySqlAsync(IServiceProvider provider, AuthCredentials credentials, CancellationToken cancellationToken)
     {
         var tls = settings.SslMode != ProbeSslMode.Disable;
+        using var ca = settings.SslMode == ProbeSslMode.VerifyFull && settings.CaCertificatePem is { } caPem ? X509Certificate2.CreateFromPem(caPem) : null;
         while (true)
         {
             using var tcp = await ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -136,6 +137,14 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
                 SslMode = tls ? MySqlSslMode.Required : MySqlSslMode.None,
                 SslOptions = new SslClientAuthenticationOptions { TargetHost = settings.Url.Host, RemoteCertificateValidationCallback = ValidateAny },
             };
+            if (ca is not null)
+            {
+                // The platform itself trusts --ca-cert here, so the adapter reports the transport as verified
+                // and secrets that need verified TLS (a TOTP code) may be sent.
+                options.SslOptions.CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+                options.SslOptions.CertificateChainPolicy.CustomTrustStore.Add(ca);
+            }
+
             foreach (var name in Registered())
             {
                 options.RegisteredPlugins.Add(name);
