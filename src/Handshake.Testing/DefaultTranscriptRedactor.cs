@@ -4,8 +4,11 @@ namespace Handshake.Testing;
 
 /// <summary>
 /// The cautious default: every client payload is replaced by its length (it may be a password or a
-/// proof); server payloads are shown as text when printable, else as hex, cut to 96 characters.
-/// Per-plugin redactors can show more of what a mechanism makes public.
+/// proof). Server payloads are shown as text when printable ASCII (challenges, prompts, SCRAM's
+/// server-first), cut to 96 characters, except a SCRAM server signature (<c>v=</c>, a proof);
+/// binary server payloads are replaced by their length, because a server may hand the client a
+/// bearer secret (a resume token in the final data). Per-plugin redactors can show more of what a
+/// mechanism makes public (e.g. a scramble).
 /// </summary>
 public sealed class DefaultTranscriptRedactor : ITranscriptRedactor
 {
@@ -36,7 +39,13 @@ public sealed class DefaultTranscriptRedactor : ITranscriptRedactor
             return "(empty)";
         }
 
-        return direction == TranscriptDirection.ClientToServer ? $"<{data.Length} bytes redacted>" : Show(data);
+        if (direction == TranscriptDirection.ClientToServer || !IsPrintable(data))
+        {
+            return $"<{data.Length} bytes redacted>";
+        }
+
+        // RFC 5802 §7: server-final-message = (server-error / verifier); the verifier is ServerSignature.
+        return data.Length >= 2 && data[0] == (byte)'v' && data[1] == (byte)'=' ? "\"v=<redacted>\"" : Show(data);
     }
 
     /// <summary>Shows bytes as quoted text when all printable ASCII, else as hex; cut to 96 characters.</summary>
@@ -45,17 +54,7 @@ public sealed class DefaultTranscriptRedactor : ITranscriptRedactor
     public static string Show(ReadOnlySpan<byte> data)
     {
         const int Max = 96;
-        var printable = true;
-        foreach (var b in data)
-        {
-            if (b is < 0x20 or > 0x7E)
-            {
-                printable = false;
-                break;
-            }
-        }
-
-        if (printable)
+        if (IsPrintable(data))
         {
             var text = Encoding.ASCII.GetString(data);
             return text.Length > Max ? $"\"{text[..Max]}…\" ({data.Length} bytes)" : $"\"{text}\"";
@@ -63,5 +62,18 @@ public sealed class DefaultTranscriptRedactor : ITranscriptRedactor
 
         var hex = Convert.ToHexStringLower(data.Length > Max / 2 ? data[..(Max / 2)] : data);
         return data.Length > Max / 2 ? $"0x{hex}… ({data.Length} bytes)" : $"0x{hex}";
+    }
+
+    private static bool IsPrintable(ReadOnlySpan<byte> data)
+    {
+        foreach (var b in data)
+        {
+            if (b is < 0x20 or > 0x7E)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

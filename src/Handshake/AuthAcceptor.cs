@@ -16,7 +16,6 @@ namespace Handshake;
 public sealed class AuthAcceptor : IDisposable
 {
     private const string Role = "server";
-    private static readonly IReadOnlyDictionary<string, object?> NoProperties = new Dictionary<string, object?>(StringComparer.Ordinal);
 
     private readonly AuthVerifierRegistry _registry;
     private readonly AcceptorOptions _options;
@@ -364,9 +363,18 @@ public sealed class AuthAcceptor : IDisposable
         _alternative = false;
         EndExchange();
         var expected = ResolveVerifier(FirstFactorPlugin());
-        var initial = await StartExchangeAsync(expected, expected.Name, [], cancellationToken).ConfigureAwait(false);
-        Log.AlternativeDeclined(_logger, UserName, step.Reason, from, step.Detail, expected.Name);
-        return AuthEvent.Switch(expected.Name, initial);
+
+        // This connection's offer already advertised the user's method (with -PLUS where the transport
+        // can bind). The switch keeps that promise: it names the verifier's first mechanism for this
+        // transport and hands the verifier the offer, so a client answering 'y' is still caught as a
+        // downgrade (RFC 5802 §6) and a refused token cannot be used to strip channel binding.
+        var offered = _expectedMechanisms;
+        var mechanisms = expected.GetMechanisms(_transport);
+        var mechanism = mechanisms.Count > 0 ? mechanisms[0] : expected.Name;
+        var initial = await StartExchangeAsync(expected, mechanism, offered, cancellationToken).ConfigureAwait(false);
+        _expectedMechanisms = [mechanism];
+        Log.AlternativeDeclined(_logger, UserName, step.Reason, from, step.Detail, mechanism);
+        return AuthEvent.Switch(mechanism, initial);
     }
 
     private async ValueTask LoadUserAsync(string userName, CancellationToken cancellationToken)
@@ -413,7 +421,7 @@ public sealed class AuthAcceptor : IDisposable
             Time = _time,
             Random = _random,
             Services = _services,
-            Properties = _properties ?? NoProperties,
+            Properties = _properties ?? EmptyProperties.Instance,
         };
         _exchange = verifier.Start(context);
         return await _exchange.BeginAsync(cancellationToken).ConfigureAwait(false);

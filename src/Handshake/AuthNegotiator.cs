@@ -16,13 +16,14 @@ public sealed class AuthNegotiator : IDisposable
 {
     private const string Role = "client";
     private const int MaxOfferedMechanisms = 64;
-    private static readonly IReadOnlyDictionary<string, object?> NoProperties = new Dictionary<string, object?>(StringComparer.Ordinal);
 
     private readonly AuthPluginRegistry _registry;
     private readonly HandshakeOptions _options;
     private readonly TransportSecurity _transport;
     private readonly IAuthSecurityPolicy _policy;
     private readonly TimeProvider _time;
+    private bool _running;
+    private CancellationToken _runCaller;
     private readonly IRandomSource _random;
     private readonly IServiceProvider? _services;
     private readonly IReadOnlyDictionary<string, object?>? _properties;
@@ -140,7 +141,10 @@ public sealed class AuthNegotiator : IDisposable
         }
         catch (Exception ex)
         {
-            var mapped = Fail(ex, cancellationToken);
+            // Under RunAsync a cancellation its caller did not ask for is RunAsync's own deadline: it is
+            // recorded (metric, log, activity) as the Timeout the caller receives, not as a cancellation.
+            var source = _running && ex is OperationCanceledException && cancellationToken.IsCancellationRequested && !_runCaller.IsCancellationRequested ? TimedOut() : ex;
+            var mapped = Fail(source, cancellationToken);
             if (ReferenceEquals(mapped, ex))
             {
                 throw;
@@ -162,6 +166,8 @@ public sealed class AuthNegotiator : IDisposable
     public async Task<AuthResult> RunAsync(IAuthTransport transport, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transport);
+        _running = true;
+        _runCaller = cancellationToken;
         using var whole = new CancellationTokenSource(_options.HandshakeTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, whole.Token);
         var first = true;
@@ -470,7 +476,7 @@ public sealed class AuthNegotiator : IDisposable
             Time = _time,
             Random = _random,
             Services = _services,
-            Properties = _properties ?? NoProperties,
+            Properties = _properties ?? EmptyProperties.Instance,
         };
 
     private void StartExchange(IAuthPlugin plugin, string name, IReadOnlyList<string> offered)

@@ -13,7 +13,27 @@ public sealed class DemoCommandTests
         { "caching-sha2", ["0x04 (perform full authentication)", "0x03 (fast auth success)", "factor 1: caching_sha2_password (2 rounds)", "factor 1: caching_sha2_password (1 round)", "assurance level 1"] },
         { "key", ["ssh-key-auth", "SHA256:", "assurance level 1"] },
         { "mfa", ["SCRAM-SHA-256-PLUS", "NextFactor [totp]", "(previous factor's final data: \"v=<redacted>\")", "assurance level 2", "factor 2: totp (1 round)"] },
+        {
+            "resume",
+            [
+                "Offer  SCRAM-SHA-256-PLUS, SCRAM-SHA-256, resume", "server: issued a resume token", "client: TOTP prompt shown 1 time(s); SCRAM ran",
+                "[resume]  <32 bytes redacted>", "Succeeded  <32 bytes redacted>", "client: TOTP prompt shown 0 time(s); no SCRAM, so no PBKDF2",
+                "server: resume Accepted", "assurance level 2 [SCRAM-SHA-256, totp]", "server: resume ReusedFamilyRevoked", "server: resume Revoked",
+                "Switch [SCRAM-SHA-256-PLUS]", "factor 1: SCRAM-SHA-256-PLUS (3 rounds, via resume -> SCRAM-SHA-256-PLUS)",
+            ]
+        },
     };
+
+    [Fact]
+    public async Task Demo_ResumePage_NeverShowsATokenInHex()
+    {
+        var run = await CliRunner.RunAsync(null, "demo", "--plugin", "resume");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        // A token is 32 bytes: 64 hex digits. Family ids (16 bytes, 32 digits) are meant to be shown.
+        Assert.DoesNotMatch("[0-9a-f]{40,}", run.Output);
+    }
 
     [Theory]
     [MemberData(nameof(Pages))]

@@ -146,6 +146,35 @@ public sealed class ResumeEndToEndTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task RunAsync_RefusedTokenOverTlsThatCanBind_FallsBackToScramPlusNotPlainScram()
+    {
+        // RFC 5802 §6: the offer advertised SCRAM-SHA-256-PLUS; a refused token must not become a way
+        // to strip channel binding (the switch names -PLUS, and the verifier still knows the offer).
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var certificate = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        var tls = new TransportSecurity { IsEncrypted = true, IsCertificateVerified = true, ServerCertificate = certificate };
+        using (var stale = new ResumeToken(new byte[ResumeToken.Length]))
+        {
+            Cache.Store(Server, "alice", stale);
+        }
+
+        using var credentials = AuthCredentials.FromPasswords("alice", Password, TotpSecretBase32);
+        var session = new ResumedSession();
+        using var negotiator = _services.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, tls);
+        using var acceptor = _services.GetRequiredService<IAuthAcceptorFactory>().Create(tls, AcceptorStartMode.Offer, new Dictionary<string, object?>(StringComparer.Ordinal) { [ResumedSession.PropertyKey] = session });
+        using var connection = InMemoryAuthConnection.Create(tls, tls);
+        var recorder = new TranscriptRecorder();
+
+        var result = await InMemoryHandshake.RunAsync(negotiator, acceptor, connection, "alice", recorder);
+
+        Assert.True(result.Succeeded, result.ClientError?.Message ?? result.ServerFailureReason.ToString());
+        Assert.Equal(ResumeRedeemOutcome.Unknown, session.Outcome);
+        Assert.Equal(["resume", "SCRAM-SHA-256-PLUS"], result.ServerResult!.Factors[0].PluginsTried);
+        Assert.Contains(recorder.Entries, e => e.Step == nameof(AuthEventKind.Switch) && e.PluginName == "SCRAM-SHA-256-PLUS");
+    }
+
+    [Fact]
     public async Task RunAsync_NoCachedToken_GoesStraightToTheFullChain()
     {
         _time.Advance(TimeSpan.Zero);

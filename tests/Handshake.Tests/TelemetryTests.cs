@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Handshake.Testing;
@@ -41,5 +42,75 @@ public sealed class TelemetryTests
         Assert.Contains(measurements, m => m.Instrument == "handshake.authentications" && (string?)m.Tags["handshake.outcome"] == "success");
         Assert.Contains(measurements, m => m.Instrument == "handshake.rounds");
         Assert.All(measurements.SelectMany(m => m.Tags.Values), v => Assert.DoesNotContain("pw", v?.ToString() ?? string.Empty, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_OverallDeadlineCancelsAPluginMidAwait_RecordsTimeoutNotUnspecified()
+    {
+        // A meter factory of this test's own, so measurements from tests running in parallel are told apart.
+        using var factory = new ScopedMeterFactory();
+        var failures = new ConcurrentQueue<string?>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name == "handshake.failures")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) => failures.Enqueue(tags.ToArray().Single(t => t.Key == "handshake.error.code").Value?.ToString()));
+        listener.Start();
+
+        var slow = new RecordingPlugin("slow")
+        {
+            Respond = async (_, _, ct) =>
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+                return AuthReply.None;
+            },
+        };
+        await using var host = new TestHost(
+            b => b.AddPlugin(slow),
+            o =>
+            {
+                o.HandshakeTimeout = TimeSpan.FromSeconds(10);
+                o.RoundTimeout = TimeSpan.FromMinutes(10);
+            },
+            s => s.AddSingleton<IMeterFactory>(factory));
+        using var creds = AuthCredentials.FromPasswords("alice", "pw");
+        using var negotiator = host.Negotiator(creds);
+        using var connection = InMemoryAuthConnection.Create();
+
+        var run = negotiator.RunAsync(connection.Client);
+        await connection.Server.SendAsync(AuthEvent.Begin("slow"), CancellationToken.None);
+        for (var i = 0; i < 200 && !run.IsCompleted; i++)
+        {
+            host.Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(5);
+        }
+
+        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => run);
+        Assert.Equal(AuthErrorCode.Timeout, ex.Code);
+        Assert.Equal([nameof(AuthErrorCode.Timeout)], failures);
+    }
+
+    private sealed class ScopedMeterFactory : IMeterFactory
+    {
+        private readonly List<Meter> _meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(options.Name, options.Version, options.Tags, scope: this);
+            _meters.Add(meter);
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            foreach (var meter in _meters)
+            {
+                meter.Dispose();
+            }
+        }
     }
 }

@@ -58,10 +58,21 @@ internal static class DemoCommand
         await output.WriteLineAsync(style.Dim($"Transport: {scenario.Transport}. Client and acceptor run in this process over System.Threading.Channels.")).ConfigureAwait(false);
 
         var asExpected = true;
-        foreach (var attempt in scenario.Attempts)
+        for (var index = 0; index < scenario.Attempts.Count; index++)
         {
-            var succeeded = await AttemptAsync(server, scenario, attempt, output, style, cancellationToken).ConfigureAwait(false);
-            asExpected &= succeeded == attempt.ExpectSuccess;
+            var attempt = scenario.Attempts[index];
+            if (scenario.Hooks is { } hooks)
+            {
+                await hooks.BeforeAsync(index, output, style).ConfigureAwait(false);
+            }
+
+            var result = await AttemptAsync(server, scenario, index, attempt, output, style, cancellationToken).ConfigureAwait(false);
+            if (scenario.Hooks is { } after)
+            {
+                await after.AfterAsync(index, server, result, output, style, cancellationToken).ConfigureAwait(false);
+            }
+
+            asExpected &= result.Succeeded == attempt.ExpectSuccess;
         }
 
         await output.WriteLineAsync().ConfigureAwait(false);
@@ -71,7 +82,7 @@ internal static class DemoCommand
         return asExpected ? ExitCodes.Success : ExitCodes.Failure;
     }
 
-    private static async Task<bool> AttemptAsync(IServiceProvider server, DemoScenario scenario, DemoAttempt attempt, TextWriter output, Ansi style, CancellationToken cancellationToken)
+    private static async Task<InMemoryHandshakeResult> AttemptAsync(IServiceProvider server, DemoScenario scenario, int index, DemoAttempt attempt, TextWriter output, Ansi style, CancellationToken cancellationToken)
     {
         // The client has its own container, as an application would: only its plugins, no users.
         var clientServices = new ServiceCollection();
@@ -82,7 +93,7 @@ internal static class DemoCommand
         var clientTransport = attempt.ClientTransport ?? scenario.Transport;
         using var credentials = attempt.Login();
         using var negotiator = client.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, clientTransport);
-        using var acceptor = server.GetRequiredService<IAuthAcceptorFactory>().Create(scenario.Transport, scenario.StartMode);
+        using var acceptor = server.GetRequiredService<IAuthAcceptorFactory>().Create(scenario.Transport, scenario.StartMode, scenario.Hooks?.AcceptorProperties(index));
         using var connection = InMemoryAuthConnection.Create(clientTransport, scenario.Transport);
         var recorder = new TranscriptRecorder(new DemoTranscriptRedactor());
 
@@ -106,13 +117,13 @@ internal static class DemoCommand
                 await output.WriteLineAsync($"      {factor}").ConfigureAwait(false);
             }
 
-            return true;
+            return result;
         }
 
         var expected = attempt.ExpectSuccess ? string.Empty : " (as expected)";
         await output.WriteLineAsync($"   => {style.Red("refused")}{expected}. Client sees {result.ClientError?.Code}: {result.ClientError?.Message}").ConfigureAwait(false);
         await output.WriteLineAsync($"      Server logs the real reason: {result.ServerFailureReason}").ConfigureAwait(false);
-        return false;
+        return result;
     }
 
     private static IEnumerable<string> Wrap(string text, int width)

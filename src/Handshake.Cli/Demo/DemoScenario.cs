@@ -9,6 +9,7 @@ namespace Handshake.Cli.Demo;
 /// <param name="ConfigureServer">Registers the verifiers, the acceptor and the users; one server serves every attempt, so caches and replay state carry over.</param>
 /// <param name="Attempts">The logins, in order.</param>
 /// <param name="Resources">Things the page made (certificates, keys), disposed when it ends.</param>
+/// <param name="Hooks">What a page that carries state from one login to the next runs around each attempt, or null.</param>
 internal sealed record DemoScenario(
     string Key,
     string Title,
@@ -17,7 +18,8 @@ internal sealed record DemoScenario(
     AcceptorStartMode StartMode,
     Action<IHandshakeBuilder> ConfigureServer,
     IReadOnlyList<DemoAttempt> Attempts,
-    IReadOnlyList<IDisposable> Resources) : IDisposable
+    IReadOnlyList<IDisposable> Resources,
+    IDemoHooks? Hooks = null) : IDisposable
 {
     public void Dispose()
     {

@@ -32,6 +32,7 @@ internal static class DemoScenarios
         new("caching-sha2", "MySQL 8's caching_sha2_password: full authentication over TLS, then the fast path", CachingSha2),
         new("key", "ssh-key-auth: a signature with a key made in-process", Key),
         new(DefaultKey, "two factors: SCRAM-SHA-256-PLUS then TOTP (assurance level 2)", MultiFactor),
+        new(ResumeDemo.Key, "a resume token skips PBKDF2 and the TOTP prompt; a reused token revokes its family", static () => new ResumeDemo().Build()),
     ];
 
     public static DemoPage Default => Find(DefaultKey)!;
@@ -184,7 +185,7 @@ internal static class DemoScenarios
     private static TransportSecurity Tls(X509Certificate2 certificate) =>
         new() { IsEncrypted = true, IsCertificateVerified = true, ServerCertificate = certificate };
 
-    private static X509Certificate2 SelfSignedCertificate()
+    internal static X509Certificate2 SelfSignedCertificate()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);

@@ -39,6 +39,17 @@ internal sealed class DemoTranscriptRedactor : ITranscriptRedactor
             }
         }
 
+        // A scramble is a public nonce: shown, so the reader sees what the response answers.
+        if (direction == TranscriptDirection.ServerToClient && pluginName is not null && IsScrambleMethod(pluginName))
+        {
+            return data.IsEmpty ? "(empty)" : DefaultTranscriptRedactor.Show(data);
+        }
+
+        // Everything else, the resume plugin's rotated token in its final data included, goes through
+        // the cautious default (binary server data by length only).
         return _default.Render(direction, pluginName, data);
     }
+
+    private static bool IsScrambleMethod(string pluginName) =>
+        pluginName is "mysql_native_password" || pluginName == CachingSha2Plugin.PluginName;
 }
