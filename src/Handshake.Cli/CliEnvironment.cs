@@ -22,6 +22,9 @@ internal sealed class CliEnvironment
     /// <summary>Gets the key reader used when <see cref="InputIsTerminal"/>: must not echo.</summary>
     public Func<ConsoleKeyInfo>? ReadKey { get; init; }
 
+    /// <summary>Gets how environment variables are read (injectable so tests can supply HANDSHAKE_PASSWORD without touching the process).</summary>
+    public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
+
     /// <summary>Gets a value indicating whether ANSI colours may be written to <see cref="Output"/>.</summary>
     public bool UseColor { get; init; }
 

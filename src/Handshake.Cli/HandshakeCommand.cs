@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Handshake.Cli.Demo;
+using Handshake.Cli.Probe;
+using Handshake.Cli.Serve;
 using Handshake.Cli.Verifier;
 
 namespace Handshake.Cli;
@@ -8,14 +10,15 @@ namespace Handshake.Cli;
 internal static class HandshakeCommand
 {
     /// <summary>
-    /// The subcommands. probe and serve (issue 8, over the protocol adapters) join here as
-    /// <c>ProbeCommand.Create</c> and <c>ServeCommand.Create</c>: each gets the <see cref="CliContext"/>
-    /// and so shares the error policy and <see cref="ExitCodes"/>.
+    /// The subcommands: each gets the <see cref="CliContext"/> and so shares the error policy and
+    /// <see cref="ExitCodes"/>.
     /// </summary>
     private static readonly Func<CliContext, Command>[] Subcommands =
     [
         DemoCommand.Create,
         VerifierCommand.Create,
+        ProbeCommand.Create,
+        ServeCommand.Create,
     ];
 
     public static Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error) =>

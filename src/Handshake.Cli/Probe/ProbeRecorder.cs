@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using Handshake.Cli.Demo;
+using Handshake.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Handshake.Cli.Probe;
+
+/// <summary>
+/// Records what the client plugins see and send, redacted as they go: the adapters drive the
+/// negotiator directly (no <see cref="IAuthTransport"/> to wrap), so every registered
+/// <see cref="IAuthPlugin"/> is decorated instead. No raw bytes are kept; client payloads appear
+/// only as SCRAM's public parts or a length.
+/// </summary>
+internal sealed class ProbeRecorder
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<ProbeStart> _starts = new();
+    private readonly DemoTranscriptRedactor _redactor = new();
+
+    /// <summary>Gets the transcript lines so far.</summary>
+    public IReadOnlyList<string> Lines => [.. _lines];
+
+    /// <summary>Gets every exchange a plugin started, in order.</summary>
+    public IReadOnlyList<ProbeStart> Starts => [.. _starts];
+
+    /// <summary>Replaces every <see cref="IAuthPlugin"/> registration with one that records.</summary>
+    /// <param name="services">The client's services, after all plugins were added.</param>
+    public void Decorate(IServiceCollection services)
+    {
+        for (var i = 0; i < services.Count; i++)
+        {
+            var descriptor = services[i];
+            if (descriptor.ServiceType != typeof(IAuthPlugin) || descriptor.IsKeyedService)
+            {
+                continue;
+            }
+
+            services[i] = ServiceDescriptor.Singleton<IAuthPlugin>(sp => new RecordingPlugin(this, Create(sp, descriptor)));
+        }
+    }
+
+    private static IAuthPlugin Create(IServiceProvider services, ServiceDescriptor descriptor) =>
+        descriptor.ImplementationInstance as IAuthPlugin
+        ?? (descriptor.ImplementationFactory is { } factory
+            ? (IAuthPlugin)factory(services)
+            : (IAuthPlugin)ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
+
+    private void Add(TranscriptDirection direction, string step, string plugin, ReadOnlySpan<byte> data) =>
+        _lines.Enqueue($"{(direction == TranscriptDirection.ServerToClient ? "S -> C" : "C -> S")}  {step} [{plugin}]  {_redactor.Render(direction, plugin, data)}");
+
+    private sealed class RecordingPlugin(ProbeRecorder owner, IAuthPlugin inner) : IAuthPlugin
+    {
+        public string Name => inner.Name;
+
+        public int GetOfferPreference(AuthExchangeContext context) => inner.GetOfferPreference(context);
+
+        public IAuthExchange Start(AuthExchangeContext context)
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            owner._starts.Enqueue(new ProbeStart(context.FactorIndex, context.PluginName, context.OfferedMechanisms, context.Transport));
+            owner._lines.Enqueue($"--  factor {context.FactorIndex}: {context.PluginName} starts");
+            return new RecordingExchange(owner, context.PluginName, inner.Start(context));
+        }
+    }
+
+    private sealed class RecordingExchange(ProbeRecorder owner, string plugin, IAuthExchange inner) : IAuthExchange
+    {
+        public async ValueTask<AuthReply> RespondAsync(ReadOnlyMemory<byte> serverData, CancellationToken cancellationToken)
+        {
+            owner.Add(TranscriptDirection.ServerToClient, "Data", plugin, serverData.Span);
+            var reply = await inner.RespondAsync(serverData, cancellationToken).ConfigureAwait(false);
+            if (reply.HasData)
+            {
+                owner.Add(TranscriptDirection.ClientToServer, "Response", plugin, reply.Data.Span);
+            }
+            else
+            {
+                owner._lines.Enqueue($"C -> S  (nothing sent) [{plugin}]");
+            }
+
+            return reply;
+        }
+
+        public void OnServerAccepted(ReadOnlyMemory<byte> finalData)
+        {
+            owner.Add(TranscriptDirection.ServerToClient, "Accepted", plugin, finalData.Span);
+            inner.OnServerAccepted(finalData);
+        }
+
+        public void Dispose() => inner.Dispose();
+    }
+}

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Handshake.Plugins.NativePassword;
+
+namespace Handshake.Cli.Serve;
+
+/// <summary>
+/// <c>handshake serve postgres|mysql --port N --users users.json [--tls-cert C --tls-key K]</c>: the
+/// adapter's acceptor on 127.0.0.1 so driver authors can test their clients. Prints
+/// "listening on 127.0.0.1:PORT" first, one line per login after; Ctrl+C or SIGTERM stops it.
+/// </summary>
+internal static class ServeCommand
+{
+    public const int DefaultMaxConnections = 16;
+
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var protocol = new Argument<string>("protocol") { Description = "postgres or mysql: which adapter's acceptor to run." };
+        protocol.AcceptOnlyFromAmong("postgres", "mysql");
+        var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1; 0 picks a free one (printed).", DefaultValueFactory = _ => 0 };
+        var users = new Option<FileInfo>("--users") { Description = "users.json: {\"users\":[{\"name\":\"alice\",\"factors\":[{\"plugin\":\"SCRAM-SHA-256\",\"stored\":\"SCRAM-SHA-256$4096:...\"}]}]}.", Required = true, HelpName = "FILE" };
+        var tlsCert = new Option<FileInfo?>("--tls-cert") { Description = "PEM certificate; with --tls-key, clients may (postgres) or can (mysql) upgrade to TLS.", HelpName = "FILE" };
+        var tlsKey = new Option<FileInfo?>("--tls-key") { Description = "PEM private key for --tls-cert.", HelpName = "FILE" };
+        var maxConnections = new Option<int>("--max-connections") { Description = $"Connections served at once; more are closed at once (default {DefaultMaxConnections}).", DefaultValueFactory = _ => DefaultMaxConnections };
+        var defaultPlugin = new Option<string?>("--default-plugin") { Description = $"mysql: the plugin named in the greeting (default {NativePasswordPlugin.PluginName}); users with another first factor are switched.", HelpName = "NAME" };
+        var command = new Command("serve", "Run the handshake acceptor behind the PostgreSQL or MySQL adapter on 127.0.0.1 for testing clients; stop with Ctrl+C.")
+        {
+            protocol, port, users, tlsCert, tlsKey, maxConnections, defaultPlugin,
+        };
+        context.SetAction(command, async (parse, ct) =>
+        {
+            var portNumber = parse.GetValue(port);
+            if (portNumber is < 0 or > 65535)
+            {
+                throw new CliUsageException($"--port must be 0 to 65535 (got {portNumber})");
+            }
+
+            var limit = parse.GetValue(maxConnections);
+            if (limit is < 1 or > 1024)
+            {
+                throw new CliUsageException($"--max-connections must be 1 to 1024 (got {limit})");
+            }
+
+            var isPostgres = parse.GetValue(protocol) == "postgres";
+            var mysqlDefault = parse.GetValue(defaultPlugin) ?? NativePasswordPlugin.PluginName;
+            if (mysqlDefault is not NativePasswordPlugin.PluginName and not Plugins.CachingSha2.CachingSha2Plugin.PluginName)
+            {
+                throw new CliUsageException($"--default-plugin must be {NativePasswordPlugin.PluginName} or {Plugins.CachingSha2.CachingSha2Plugin.PluginName} (a plugin whose greeting carries a scramble)");
+            }
+
+            using var certificate = LoadCertificate(parse.GetValue(tlsCert), parse.GetValue(tlsKey));
+            var loaded = UsersFile.Load(parse.GetValue(users)!.FullName, context.Environment.Error);
+            var server = new ServeServer(isPostgres, loaded, certificate, limit, mysqlDefault, context.Environment.Output);
+            await server.RunAsync(portNumber, ct).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static X509Certificate2? LoadCertificate(FileInfo? certificate, FileInfo? key)
+    {
+        if (certificate is null && key is null)
+        {
+            return null;
+        }
+
+        if (certificate is null || key is null)
+        {
+            throw new CliUsageException("--tls-cert and --tls-key go together");
+        }
+
+        try
+        {
+            using var pem = X509Certificate2.CreateFromPemFile(certificate.FullName, key.FullName);
+
+            // Re-import so the key is usable by SslStream on every platform (ephemeral PEM keys are not on Windows).
+            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new CliUsageException($"--tls-cert {certificate.Name} / --tls-key {key.Name}: not a readable PEM certificate and matching private key ({ex.GetType().Name})", ex);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Handshake.Mfa;
+using Handshake.Plugins.CachingSha2;
+using Handshake.Plugins.KeyAuth;
+using Handshake.Plugins.NativePassword;
+using Handshake.Plugins.Scram;
+using Handshake.Protocols.MySql;
+using Handshake.Protocols.PostgreSql;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Handshake.Cli.Serve;
+
+/// <summary>
+/// The loopback listener behind <c>handshake serve</c>: one acceptor per connection, at most
+/// <c>maxConnections</c> at once, one log line per login (user, plugins per factor, outcome; never a
+/// secret), and a bounded shutdown when the token is cancelled.
+/// </summary>
+internal sealed class ServeServer(bool isPostgres, IReadOnlyList<ServeUser> users, X509Certificate2? certificate, int maxConnections, string mysqlDefaultPlugin, TextWriter log)
+{
+    /// <summary>How long one connection may take from accept to the end of its session.</summary>
+    public static readonly TimeSpan SessionLimit = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long open connections get to end after a stop is asked for.</summary>
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
+
+    private readonly Lock _logLock = new();
+
+    [SuppressMessage("Reliability", "CA2025:Ensure tasks using IDisposable instances complete before the instances are disposed", Justification = "Sessions are cancelled and awaited for ShutdownGrace; a straggler that outlives it meets ObjectDisposedException, which it catches.")]
+    public async Task RunAsync(int port, CancellationToken cancellationToken)
+    {
+        var services = new ServiceCollection();
+        using var rsa = RSA.Create(2048);
+        var builder = services.AddHandshake()
+            .AddScramVerifier()
+            .AddNativePasswordVerifier()
+
+            // caching_sha2_password's full authentication over plain TCP needs an RSA key pair: an ephemeral one.
+            .AddCachingSha2Verifier(o => o.PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem())
+            .AddTotpVerifier()
+            .AddKeyAuthVerifier()
+            .AddAcceptor(o => o.DefaultPlugin = isPostgres ? UsersFile.Scram : mysqlDefaultPlugin)
+            .AddInMemoryCredentialStore(store =>
+            {
+                foreach (var user in users)
+                {
+                    store.AddUser(user.Name, [.. user.Factors]);
+                }
+            });
+        _ = builder;
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        await using var providerScope = provider.ConfigureAwait(false);
+        var factory = provider.GetRequiredService<IAuthAcceptorFactory>();
+
+        using var listener = new TcpListener(IPAddress.Loopback, port);
+        listener.Start();
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var slots = new SemaphoreSlim(maxConnections, maxConnections);
+        var sessions = new List<Task>();
+        var connectionId = 0u;
+        try
+        {
+            var bound = (IPEndPoint)listener.LocalEndpoint;
+            Log($"listening on 127.0.0.1:{bound.Port.ToString(CultureInfo.InvariantCulture)} ({(isPostgres ? "postgres" : "mysql")}, {users.Count.ToString(CultureInfo.InvariantCulture)} user(s), TLS {(certificate is null ? "off" : "on")}); Ctrl+C stops");
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                TcpClient client;
+                try
+                {
+                    client = await listener.AcceptTcpClientAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                sessions.RemoveAll(t => t.IsCompleted);
+                if (!slots.Wait(0, CancellationToken.None))
+                {
+                    Log($"{Peer(client)}: refused, already serving {maxConnections.ToString(CultureInfo.InvariantCulture)} connections (--max-connections)");
+                    client.Dispose();
+                    continue;
+                }
+
+                var id = ++connectionId;
+                sessions.Add(Task.Run(() => ServeOneAsync(client, factory, id, slots, stopping.Token), CancellationToken.None));
+            }
+        }
+        finally
+        {
+            listener.Stop();
+            await stopping.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll(sessions).WaitAsync(ShutdownGrace, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                Log("stopped with connections still closing");
+            }
+
+            Log("stopped");
+        }
+    }
+
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "One broken connection is logged and closed; it must never stop the server.")]
+    private async Task ServeOneAsync(TcpClient client, IAuthAcceptorFactory factory, uint id, SemaphoreSlim slots, CancellationToken stopping)
+    {
+        var peer = Peer(client);
+        try
+        {
+            using (client)
+            using (var session = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+            {
+                session.CancelAfter(SessionLimit);
+                client.NoDelay = true;
+                var stream = client.GetStream();
+                if (isPostgres)
+                {
+                    var options = new PostgreSqlAcceptorOptions { ServerCertificate = certificate };
+                    var result = await PostgreSqlAcceptorSession.RunAsync(stream, factory, options, session.Token).ConfigureAwait(false);
+                    if (!result.IsCancelRequest)
+                    {
+                        Log($"{peer}: user {result.UserName ?? "(none)"}{(result.IsEncrypted ? " over TLS" : string.Empty)}: {Outcome(result.Authentication, result.FailureReason, result.FailureDetail)}");
+                    }
+                }
+                else
+                {
+                    var options = new MySqlServerOptions { ServerCertificate = certificate, ConnectionId = id, ClientHost = "127.0.0.1" };
+                    var result = await MySqlServerConnector.AcceptAsync(stream, transport => factory.Create(transport, AcceptorStartMode.Begin), options, session.Token).ConfigureAwait(false);
+                    Log($"{peer}: user {result.UserName ?? "(none)"}{(result.Transport.IsEncrypted ? " over TLS" : string.Empty)} (client plugin {result.ClientPluginName ?? "none"}): {Outcome(result.Result, result.FailureReason, null)}");
+                    try
+                    {
+                        if (result.Succeeded)
+                        {
+                            await MySqlServerConnector.ServeCommandsAsync(result, session.Token).ConfigureAwait(false);
+                        }
+                    }
+                    finally
+                    {
+                        if (!ReferenceEquals(result.Stream, stream))
+                        {
+                            await result.Stream.DisposeAsync().ConfigureAwait(false);
+                        }
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        catch (Exception ex)
+        {
+            Log($"{peer}: connection ended: {ex.GetType().Name}{(ex is AuthenticationException auth ? $" {auth.Code}" : string.Empty)}");
+        }
+        finally
+        {
+            try
+            {
+                slots.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+                // A straggler after shutdown: nothing left to release.
+            }
+        }
+    }
+
+    private static string Outcome(AuthResult? result, AuthErrorCode reason, string? detail) =>
+        result is not null
+            ? $"accepted, factors {string.Join(", ", result.Factors.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.FactorIndex}: {f.PluginName}")))} (assurance level {result.AssuranceLevel.ToString(CultureInfo.InvariantCulture)})"
+            : $"rejected, {reason}{(string.IsNullOrEmpty(detail) ? string.Empty : $" ({detail})")}";
+
+    private static string Peer(TcpClient client) =>
+        client.Client.RemoteEndPoint?.ToString() ?? "(unknown peer)";
+
+    private void Log(string line)
+    {
+        lock (_logLock)
+        {
+            log.WriteLine(line);
+            log.Flush();
+        }
+    }
+}
