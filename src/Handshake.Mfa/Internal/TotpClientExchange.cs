@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Handshake.Mfa.Internal;
@@ -8,6 +9,9 @@ internal sealed class TotpClientExchange(AuthExchangeContext context, TotpClient
     // A prompt is a short sentence; more than this from a peer is cut, never shown whole.
     private const int MaxPromptBytes = 256;
     private bool _answered;
+
+    // The code sent: a secret until its time step passes, wiped when the exchange ends.
+    private byte[]? _code;
 
     public async ValueTask<AuthReply> RespondAsync(ReadOnlyMemory<byte> serverData, CancellationToken cancellationToken)
     {
@@ -25,20 +29,29 @@ internal sealed class TotpClientExchange(AuthExchangeContext context, TotpClient
             var parameters = key.Parameters;
             var code = new byte[parameters.Digits];
             Totp.WriteCode(key.Key, Totp.GetTimeStep(context.Time.GetUtcNow(), parameters.PeriodSeconds), parameters, code);
+            _code = code;
             return AuthReply.Send(code);
         }
 
         var digits = options.Parameters.Digits;
         var prompt = new TotpPromptContext(context.PluginName, context.FactorIndex, context.UserName, ToPrintable(serverData.Span), digits);
         var answer = await options.Prompt!(prompt, cancellationToken).ConfigureAwait(false);
-        return AuthReply.Send(ValidateAnswer(answer, digits));
+        _code = ValidateAnswer(answer, digits);
+        return AuthReply.Send(_code);
     }
 
     public void OnServerAccepted(ReadOnlyMemory<byte> finalData)
     {
     }
 
-    public void Dispose() => key?.Dispose();
+    public void Dispose()
+    {
+        key?.Dispose();
+        if (_code is not null)
+        {
+            CryptographicOperations.ZeroMemory(_code);
+        }
+    }
 
     private byte[] ValidateAnswer(string? answer, int digits)
     {
@@ -63,6 +76,7 @@ internal sealed class TotpClientExchange(AuthExchangeContext context, TotpClient
 
         if (count != digits)
         {
+            CryptographicOperations.ZeroMemory(code);
             throw new AuthenticationException(
                 AuthErrorCode.InvalidCredential,
                 $"The code entered for factor {context.FactorIndex} ({context.PluginName}) must be exactly {digits} digits; nothing was sent.",
