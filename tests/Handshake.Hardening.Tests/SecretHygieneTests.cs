@@ -132,7 +132,8 @@ public sealed class SecretHygieneTests
 
         var recorder = new TranscriptRecorder();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var server = Task.Run(() => acceptor.RunAsync(new MeddlingServer(connection.Server, path, cts), path == "unknown-user" ? "mallory" : User, CancellationToken.None));
+        var meddling = new MeddlingServer(connection.Server, path, cts);
+        var server = Task.Run(() => acceptor.RunAsync(meddling, path == "unknown-user" ? "mallory" : User, CancellationToken.None));
         try
         {
             var result = await negotiator.RunAsync(recorder.Record(connection.Client), cts.Token);
@@ -162,6 +163,11 @@ public sealed class SecretHygieneTests
         }
 
         var secrets = setup.Secrets(path == "wrong-secret");
+        lock (meddling.Wire)
+        {
+            secrets.AddRange(WireSecrets(meddling.Wire));
+        }
+
         List<string> snapshot;
         lock (texts)
         {
@@ -169,14 +175,72 @@ public sealed class SecretHygieneTests
         }
 
         Assert.NotEmpty(logs.Lines);
-        foreach (var text in snapshot)
+
+        // The label says which encoding leaked; the secret itself is never printed.
+        Assert.Empty(Leaks(snapshot, secrets).Select(label => $"{plugin}/{path}: {label} appeared in output"));
+    }
+
+    [Fact]
+    public void Leaks_PlantedSecretsInEveryEncoding_AreAllFound()
+    {
+        // The scan itself must be able to fail: plant each encoding of a proof in a log-like line.
+        var proof = SHA256.HashData("planted"u8);
+        var secrets = WireSecrets([(true, Encoding.ASCII.GetBytes("c=biws,r=abc,p=" + Convert.ToBase64String(proof)))]);
+        string[] planted = [$"line {Convert.ToHexStringLower(proof)}", $"x={Convert.ToHexString(proof)}", $"proof {Convert.ToBase64String(proof)} end"];
+
+        foreach (var text in planted)
         {
-            foreach (var (label, secret) in secrets)
+            Assert.NotEmpty(Leaks([text], secrets));
+        }
+
+        Assert.Empty(Leaks(["nothing to see"], secrets));
+    }
+
+    private static IEnumerable<string> Leaks(IEnumerable<string> texts, IReadOnlyList<(string Label, string Value)> secrets) =>
+        from text in texts
+        from secret in secrets
+        where text.Contains(secret.Value, StringComparison.Ordinal)
+        select secret.Label;
+
+    /// <summary>
+    /// Secrets only the live exchange knows: every client payload of 8 bytes or more (a scramble
+    /// response, an HMAC, a code, a signature; the default transcript shows client data by length only),
+    /// and SCRAM's ClientProof (p=) and ServerSignature (v=) wherever they crossed the wire (RFC 5802 §7).
+    /// </summary>
+    private static List<(string Label, string Value)> WireSecrets(IEnumerable<(bool FromClient, byte[] Data)> wire)
+    {
+        var list = new List<(string, string)>();
+        foreach (var (fromClient, data) in wire)
+        {
+            if (fromClient && data.Length >= 8)
             {
-                // The label says which encoding leaked; the secret itself is never printed.
-                Assert.False(text.Contains(secret, StringComparison.Ordinal), $"{plugin}/{path}: {label} appeared in output");
+                list.Add(("client payload (hex lower)", Convert.ToHexStringLower(data)));
+                list.Add(("client payload (hex upper)", Convert.ToHexString(data)));
+                list.Add(("client payload (base64)", Convert.ToBase64String(data)));
+            }
+
+            var text = Encoding.ASCII.GetString(data);
+            foreach (var attribute in new[] { ",p=", "v=" })
+            {
+                var at = text.IndexOf(attribute, StringComparison.Ordinal);
+                if (at < 0 || (attribute == "v=" && at != 0))
+                {
+                    continue;
+                }
+
+                var value = text[(at + attribute.Length)..].Split(',')[0];
+                var label = attribute == "v=" ? "server signature" : "client proof";
+                list.Add((label + " (base64)", value));
+                if (Convert.TryFromBase64String(value, new byte[value.Length], out var written) && written >= 16)
+                {
+                    var bytes = Convert.FromBase64String(value);
+                    list.Add((label + " (hex lower)", Convert.ToHexStringLower(bytes)));
+                    list.Add((label + " (hex upper)", Convert.ToHexString(bytes)));
+                }
             }
         }
+
+        return list;
     }
 
     private static void Collect(List<string> texts, ReadOnlySpan<KeyValuePair<string, object?>> tags)
@@ -354,10 +418,28 @@ public sealed class SecretHygieneTests
 
         public TransportSecurity Security => inner.Security;
 
-        public ValueTask<AuthClientMessage> ReceiveAsync(CancellationToken cancellationToken) => inner.ReceiveAsync(cancellationToken);
+        /// <summary>Gets every payload that crossed the wire, both ways, as sent (before any meddling).</summary>
+        public List<(bool FromClient, byte[] Data)> Wire { get; } = [];
+
+        public async ValueTask<AuthClientMessage> ReceiveAsync(CancellationToken cancellationToken)
+        {
+            var message = await inner.ReceiveAsync(cancellationToken);
+            lock (Wire)
+            {
+                Wire.Add((true, message.Data.ToArray()));
+            }
+
+            return message;
+        }
 
         public ValueTask SendAsync(AuthEvent authEvent, CancellationToken cancellationToken)
         {
+            lock (Wire)
+            {
+                Wire.Add((false, authEvent.Data.ToArray()));
+                Wire.Add((false, authEvent.AcceptedData.ToArray()));
+            }
+
             var index = ++_sent;
             if (index == 2 || (index == 1 && authEvent.Kind is AuthEventKind.Succeeded or AuthEventKind.Failed))
             {

@@ -108,8 +108,16 @@ internal sealed class PgAcceptorHost : IAsyncDisposable
             client.NoDelay = true;
             await using var stream = client.GetStream();
             var factory = _services.GetRequiredService<IAuthAcceptorFactory>();
-            var result = await PostgreSqlAcceptorSession.RunAsync(stream, factory, _options, _stop.Token);
-            _results.Enqueue(result);
+            try
+            {
+                var result = await PostgreSqlAcceptorSession.RunAsync(stream, factory, _options, _stop.Token);
+                _results.Enqueue(result);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                // The host is stopping while a client (e.g. a pooled Npgsql connection) still holds its
+                // session open after login: the session ends by our cancellation, as asked.
+            }
         }
     }
 }
