@@ -39,6 +39,39 @@ internal static class HandshakeHost
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 
+    /// <summary>
+    /// One whole handshake, negotiator and acceptor driven alternately on one thread through their sans-I/O
+    /// HandleAsync: the same work as the in-memory handshake without a transport or a thread hand-off.
+    /// </summary>
+    public static async Task RunSansIoPairAsync(IServiceProvider services, AuthCredentials credentials)
+    {
+        using var negotiator = services.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, TransportSecurity.None);
+        using var acceptor = services.GetRequiredService<IAuthAcceptorFactory>().Create(TransportSecurity.None, AcceptorStartMode.Begin);
+        var serverEvent = await acceptor.StartAsync().ConfigureAwait(false);
+        var first = true;
+        while (true)
+        {
+            var action = await negotiator.HandleAsync(serverEvent).ConfigureAwait(false);
+            if (action.Kind == AuthActionKind.Completed)
+            {
+                if (acceptor.Result is null)
+                {
+                    throw new InvalidOperationException($"The client completed but the acceptor did not: {acceptor.FailureReason}.");
+                }
+
+                return;
+            }
+
+            if (action.Kind != AuthActionKind.Send)
+            {
+                throw new InvalidOperationException($"Unexpected client action {action.Kind}.");
+            }
+
+            serverEvent = await acceptor.HandleAsync(new AuthClientMessage(action.PluginName, action.Data, first ? credentials.UserName : null)).ConfigureAwait(false);
+            first = false;
+        }
+    }
+
     /// <summary>One whole handshake over the in-memory transport against our acceptor; throws unless both sides succeed.</summary>
     public static async Task RunInMemoryAsync(IServiceProvider services, AuthCredentials credentials)
     {

@@ -43,6 +43,7 @@ public class ScramClientBenchmarks
         _warmClient.RunNegotiatorAsync().AsTask().GetAwaiter().GetResult();
         HandshakeHost.RunInMemoryAsync(_cold, _credentials).GetAwaiter().GetResult();
         HandshakeHost.RunInMemoryAsync(_warm, _credentials).GetAwaiter().GetResult();
+        HandshakeHost.RunSansIoPairAsync(_cold, _credentials).GetAwaiter().GetResult();
     }
 
     [GlobalCleanup]
@@ -68,6 +69,9 @@ public class ScramClientBenchmarks
 
     [Benchmark(Description = "Cold: in-memory handshake vs acceptor")]
     public Task ColdInMemoryHandshake() => HandshakeHost.RunInMemoryAsync(_cold, _credentials);
+
+    [Benchmark(Description = "Cold: sans-I/O negotiator + acceptor, one thread")]
+    public Task ColdSansIoPair() => HandshakeHost.RunSansIoPairAsync(_cold, _credentials);
 
     /// <summary>
     /// The BCL's share of a warm-cache client: the cache key's HMAC of the password, H(ClientKey),
