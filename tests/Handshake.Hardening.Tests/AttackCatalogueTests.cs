@@ -364,6 +364,36 @@ public sealed class AttackCatalogueTests
         Assert.True(allocated < 64 * 1024, $"allocated {allocated} bytes");
     }
 
+    [Fact]
+    public void PgClient_MessageClaimingTheFullLimitThenClosing_TransportFailureWithoutMegabyteAllocation()
+    {
+        // Found by the pgsql-client fuzz target (input 518343): 'R' with length 0x00100000, exactly the
+        // 1 MiB limit, then the stream ends. Within the limit, so it is read; the buffer must grow with
+        // the bytes that arrive, not be sized by the peer's length field.
+        byte[] stream = [(byte)'R', 0x00, 0x10, 0x00, 0x00, 0, 0, 0, 12, 0x6A, 0xFA, 0x04, 0xCA];
+        var services = new ServiceCollection();
+        _ = services.AddHandshake().AddScram();
+        using var sp = services.BuildServiceProvider();
+        var factory = sp.GetRequiredService<IAuthNegotiatorFactory>();
+        AuthenticationException Run()
+        {
+            using var replay = new ReplayStream(stream);
+            using var credentials = AuthCredentials.FromPasswords("alice", "pencil");
+            var options = new PostgreSqlClientOptions { SslMode = PostgreSqlSslMode.Disable };
+            var task = PostgreSqlStartup.AuthenticateAsync(replay, options, factory, credentials);
+            Assert.True(task.IsCompleted);
+            return Assert.Throws<AuthenticationException>(() => task.GetAwaiter().GetResult());
+        }
+
+        _ = Run();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Run();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(AuthErrorCode.TransportFailure, ex.Code);
+        Assert.True(allocated < 64 * 1024, $"allocated {allocated} bytes");
+    }
+
     [Theory]
     [InlineData("startup")]
     [InlineData("message")]

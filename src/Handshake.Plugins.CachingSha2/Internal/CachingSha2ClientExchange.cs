@@ -150,6 +150,20 @@ internal sealed class CachingSha2ClientExchange : IAuthExchange
 
     private AuthReply Encrypt(RSA rsa)
     {
+        try
+        {
+            return EncryptWithKey(rsa);
+        }
+        catch (CryptographicException ex)
+        {
+            // A PEM that parses can still hold a key OpenSSL refuses to use (found by the mysql-client
+            // fuzz target: one flipped bit in the modulus). That is the server's fault, not a crash.
+            throw new AuthenticationException(AuthErrorCode.ProtocolViolation, "The server's RSA public key for caching_sha2_password could not be used to encrypt the password; it is malformed.", _context.PluginName, _context.FactorIndex, innerException: ex);
+        }
+    }
+
+    private AuthReply EncryptWithKey(RSA rsa)
+    {
         if (rsa.KeySize < RsaPasswordCipher.MinKeySizeBits)
         {
             throw Error(AuthErrorCode.PolicyViolation, $"The server's RSA key has {rsa.KeySize} bits; at least {RsaPasswordCipher.MinKeySizeBits} are required to send the password.");

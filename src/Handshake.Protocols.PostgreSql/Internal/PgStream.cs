@@ -26,8 +26,7 @@ internal static class PgStream
             throw PgErrors.Violation($"The peer sent a message of type '{PrintableType(header[0])}' with length {length}; lengths must be 4 to {maxBodyLength + 4}.");
         }
 
-        var body = length == 4 ? [] : new byte[length - 4];
-        await ReadExactlyAsync(stream, body, cancellationToken).ConfigureAwait(false);
+        var body = await ReadBodyAsync(stream, length - 4, cancellationToken).ConfigureAwait(false);
         return (header[0], body);
     }
 
@@ -44,9 +43,43 @@ internal static class PgStream
             throw PgErrors.Violation($"The client sent a startup packet of length {length}; lengths must be 8 to {PgProtocol.MaxStartupPacketLength}.");
         }
 
-        var body = new byte[length - 4];
-        await ReadExactlyAsync(stream, body, cancellationToken).ConfigureAwait(false);
-        return body;
+        return await ReadBodyAsync(stream, length - 4, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads a body of the length the peer stated, growing the buffer with the bytes that actually
+    /// arrive: a header claiming the maximum and then nothing costs a few KiB, not the maximum.
+    /// </summary>
+    private static async ValueTask<byte[]> ReadBodyAsync(Stream stream, int length, CancellationToken cancellationToken)
+    {
+        const int FirstChunk = 4096;
+        if (length == 0)
+        {
+            return [];
+        }
+
+        if (length <= FirstChunk)
+        {
+            var small = new byte[length];
+            await ReadExactlyAsync(stream, small, cancellationToken).ConfigureAwait(false);
+            return small;
+        }
+
+        var buffer = new byte[FirstChunk];
+        var filled = 0;
+        while (filled < length)
+        {
+            if (filled == buffer.Length)
+            {
+                // Doubling: the bytes held are never more than twice the bytes received.
+                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, length));
+            }
+
+            await ReadExactlyAsync(stream, buffer.AsMemory(filled, buffer.Length - filled), cancellationToken).ConfigureAwait(false);
+            filled = buffer.Length;
+        }
+
+        return buffer;
     }
 
     public static string PrintableType(byte type) => type is >= 0x21 and < 0x7F ? ((char)type).ToString() : $"0x{type:X2}";
