@@ -21,7 +21,7 @@ public static class PostgreSqlAcceptorSession
     /// <param name="stream">The accepted connection (the caller keeps ownership and closes it afterwards).</param>
     /// <param name="acceptorFactory">Creates the acceptor (verifiers and credential store registered with <c>AddAcceptor</c>).</param>
     /// <param name="options">Certificate, parameters and limits.</param>
-    /// <param name="cancellationToken">Cancels the session.</param>
+    /// <param name="cancellationToken">Cancels the session. Before authentication completes it throws <see cref="OperationCanceledException"/>; after, the session ends and its result is returned.</param>
     /// <returns>How the session ended.</returns>
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Whatever a client causes ends the session with a result for the server's log, never an unhandled exception in the accept loop.")]
     public static async Task<PostgreSqlAcceptorResult> RunAsync(Stream stream, IAuthAcceptorFactory acceptorFactory, PostgreSqlAcceptorOptions options, CancellationToken cancellationToken = default)
@@ -114,9 +114,10 @@ public static class PostgreSqlAcceptorSession
             {
                 await ServeQueriesAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is AuthenticationException or IOException or ObjectDisposedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is AuthenticationException or IOException or ObjectDisposedException or OperationCanceledException)
             {
-                // The client was authenticated; how its session ended afterwards does not change that.
+                // The client was authenticated; how its session ended afterwards, a server shutting
+                // down (cancellation) included, does not change that: the caller gets the result to log.
             }
 
             return Ended(result, AuthErrorCode.Unspecified, null);

@@ -21,7 +21,7 @@ namespace Handshake.Hardening.Tests;
 /// exception, log line, transcript, metric and activity tag and ToString() is searched for each secret
 /// in every encoding (UTF-8 text, hex lower/upper, base64, and the derived values that can be computed).
 /// </summary>
-[Collection(nameof(SecretHygieneTests))]
+[Collection(RunsAloneGroup.Name)]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350:Do not use weak cryptographic algorithms", Justification = "SHA-1 is what mysql_native_password and RFC 6238's default TOTP use; computed here only to look for leaks.")]
 public sealed class SecretHygieneTests
 {

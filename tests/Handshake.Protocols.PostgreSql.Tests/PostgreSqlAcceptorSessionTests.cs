@@ -248,6 +248,21 @@ public sealed class PostgreSqlAcceptorSessionTests
     }
 
     [Fact]
+    public async Task RunAsync_CancelledAfterLogin_ReturnsTheAuthenticatedResult()
+    {
+        // A server shutting down while a logged-in client idles: the login happened, so the session
+        // ends with its result (for the server's log), not with an OperationCanceledException.
+        await using var run = await AcceptorRun.StartAsync();
+        _ = await run.ConnectClientAsync(Password, PostgreSqlSslMode.Disable);
+
+        await run.CancelSessionAsync();
+        var result = await run.ResultAsync();
+
+        Assert.NotNull(result.Authentication);
+        Assert.Equal(User, result.UserName);
+    }
+
+    [Fact]
     public async Task RunAsync_ExtendedQueryAfterLogin_OneErrorUntilSync()
     {
         await using var run = await AcceptorRun.StartAsync();
@@ -275,6 +290,8 @@ public sealed class PostgreSqlAcceptorSessionTests
     private sealed class AcceptorRun : IAsyncDisposable
     {
         private readonly CancellationTokenSource _cts = new(TimeSpan.FromSeconds(20));
+        private readonly CancellationTokenSource _sessionCts = new();
+        private CancellationTokenSource? _linked;
         private ServiceProvider? _services;
         private LoopbackPair? _pair;
         private Task<PostgreSqlAcceptorResult>? _session;
@@ -288,7 +305,8 @@ public sealed class PostgreSqlAcceptorSessionTests
             var run = new AcceptorRun();
             run._services = Services();
             run._pair = await ConnectAsync(run.Token);
-            run._session = RunAcceptorAsync(run._services, run._pair.Server, options ?? new PostgreSqlAcceptorOptions(), run.Token);
+            run._linked = CancellationTokenSource.CreateLinkedTokenSource(run.Token, run._sessionCts.Token);
+            run._session = RunAcceptorAsync(run._services, run._pair.Server, options ?? new PostgreSqlAcceptorOptions(), run._linked.Token);
             return run;
         }
 
@@ -302,6 +320,9 @@ public sealed class PostgreSqlAcceptorSessionTests
         public Task<PostgreSqlAcceptorResult> ResultAsync() => _session!.WaitAsync(Token);
 
         public void CloseServer() => _pair!.Server.Close();
+
+        /// <summary>Cancels the session's token, as a server that is shutting down.</summary>
+        public Task CancelSessionAsync() => _sessionCts.CancelAsync();
 
         public async ValueTask DisposeAsync()
         {
@@ -317,6 +338,8 @@ public sealed class PostgreSqlAcceptorSessionTests
             }
 
             _cts.Dispose();
+            _sessionCts.Dispose();
+            _linked?.Dispose();
         }
     }
 }
