@@ -38,7 +38,7 @@ public sealed class MariaDbCliToOurAcceptorTests
     [Fact]
     public async Task MariaDbCli_NativePasswordWithSsl_QuerySucceedsOverTls()
     {
-        await using var host = new MySqlAcceptorHost(Services(), new MySqlServerOptions { ClientHost = "127.0.0.1", ServerCertificate = MySqlTestCertificates.Server });
+        await using var host = new MySqlAcceptorHost(Services(), new MySqlServerOptions { ClientHost = "127.0.0.1", ServerCertificate = TestServerCertificate.Instance });
         var outcome = await RunCliAsync(host.Port, Password, "--ssl");
 
         Assert.True(outcome.ExitCode == 0, outcome.Combined);
@@ -50,7 +50,7 @@ public sealed class MariaDbCliToOurAcceptorTests
     [Fact]
     public async Task MariaDbCli_WithoutSslToTlsCapableAcceptor_QuerySucceedsInTheClear()
     {
-        await using var host = new MySqlAcceptorHost(Services(), new MySqlServerOptions { ClientHost = "127.0.0.1", ServerCertificate = MySqlTestCertificates.Server });
+        await using var host = new MySqlAcceptorHost(Services(), new MySqlServerOptions { ClientHost = "127.0.0.1", ServerCertificate = TestServerCertificate.Instance });
         var outcome = await RunCliAsync(host.Port, Password, "--skip-ssl");
 
         Assert.True(outcome.ExitCode == 0, outcome.Combined);

@@ -41,7 +41,7 @@ public sealed class MySqlConnectorToOurAcceptorTests : IDisposable
     [Fact]
     public async Task MySqlConnector_CachingSha2OverTls_FullPathThenFastPath()
     {
-        await using var host = new MySqlAcceptorHost(CachingSha2Services(), new MySqlServerOptions { ClientHost = "127.0.0.1", ServerCertificate = MySqlTestCertificates.Server });
+        await using var host = new MySqlAcceptorHost(CachingSha2Services(), new MySqlServerOptions { ClientHost = "127.0.0.1", ServerCertificate = TestServerCertificate.Instance });
 
         // First login: the verifier's cache is empty, so it answers 0x04 (full authentication) and the
         // client sends the password over TLS. Second login: the cache hit answers 0x03 (fast path).
@@ -86,7 +86,7 @@ public sealed class MySqlConnectorToOurAcceptorTests : IDisposable
     {
         // CLIENT_SSL is offered but the client answers in the clear: the acceptor starts over for a
         // plain transport (a fresh scramble through a switch) instead of judging it as TLS.
-        await using var host = new MySqlAcceptorHost(NativeServices(), new MySqlServerOptions { ClientHost = "127.0.0.1", ServerCertificate = MySqlTestCertificates.Server });
+        await using var host = new MySqlAcceptorHost(NativeServices(), new MySqlServerOptions { ClientHost = "127.0.0.1", ServerCertificate = TestServerCertificate.Instance });
         await using (var connection = new MySqlConnection(ConnectionString(host.Port, Password, SslMode.None)))
         {
             await connection.OpenAsync(Timeout());
@@ -104,7 +104,7 @@ public sealed class MySqlConnectorToOurAcceptorTests : IDisposable
     public async Task MySqlConnector_WrongPassword_ThrowsAccessDenied1045(bool cachingSha2OverTls)
     {
         await using var host = cachingSha2OverTls
-            ? new MySqlAcceptorHost(CachingSha2Services(), new MySqlServerOptions { ClientHost = "127.0.0.1", ServerCertificate = MySqlTestCertificates.Server })
+            ? new MySqlAcceptorHost(CachingSha2Services(), new MySqlServerOptions { ClientHost = "127.0.0.1", ServerCertificate = TestServerCertificate.Instance })
             : new MySqlAcceptorHost(NativeServices());
         await using var connection = new MySqlConnection(ConnectionString(host.Port, "wrong-password", cachingSha2OverTls ? SslMode.Required : SslMode.None));
 

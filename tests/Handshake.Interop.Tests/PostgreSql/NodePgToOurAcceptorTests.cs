@@ -20,7 +20,7 @@ public sealed class NodePgToOurAcceptorTests
     [Fact]
     public async Task Connect_TlsWithChannelBinding_AuthenticatesWithScramPlus()
     {
-        await using var host = PgAcceptorHost.Start(Users(), PgTestCertificate.Instance);
+        await using var host = PgAcceptorHost.Start(Users(), TestServerCertificate.Instance);
 
         var output = await RunNodeAsync(host, Password, tls: true);
 
@@ -34,7 +34,7 @@ public sealed class NodePgToOurAcceptorTests
     [Fact]
     public async Task Connect_NoTls_AuthenticatesWithScram()
     {
-        await using var host = PgAcceptorHost.Start(Users(), PgTestCertificate.Instance);
+        await using var host = PgAcceptorHost.Start(Users(), TestServerCertificate.Instance);
 
         var output = await RunNodeAsync(host, Password, tls: false);
 
@@ -50,7 +50,7 @@ public sealed class NodePgToOurAcceptorTests
     [InlineData(false)]
     public async Task Connect_WrongPassword_Fails28P01(bool tls)
     {
-        await using var host = PgAcceptorHost.Start(Users(), PgTestCertificate.Instance);
+        await using var host = PgAcceptorHost.Start(Users(), TestServerCertificate.Instance);
 
         var output = await RunNodeAsync(host, "not-the-password", tls);
 

@@ -20,7 +20,7 @@ public sealed class NpgsqlToOurAcceptorTests
     [Fact]
     public async Task OpenAsync_SslRequireChannelBindingRequire_AuthenticatesWithScramPlus()
     {
-        await using var host = PgAcceptorHost.Start(Users(), PgTestCertificate.Instance);
+        await using var host = PgAcceptorHost.Start(Users(), TestServerCertificate.Instance);
 
         await using (var connection = await OpenAsync(host, Password, "SSL Mode=Require;Channel Binding=Require;Trust Server Certificate=true"))
         {
@@ -36,7 +36,7 @@ public sealed class NpgsqlToOurAcceptorTests
     [Fact]
     public async Task OpenAsync_SslDisable_AuthenticatesWithScram()
     {
-        await using var host = PgAcceptorHost.Start(Users(), PgTestCertificate.Instance);
+        await using var host = PgAcceptorHost.Start(Users(), TestServerCertificate.Instance);
 
         await using (var connection = await OpenAsync(host, Password, "SSL Mode=Disable"))
         {
@@ -51,7 +51,7 @@ public sealed class NpgsqlToOurAcceptorTests
     [Fact]
     public async Task ExecuteScalarAsync_AfterOpen_ThrowsFeatureNotSupported()
     {
-        await using var host = PgAcceptorHost.Start(Users(), PgTestCertificate.Instance);
+        await using var host = PgAcceptorHost.Start(Users(), TestServerCertificate.Instance);
         await using var connection = await OpenAsync(host, Password, "SSL Mode=Disable");
         await using var command = new NpgsqlCommand("SELECT 1", connection);
 
@@ -65,7 +65,7 @@ public sealed class NpgsqlToOurAcceptorTests
     [InlineData("SSL Mode=Disable")]
     public async Task OpenAsync_WrongPassword_ThrowsPostgresException28P01(string settings)
     {
-        await using var host = PgAcceptorHost.Start(Users(), PgTestCertificate.Instance);
+        await using var host = PgAcceptorHost.Start(Users(), TestServerCertificate.Instance);
 
         var ex = await Assert.ThrowsAsync<PostgresException>(() => OpenAsync(host, "not-the-password", settings));
 

@@ -22,7 +22,7 @@ public sealed class PsqlToOurAcceptorTests(PostgresServer server)
     [Fact]
     public async Task Psql_SslRequireChannelBindingRequire_AuthenticatesWithScramPlus()
     {
-        await using var host = PgAcceptorHost.Start(Users(), PgTestCertificate.Instance);
+        await using var host = PgAcceptorHost.Start(Users(), TestServerCertificate.Instance);
 
         var outcome = await RunPsqlAsync(host, Password, "sslmode=require channel_binding=require");
 
@@ -39,7 +39,7 @@ public sealed class PsqlToOurAcceptorTests(PostgresServer server)
     [Fact]
     public async Task Psql_SslDisable_AuthenticatesWithScram()
     {
-        await using var host = PgAcceptorHost.Start(Users(), PgTestCertificate.Instance);
+        await using var host = PgAcceptorHost.Start(Users(), TestServerCertificate.Instance);
 
         var outcome = await RunPsqlAsync(host, Password, "sslmode=disable");
 
@@ -69,7 +69,7 @@ public sealed class PsqlToOurAcceptorTests(PostgresServer server)
     [InlineData("sslmode=disable")]
     public async Task Psql_WrongPassword_PrintsPasswordAuthenticationFailed(string settings)
     {
-        await using var host = PgAcceptorHost.Start(Users(), PgTestCertificate.Instance);
+        await using var host = PgAcceptorHost.Start(Users(), TestServerCertificate.Instance);
 
         var outcome = await RunPsqlAsync(host, "not-the-password", settings);
 
@@ -84,7 +84,7 @@ public sealed class PsqlToOurAcceptorTests(PostgresServer server)
     public async Task Psql_UnknownUser_PrintsPasswordAuthenticationFailed()
     {
         // An unknown user fails exactly like a wrong password: nothing tells an attacker which names exist.
-        await using var host = PgAcceptorHost.Start(Users(), PgTestCertificate.Instance);
+        await using var host = PgAcceptorHost.Start(Users(), TestServerCertificate.Instance);
 
         var outcome = await RunPsqlAsync(host, Password, "sslmode=disable", user: "psql_nobody");
 

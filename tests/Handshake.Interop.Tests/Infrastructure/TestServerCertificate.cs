@@ -2,10 +2,10 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Handshake.Interop.Tests.PostgreSql;
+namespace Handshake.Interop.Tests.Infrastructure;
 
-/// <summary>A throwaway self-signed server certificate for our acceptor (CN=localhost, SAN 127.0.0.1 and localhost, RSA with SHA-256).</summary>
-internal static class PgTestCertificate
+/// <summary>A throwaway self-signed server certificate for our acceptors, PostgreSQL and MySQL alike (CN=localhost, SAN 127.0.0.1 and localhost, RSA with SHA-256).</summary>
+internal static class TestServerCertificate
 {
     private static readonly Lazy<X509Certificate2> Shared = new(Create);
 
