@@ -19,7 +19,7 @@ internal abstract class FuzzTarget
 
     /// <summary>Whether <paramref name="exception"/> is a documented failure of this parser.</summary>
     public virtual bool IsExpected(Exception exception) =>
-        exception is AuthenticationException { Code: not AuthErrorCode.PluginFailure and not AuthErrorCode.Unspecified };
+        exception is HandshakeException { Code: not AuthErrorCode.PluginFailure and not AuthErrorCode.Unspecified };
 
     protected static void Wait(ValueTask task) => task.AsTask().GetAwaiter().GetResult();
 

@@ -1,6 +1,6 @@
 namespace Handshake;
 
-/// <summary>The negotiator's answer to an event. Failures are thrown as <see cref="AuthenticationException"/>.</summary>
+/// <summary>The negotiator's answer to an event. Failures are thrown as <see cref="HandshakeException"/>.</summary>
 public readonly record struct AuthAction
 {
     private AuthAction(AuthActionKind kind, string? pluginName, ReadOnlyMemory<byte> data, AuthResult? result)

@@ -67,9 +67,9 @@ public sealed class AuthExchangeContext
 
     /// <summary>Returns this factor's secret or throws <see cref="AuthErrorCode.MissingCredential"/> naming the factor.</summary>
     /// <returns>The secret.</returns>
-    /// <exception cref="AuthenticationException">The slot for this factor is empty.</exception>
+    /// <exception cref="HandshakeException">The slot for this factor is empty.</exception>
     public AuthSecret RequireSecret() =>
-        Secret ?? throw new AuthenticationException(
+        Secret ?? throw new HandshakeException(
             AuthErrorCode.MissingCredential,
             $"Factor {FactorIndex} ({PluginName}) needs a secret, but none was given for user '{UserName}'. Supply password{(FactorIndex == 1 ? string.Empty : FactorIndex)} in the credentials.",
             PluginName,

@@ -10,7 +10,7 @@ public interface IAuthExchange : IDisposable
     /// <param name="serverData">The server's data for this round (the first round gets the data sent with the plugin's name, possibly empty).</param>
     /// <param name="cancellationToken">Cancelled when the round times out or the caller gives up.</param>
     /// <returns>What to send, or <see cref="AuthReply.None"/>.</returns>
-    /// <exception cref="AuthenticationException">The server's data is invalid or the exchange cannot continue.</exception>
+    /// <exception cref="HandshakeException">The server's data is invalid or the exchange cannot continue.</exception>
     ValueTask<AuthReply> RespondAsync(ReadOnlyMemory<byte> serverData, CancellationToken cancellationToken);
 
     /// <summary>
@@ -19,6 +19,6 @@ public interface IAuthExchange : IDisposable
     /// is missing or wrong, so an OK without a proof is refused.
     /// </summary>
     /// <param name="finalData">Data the server sent with its acceptance (e.g. SCRAM's server-final message), possibly empty.</param>
-    /// <exception cref="AuthenticationException">The acceptance is not trustworthy.</exception>
+    /// <exception cref="HandshakeException">The acceptance is not trustworthy.</exception>
     void OnServerAccepted(ReadOnlyMemory<byte> finalData);
 }

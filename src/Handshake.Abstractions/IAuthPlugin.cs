@@ -12,7 +12,7 @@ public interface IAuthPlugin
     /// <summary>Starts this plugin's part of one handshake factor.</summary>
     /// <param name="context">Who, which factor, that factor's secret, and the transport's guarantees.</param>
     /// <returns>The exchange, called once per round.</returns>
-    /// <exception cref="AuthenticationException">The exchange cannot start (e.g. <see cref="AuthErrorCode.MissingCredential"/>).</exception>
+    /// <exception cref="HandshakeException">The exchange cannot start (e.g. <see cref="AuthErrorCode.MissingCredential"/>).</exception>
     IAuthExchange Start(AuthExchangeContext context);
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace Handshake;
 /// </summary>
 public interface IAuthSecurityPolicy
 {
-    /// <summary>Throws <see cref="AuthenticationException"/> with <see cref="AuthErrorCode.PolicyViolation"/> unless cleartext is allowed.</summary>
+    /// <summary>Throws <see cref="HandshakeException"/> with <see cref="AuthErrorCode.PolicyViolation"/> unless cleartext is allowed.</summary>
     /// <param name="context">The exchange that wants to send the secret.</param>
     /// <param name="what">What would be sent, for the message (e.g. "the password in cleartext").</param>
     void EnsureCleartextAllowed(AuthExchangeContext context, string what);

@@ -37,7 +37,7 @@ internal sealed class CliContext(CliEnvironment environment, Option<bool> verbos
         var (code, message) = exception switch
         {
             CliUsageException usage => (ExitCodes.Usage, usage.Message),
-            AuthenticationException auth => (ExitCodes.For(auth.Code), $"{auth.Code}: {auth.Message}"),
+            HandshakeException auth => (ExitCodes.For(auth.Code), $"{auth.Code}: {auth.Message}"),
             IOException or System.Net.Sockets.SocketException => (ExitCodes.CannotConnect, exception.Message),
             _ => (ExitCodes.Failure, $"unexpected {exception.GetType().Name}: {exception.Message}"),
         };

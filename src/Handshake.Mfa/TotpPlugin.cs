@@ -25,7 +25,7 @@ public sealed class TotpPlugin : IAuthPlugin
     public string Name => _options.Name;
 
     /// <inheritdoc />
-    /// <exception cref="AuthenticationException">
+    /// <exception cref="HandshakeException">
     /// <see cref="AuthErrorCode.MissingCredential"/> when neither a secret nor a prompt is available;
     /// <see cref="AuthErrorCode.InvalidStoredCredential"/> when the secret cannot be parsed. Both before anything is sent.
     /// </exception>
@@ -38,7 +38,7 @@ public sealed class TotpPlugin : IAuthPlugin
         {
             if (_options.Prompt is null)
             {
-                throw new AuthenticationException(
+                throw new HandshakeException(
                     AuthErrorCode.MissingCredential,
                     $"Factor {context.FactorIndex} ({context.PluginName}) needs a TOTP secret or a code prompt, but user '{context.UserName}' has neither. Supply password{context.FactorIndex} in the credentials (the base32 secret) or set TotpClientOptions.Prompt.",
                     context.PluginName,
@@ -71,7 +71,7 @@ public sealed class TotpPlugin : IAuthPlugin
         }
     }
 
-    private static AuthenticationException BadSecret(AuthExchangeContext context) =>
+    private static HandshakeException BadSecret(AuthExchangeContext context) =>
         new(
             AuthErrorCode.InvalidStoredCredential,
             $"The TOTP secret for factor {context.FactorIndex} ({context.PluginName}) is not a base32 secret or an otpauth://totp URI, or has invalid parameters.",

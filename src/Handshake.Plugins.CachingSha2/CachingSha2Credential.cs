@@ -78,13 +78,13 @@ public sealed class CachingSha2Credential
     /// <summary>Parses the stored form.</summary>
     /// <param name="stored">The stored text.</param>
     /// <returns>The credential.</returns>
-    /// <exception cref="AuthenticationException"><see cref="AuthErrorCode.InvalidStoredCredential"/>: the text is not in this form.</exception>
+    /// <exception cref="HandshakeException"><see cref="AuthErrorCode.InvalidStoredCredential"/>: the text is not in this form.</exception>
     public static CachingSha2Credential Parse(string stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
         return TryParse(stored, out var credential)
             ? credential
-            : throw new AuthenticationException(
+            : throw new HandshakeException(
                 AuthErrorCode.InvalidStoredCredential,
                 $"A caching_sha2_password stored credential is empty or '$SHA2$<iterations {MinIterations}..{MaxIterations}>$<base64 salt>$<base64 32-byte hash>'; the one given is not in that form.",
                 CachingSha2Plugin.PluginName);

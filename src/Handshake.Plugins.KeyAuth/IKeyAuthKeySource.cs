@@ -12,6 +12,6 @@ public interface IKeyAuthKeySource
     /// <param name="request">Who and which factor; in multi-round mode, the keys the server accepts.</param>
     /// <param name="cancellationToken">Cancels the fetch.</param>
     /// <returns>An <see cref="ECDsa"/> (P-256 or P-384) or <see cref="RSA"/> key with its private part; ownership passes to the caller.</returns>
-    /// <exception cref="AuthenticationException">The key cannot be had (<see cref="AuthErrorCode.KeyUnavailable"/>); any other exception is reported as that code too.</exception>
+    /// <exception cref="HandshakeException">The key cannot be had (<see cref="AuthErrorCode.KeyUnavailable"/>); any other exception is reported as that code too.</exception>
     ValueTask<AsymmetricAlgorithm> GetKeyAsync(KeyAuthKeyRequest request, CancellationToken cancellationToken);
 }

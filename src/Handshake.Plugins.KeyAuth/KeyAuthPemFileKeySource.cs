@@ -30,7 +30,7 @@ public sealed class KeyAuthPemFileKeySource : IKeyAuthKeySource
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new AuthenticationException(
+            throw new HandshakeException(
                 AuthErrorCode.KeyUnavailable,
                 $"The private key file '{_path}' could not be read ({ex.GetType().Name}).",
                 request.Context.PluginName,

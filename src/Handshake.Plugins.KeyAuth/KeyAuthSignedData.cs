@@ -57,7 +57,7 @@ public static class KeyAuthSignedData
     /// <param name="challenge">The server's challenge.</param>
     /// <param name="serverCertificate">The server certificate of the TLS channel, or null when there is none.</param>
     /// <returns>The bytes.</returns>
-    /// <exception cref="AuthenticationException">A field is out of bounds (<see cref="AuthErrorCode.ProtocolViolation"/>) or the certificate's hash cannot be determined (<see cref="AuthErrorCode.ChannelBindingFailure"/>).</exception>
+    /// <exception cref="HandshakeException">A field is out of bounds (<see cref="AuthErrorCode.ProtocolViolation"/>) or the certificate's hash cannot be determined (<see cref="AuthErrorCode.ChannelBindingFailure"/>).</exception>
     public static byte[] Build(string pluginName, string userName, int factorIndex, ReadOnlySpan<byte> challenge, X509Certificate2? serverCertificate)
     {
         ArgumentException.ThrowIfNullOrEmpty(pluginName);
@@ -66,22 +66,22 @@ public static class KeyAuthSignedData
         var user = Encoding.UTF8.GetBytes(userName);
         if (plugin.Length > MaxPluginNameBytes)
         {
-            throw new AuthenticationException(AuthErrorCode.ProtocolViolation, $"The plugin name is longer than {MaxPluginNameBytes} bytes.", pluginName, factorIndex);
+            throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"The plugin name is longer than {MaxPluginNameBytes} bytes.", pluginName, factorIndex);
         }
 
         if (user.Length > MaxUserNameBytes)
         {
-            throw new AuthenticationException(AuthErrorCode.ProtocolViolation, $"The user name is longer than {MaxUserNameBytes} bytes; key auth cannot sign for it.", pluginName, factorIndex);
+            throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"The user name is longer than {MaxUserNameBytes} bytes; key auth cannot sign for it.", pluginName, factorIndex);
         }
 
         if (factorIndex is < 1 or > AuthCredentials.MaxFactors)
         {
-            throw new AuthenticationException(AuthErrorCode.ProtocolViolation, $"Factor index {factorIndex} is outside 1..3.", pluginName, factorIndex);
+            throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"Factor index {factorIndex} is outside 1..3.", pluginName, factorIndex);
         }
 
         if (challenge.Length is < MinChallengeLength or > MaxChallengeLength)
         {
-            throw new AuthenticationException(AuthErrorCode.ProtocolViolation, $"The server's challenge is {challenge.Length} bytes; key auth accepts {MinChallengeLength} to {MaxChallengeLength}.", pluginName, factorIndex);
+            throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"The server's challenge is {challenge.Length} bytes; key auth accepts {MinChallengeLength} to {MaxChallengeLength}.", pluginName, factorIndex);
         }
 
         var binding = serverCertificate is null ? [] : TlsServerEndPoint.Compute(serverCertificate, pluginName, factorIndex);

@@ -69,13 +69,13 @@ public sealed class NativePasswordCredential
     /// <summary>Parses the stored form: the empty string, or <c>*</c> and 40 hex digits (either case; MySQL writes uppercase).</summary>
     /// <param name="stored">The stored text.</param>
     /// <returns>The credential.</returns>
-    /// <exception cref="AuthenticationException"><see cref="AuthErrorCode.InvalidStoredCredential"/>: the text is not in this form.</exception>
+    /// <exception cref="HandshakeException"><see cref="AuthErrorCode.InvalidStoredCredential"/>: the text is not in this form.</exception>
     public static NativePasswordCredential Parse(string stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
         return TryParse(stored, out var credential)
             ? credential
-            : throw new AuthenticationException(
+            : throw new HandshakeException(
                 AuthErrorCode.InvalidStoredCredential,
                 $"A mysql_native_password stored credential is empty or '*' followed by 40 hex digits; the one given has {stored.Length} characters and is not in that form.",
                 NativePasswordPlugin.PluginName);

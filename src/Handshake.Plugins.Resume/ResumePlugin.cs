@@ -52,7 +52,7 @@ public sealed class ResumePlugin : IAuthPlugin
         {
             context.EnsureCleartextAllowed("the resume token");
         }
-        catch (AuthenticationException)
+        catch (HandshakeException)
         {
             return -1;
         }
@@ -65,10 +65,10 @@ public sealed class ResumePlugin : IAuthPlugin
     {
         ArgumentNullException.ThrowIfNull(context);
         var server = ServerOf(context)
-            ?? throw new AuthenticationException(AuthErrorCode.MissingCredential, $"Resumption needs a server identity: set ResumeClientOptions.ServerIdentity or the connection property '{ResumeClientOptions.ServerIdentityProperty}'.", context.PluginName, context.FactorIndex);
+            ?? throw new HandshakeException(AuthErrorCode.MissingCredential, $"Resumption needs a server identity: set ResumeClientOptions.ServerIdentity or the connection property '{ResumeClientOptions.ServerIdentityProperty}'.", context.PluginName, context.FactorIndex);
         context.EnsureCleartextAllowed("the resume token");
         var token = _cache.Find(server, context.UserName)
-            ?? throw new AuthenticationException(AuthErrorCode.MissingCredential, $"No resume token is cached for user '{context.UserName}' at this server; log in with the full credentials.", context.PluginName, context.FactorIndex);
+            ?? throw new HandshakeException(AuthErrorCode.MissingCredential, $"No resume token is cached for user '{context.UserName}' at this server; log in with the full credentials.", context.PluginName, context.FactorIndex);
         return new ResumeClientExchange(_cache, server, context.UserName, token, context.PluginName, context.FactorIndex);
     }
 

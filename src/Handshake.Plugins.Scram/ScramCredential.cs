@@ -47,13 +47,13 @@ public sealed class ScramCredential
     /// <summary>Parses PostgreSQL's stored form.</summary>
     /// <param name="value">The stored text.</param>
     /// <returns>The credential.</returns>
-    /// <exception cref="AuthenticationException"><see cref="AuthErrorCode.InvalidStoredCredential"/> when the text is malformed (the message never echoes it).</exception>
+    /// <exception cref="HandshakeException"><see cref="AuthErrorCode.InvalidStoredCredential"/> when the text is malformed (the message never echoes it).</exception>
     public static ScramCredential Parse(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         return TryParse(value, out var credential, out var problem)
             ? credential
-            : throw new AuthenticationException(AuthErrorCode.InvalidStoredCredential, $"The stored SCRAM-SHA-256 credential is malformed: {problem}. Expected SCRAM-SHA-256$<iterations>:<base64 salt>$<base64 StoredKey>:<base64 ServerKey>.", ScramHash.Sha256.MechanismName);
+            : throw new HandshakeException(AuthErrorCode.InvalidStoredCredential, $"The stored SCRAM-SHA-256 credential is malformed: {problem}. Expected SCRAM-SHA-256$<iterations>:<base64 salt>$<base64 StoredKey>:<base64 ServerKey>.", ScramHash.Sha256.MechanismName);
     }
 
     /// <summary>Tries to parse PostgreSQL's stored form.</summary>

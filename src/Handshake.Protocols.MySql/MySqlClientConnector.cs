@@ -19,7 +19,7 @@ public static class MySqlClientConnector
     /// <param name="options">User name, database, TLS and plugin choices.</param>
     /// <param name="cancellationToken">Cancels the handshake.</param>
     /// <returns>The result, the server's version and the stream to continue on.</returns>
-    /// <exception cref="AuthenticationException">The server rejected the login (<see cref="AuthErrorCode.ServerRejected"/>, with the server's error number) or the handshake failed.</exception>
+    /// <exception cref="HandshakeException">The server rejected the login (<see cref="AuthErrorCode.ServerRejected"/>, with the server's error number) or the handshake failed.</exception>
     public static async Task<MySqlClientResult> AuthenticateAsync(Stream stream, Func<TransportSecurity, AuthNegotiator> createNegotiator, MySqlClientOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -32,13 +32,13 @@ public static class MySqlClientConnector
         if (greeting.Length > 0 && greeting[0] == MySqlPackets.Err)
         {
             var (code, message) = MySqlPackets.ParseErr(greeting);
-            throw new AuthenticationException(AuthErrorCode.ServerRejected, $"The server refused the connection ({code}): {message}") { ServerErrorCode = code };
+            throw new HandshakeException(AuthErrorCode.ServerRejected, $"The server refused the connection ({code}): {message}") { ServerErrorCode = code };
         }
 
         var server = ParseGreeting(greeting);
         if ((server.Capabilities & Required) != Required)
         {
-            throw new AuthenticationException(AuthErrorCode.ProtocolViolation, $"The server ({server.Version}) lacks CLIENT_PROTOCOL_41, SECURE_CONNECTION or PLUGIN_AUTH; it is too old for this client.");
+            throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"The server ({server.Version}) lacks CLIENT_PROTOCOL_41, SECURE_CONNECTION or PLUGIN_AUTH; it is too old for this client.");
         }
 
         var capabilities = MySqlCapabilities.LongPassword | MySqlCapabilities.LongFlag | MySqlCapabilities.Transactions | Required
@@ -53,7 +53,7 @@ public static class MySqlClientConnector
         {
             if ((server.Capabilities & MySqlCapabilities.Ssl) == 0)
             {
-                throw new AuthenticationException(AuthErrorCode.PolicyViolation, "TLS is required (MySqlSslMode.Required) but the server does not offer CLIENT_SSL.");
+                throw new HandshakeException(AuthErrorCode.PolicyViolation, "TLS is required (MySqlSslMode.Required) but the server does not offer CLIENT_SSL.");
             }
 
             capabilities |= MySqlCapabilities.Ssl;
@@ -81,7 +81,7 @@ public static class MySqlClientConnector
         }
         else if (authData.Length > byte.MaxValue)
         {
-            throw new AuthenticationException(AuthErrorCode.ProtocolViolation, $"The first auth response is {authData.Length} bytes; this server accepts at most 255 (no PLUGIN_AUTH_LENENC_CLIENT_DATA).", first, 1);
+            throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"The first auth response is {authData.Length} bytes; this server accepts at most 255 (no PLUGIN_AUTH_LENENC_CLIENT_DATA).", first, 1);
         }
         else
         {
@@ -103,7 +103,7 @@ public static class MySqlClientConnector
             var packet = await channel.ReadAsync(cancellationToken).ConfigureAwait(false);
             if (packet.Length == 0)
             {
-                throw new AuthenticationException(AuthErrorCode.ProtocolViolation, "The server sent an empty packet during authentication.", negotiator.CurrentPlugin, negotiator.CurrentFactor);
+                throw new HandshakeException(AuthErrorCode.ProtocolViolation, "The server sent an empty packet during authentication.", negotiator.CurrentPlugin, negotiator.CurrentFactor);
             }
 
             var authEvent = packet[0] switch
@@ -113,7 +113,7 @@ public static class MySqlClientConnector
                 MySqlPackets.AuthSwitchRequest => Named(packet, "AuthSwitchRequest", static (name, data) => AuthEvent.Switch(name, data)),
                 MySqlPackets.AuthNextFactor when (capabilities & MySqlCapabilities.MultiFactorAuthentication) != 0 => Named(packet, "AuthNextFactor", static (name, data) => AuthEvent.NextFactor(name, data)),
                 MySqlPackets.AuthMoreData => AuthEvent.Continue(packet.AsMemory(1)),
-                _ => throw new AuthenticationException(AuthErrorCode.ProtocolViolation, $"Unexpected packet 0x{packet[0]:X2} during authentication.", negotiator.CurrentPlugin, negotiator.CurrentFactor),
+                _ => throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"Unexpected packet 0x{packet[0]:X2} during authentication.", negotiator.CurrentPlugin, negotiator.CurrentFactor),
             };
 
             action = await negotiator.HandleAsync(authEvent, cancellationToken).ConfigureAwait(false);
@@ -176,10 +176,10 @@ public static class MySqlClientConnector
         {
             await sslStream.AuthenticateAsClientAsync(authOptions, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is AuthenticationException or System.Security.Authentication.AuthenticationException or IOException)
+        catch (Exception ex) when (ex is HandshakeException or System.Security.Authentication.AuthenticationException or IOException)
         {
             await sslStream.DisposeAsync().ConfigureAwait(false);
-            throw new AuthenticationException(AuthErrorCode.TransportFailure, $"The TLS upgrade failed ({ex.GetType().Name}: {ex.Message}).", innerException: ex);
+            throw new HandshakeException(AuthErrorCode.TransportFailure, $"The TLS upgrade failed ({ex.GetType().Name}: {ex.Message}).", innerException: ex);
         }
 
         var certificate = sslStream.RemoteCertificate is { } remote ? new X509Certificate2(remote) : null;
@@ -192,7 +192,7 @@ public static class MySqlClientConnector
         var protocol = reader.ReadByte();
         if (protocol != 10)
         {
-            throw new AuthenticationException(AuthErrorCode.ProtocolViolation, $"The server speaks protocol version {protocol}; only Handshake v10 is supported.");
+            throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"The server speaks protocol version {protocol}; only Handshake v10 is supported.");
         }
 
         var version = reader.ReadNulString();

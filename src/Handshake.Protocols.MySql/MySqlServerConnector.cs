@@ -149,11 +149,11 @@ public static class MySqlServerConnector
                 next = await acceptor.HandleAsync(new AuthClientMessage(expected, reply), cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (AuthenticationException ex) when (ex.Code == AuthErrorCode.ProtocolViolation)
+        catch (HandshakeException ex) when (ex.Code == AuthErrorCode.ProtocolViolation)
         {
             return await FailAsync(channel, BadHandshake, "08S01", "Bad handshake", ex.Code, transport, user, database, clientPlugin).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is AuthenticationException or IOException or System.Security.Authentication.AuthenticationException)
+        catch (Exception ex) when (ex is HandshakeException or IOException or System.Security.Authentication.AuthenticationException)
         {
             return new MySqlServerResult(null, user, database, clientPlugin, AuthErrorCode.TransportFailure, channel.Stream, transport, clientMultiFactor);
         }
@@ -197,7 +197,7 @@ public static class MySqlServerConnector
                 await channel.WriteAsync(reply, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (AuthenticationException)
+        catch (HandshakeException)
         {
             // The client went away or spoke out of turn: the session is over.
         }
@@ -254,7 +254,7 @@ public static class MySqlServerConnector
         var capabilities = (MySqlCapabilities)reader.ReadUInt32();
         if ((capabilities & MySqlCapabilities.Protocol41) == 0)
         {
-            throw new AuthenticationException(AuthErrorCode.ProtocolViolation, "The client did not set CLIENT_PROTOCOL_41.");
+            throw new HandshakeException(AuthErrorCode.ProtocolViolation, "The client did not set CLIENT_PROTOCOL_41.");
         }
 
         _ = reader.ReadUInt32(); // max packet size
@@ -267,7 +267,7 @@ public static class MySqlServerConnector
             var length = reader.ReadLengthEncodedInteger();
             if (length > (ulong)reader.Remaining)
             {
-                throw new AuthenticationException(AuthErrorCode.ProtocolViolation, "Malformed MySQL HandshakeResponse41: the auth response is longer than the packet.");
+                throw new HandshakeException(AuthErrorCode.ProtocolViolation, "Malformed MySQL HandshakeResponse41: the auth response is longer than the packet.");
             }
 
             authData = reader.ReadBytes((int)length);

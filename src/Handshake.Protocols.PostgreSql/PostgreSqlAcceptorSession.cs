@@ -95,7 +95,7 @@ public static class PostgreSqlAcceptorSession
                 {
                     return Ended(null, AuthErrorCode.Timeout, "the client did not finish the startup phase in time");
                 }
-                catch (AuthenticationException ex)
+                catch (HandshakeException ex)
                 {
                     if (ex.Code == AuthErrorCode.ProtocolViolation)
                     {
@@ -114,7 +114,7 @@ public static class PostgreSqlAcceptorSession
             {
                 await ServeQueriesAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is AuthenticationException or IOException or ObjectDisposedException or OperationCanceledException)
+            catch (Exception ex) when (ex is HandshakeException or IOException or ObjectDisposedException or OperationCanceledException)
             {
                 // The client was authenticated; how its session ended afterwards, a server shutting
                 // down (cancellation) included, does not change that: the caller gets the result to log.
@@ -166,7 +166,7 @@ public static class PostgreSqlAcceptorSession
                 if (code >> 16 != 3)
                 {
                     await SendErrorAsync("FATAL", "0A000", $"unsupported frontend protocol {code >> 16}.{code & 0xFFFF}: server supports 3.0", cancellationToken).ConfigureAwait(false);
-                    throw new AuthenticationException(AuthErrorCode.ProtocolViolation, "The client asked for an unsupported protocol version.");
+                    throw new HandshakeException(AuthErrorCode.ProtocolViolation, "The client asked for an unsupported protocol version.");
                 }
 
                 var unrecognized = new List<string>();
@@ -197,7 +197,7 @@ public static class PostgreSqlAcceptorSession
                 if (string.IsNullOrEmpty(_user))
                 {
                     await SendErrorAsync("FATAL", "28000", "no PostgreSQL user name specified in startup packet", cancellationToken).ConfigureAwait(false);
-                    throw new AuthenticationException(AuthErrorCode.ProtocolViolation, "The StartupMessage named no user.");
+                    throw new HandshakeException(AuthErrorCode.ProtocolViolation, "The StartupMessage named no user.");
                 }
 
                 _database = string.IsNullOrEmpty(_database) ? _user : _database;

@@ -21,8 +21,8 @@ public static class PostgreSqlStartup
     /// <param name="credentials">The user name (sent in the StartupMessage) and the secrets.</param>
     /// <param name="cancellationToken">Cancels the startup phase.</param>
     /// <returns>The result, with the stream to continue on.</returns>
-    /// <exception cref="AuthenticationException">
-    /// The server refused (<see cref="AuthErrorCode.ServerRejected"/> with <see cref="AuthenticationException.ServerErrorCode"/> = SQLSTATE),
+    /// <exception cref="HandshakeException">
+    /// The server refused (<see cref="AuthErrorCode.ServerRejected"/> with <see cref="HandshakeException.ServerErrorCode"/> = SQLSTATE),
     /// TLS was required but refused or failed, a message broke the protocol, the connection failed, or a plugin failed.
     /// </exception>
     /// <exception cref="ArgumentException">The user name, database or a startup parameter contains a NUL character (nothing is sent).</exception>
@@ -56,7 +56,7 @@ public static class PostgreSqlStartup
         }
         catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new AuthenticationException(AuthErrorCode.Timeout, $"The PostgreSQL startup phase did not complete within {options.Timeout.TotalSeconds:0.#} s (PostgreSqlClientOptions.Timeout).", innerException: ex);
+            throw new HandshakeException(AuthErrorCode.Timeout, $"The PostgreSQL startup phase did not complete within {options.Timeout.TotalSeconds:0.#} s (PostgreSqlClientOptions.Timeout).", innerException: ex);
         }
     }
 
@@ -128,11 +128,11 @@ public static class PostgreSqlStartup
             case (byte)'N' when options.SslMode == PostgreSqlSslMode.Prefer:
                 return (stream, TransportSecurity.None);
             case (byte)'N':
-                throw new AuthenticationException(AuthErrorCode.PolicyViolation, $"The server does not support TLS, and SslMode is {options.SslMode}.");
+                throw new HandshakeException(AuthErrorCode.PolicyViolation, $"The server does not support TLS, and SslMode is {options.SslMode}.");
             case (byte)'S':
                 break;
             case (byte)'E':
-                throw new AuthenticationException(AuthErrorCode.ServerRejected, "The server answered the SSLRequest with an error (a server older than protocol 3.0?).");
+                throw new HandshakeException(AuthErrorCode.ServerRejected, "The server answered the SSLRequest with an error (a server older than protocol 3.0?).");
             default:
                 throw PgErrors.Violation($"The server answered the SSLRequest with '{PgStream.PrintableType(answer)}'; only 'S' or 'N' is allowed.");
         }
@@ -155,7 +155,7 @@ public static class PostgreSqlStartup
         catch (System.Security.Authentication.AuthenticationException ex)
         {
             await ssl.DisposeAsync().ConfigureAwait(false);
-            throw new AuthenticationException(
+            throw new HandshakeException(
                 verify ? AuthErrorCode.PolicyViolation : AuthErrorCode.TransportFailure,
                 verify ? $"The TLS handshake failed or the server's certificate was not trusted for '{options.TargetHost}' (SslMode VerifyFull)." : "The TLS handshake with the server failed.",
                 innerException: ex);
@@ -335,7 +335,7 @@ public static class PostgreSqlStartup
                 case PgProtocol.ErrorResponse:
                     // Authenticated, but the session could not start (no such database, too many connections).
                     var error = PgErrorFields.Parse(body);
-                    throw new AuthenticationException(AuthErrorCode.ServerRejected, $"The server accepted the credentials but refused the session ({PgText.Printable(error.Code, 8)}): {PgText.Printable(error.Message)}")
+                    throw new HandshakeException(AuthErrorCode.ServerRejected, $"The server accepted the credentials but refused the session ({PgText.Printable(error.Code, 8)}): {PgText.Printable(error.Message)}")
                     {
                         ServerErrorCode = error.Code is null ? null : PgText.Printable(error.Code, 8),
                     };

@@ -31,7 +31,7 @@ public static class HmacChallengeHandshakeBuilderExtensions
             {
                 if (challenge.Length != ChallengeLength)
                 {
-                    throw new AuthenticationException(AuthErrorCode.ProtocolViolation, $"The server's challenge has {challenge.Length} bytes; {ChallengeLength} were expected.", context.PluginName, context.FactorIndex);
+                    throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"The server's challenge has {challenge.Length} bytes; {ChallengeLength} were expected.", context.PluginName, context.FactorIndex);
                 }
 
                 Span<byte> key = stackalloc byte[SHA256.HashSizeInBytes];

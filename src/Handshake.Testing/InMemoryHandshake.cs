@@ -19,12 +19,12 @@ public static class InMemoryHandshake
         var link = connection ?? owned!;
         var server = Task.Run(() => acceptor.RunAsync(link.Server, userName, cancellationToken), cancellationToken);
         AuthResult? clientResult = null;
-        AuthenticationException? clientError = null;
+        HandshakeException? clientError = null;
         try
         {
             clientResult = await negotiator.RunAsync(recorder is null ? link.Client : recorder.Record(link.Client), cancellationToken).ConfigureAwait(false);
         }
-        catch (AuthenticationException ex)
+        catch (HandshakeException ex)
         {
             clientError = ex;
             link.CloseClient();

@@ -57,7 +57,7 @@ public sealed class ScriptedAuthServer
     /// <param name="negotiator">The client under test.</param>
     /// <param name="security">What the connection reports; plain when null.</param>
     /// <param name="cancellationToken">Cancels both sides.</param>
-    /// <returns>The client's result; throws the client's <see cref="AuthenticationException"/> when it failed.</returns>
+    /// <returns>The client's result; throws the client's <see cref="HandshakeException"/> when it failed.</returns>
     public async Task<AuthResult> RunAgainstAsync(AuthNegotiator negotiator, TransportSecurity? security = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(negotiator);
@@ -69,7 +69,7 @@ public sealed class ScriptedAuthServer
             await server.ConfigureAwait(false);
             return result;
         }
-        catch (AuthenticationException)
+        catch (HandshakeException)
         {
             connection.Dispose();
             try

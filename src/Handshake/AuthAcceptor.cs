@@ -165,7 +165,7 @@ public sealed class AuthAcceptor : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             if (++Rounds > _options.MaxRounds)
             {
-                throw new AuthenticationException(AuthErrorCode.RoundLimitExceeded, $"The client exceeded {_options.MaxRounds} rounds.", CurrentPlugin, CurrentFactor);
+                throw new HandshakeException(AuthErrorCode.RoundLimitExceeded, $"The client exceeded {_options.MaxRounds} rounds.", CurrentPlugin, CurrentFactor);
             }
 
             if (_expectFirstMessage)
@@ -179,7 +179,7 @@ public sealed class AuthAcceptor : IDisposable
             else if (message.PluginName is not null && !_expectedMechanisms.Contains(message.PluginName, StringComparer.Ordinal))
             {
                 // After a switch or a next-factor request the client must answer with the plugin asked for.
-                throw new AuthenticationException(AuthErrorCode.ProtocolViolation, $"The client answered with plugin '{Text.Printable(message.PluginName, Text.MaxNameLength)}' where '{CurrentPlugin}' was asked for.", CurrentPlugin, CurrentFactor);
+                throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"The client answered with plugin '{Text.Printable(message.PluginName, Text.MaxNameLength)}' where '{CurrentPlugin}' was asked for.", CurrentPlugin, CurrentFactor);
             }
 
             _factorRounds++;
@@ -191,7 +191,7 @@ public sealed class AuthAcceptor : IDisposable
                 VerifierStepKind.Reject => Reject(step.Reason == AuthErrorCode.Unspecified ? AuthErrorCode.InvalidCredential : step.Reason, step.Detail),
                 VerifierStepKind.Decline when _alternative => await DeclineAlternativeAsync(step, cancellationToken).ConfigureAwait(false),
                 VerifierStepKind.Decline => Reject(step.Reason == AuthErrorCode.Unspecified ? AuthErrorCode.InvalidCredential : step.Reason, step.Detail),
-                _ => throw new AuthenticationException(AuthErrorCode.PluginFailure, $"Verifier '{CurrentPlugin}' returned no decision.", CurrentPlugin, CurrentFactor),
+                _ => throw new HandshakeException(AuthErrorCode.PluginFailure, $"Verifier '{CurrentPlugin}' returned no decision.", CurrentPlugin, CurrentFactor),
             };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -318,7 +318,7 @@ public sealed class AuthAcceptor : IDisposable
         {
             if (string.IsNullOrEmpty(message.UserName))
             {
-                throw new AuthenticationException(AuthErrorCode.ProtocolViolation, "The client's first message did not name a user.", CurrentPlugin, CurrentFactor);
+                throw new HandshakeException(AuthErrorCode.ProtocolViolation, "The client's first message did not name a user.", CurrentPlugin, CurrentFactor);
             }
 
             await LoadUserAsync(message.UserName, cancellationToken).ConfigureAwait(false);
@@ -330,7 +330,7 @@ public sealed class AuthAcceptor : IDisposable
             _awaitingChoice = false;
             if (message.PluginName is null || !_expectedMechanisms.Contains(message.PluginName, StringComparer.Ordinal))
             {
-                throw new AuthenticationException(AuthErrorCode.ProtocolViolation, $"The client chose mechanism '{Text.Printable(message.PluginName, Text.MaxNameLength)}', which was not offered.", CurrentPlugin, CurrentFactor);
+                throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"The client chose mechanism '{Text.Printable(message.PluginName, Text.MaxNameLength)}', which was not offered.", CurrentPlugin, CurrentFactor);
             }
 
             var verifier = _verifier!;
@@ -441,7 +441,7 @@ public sealed class AuthAcceptor : IDisposable
             var verifier = ResolveVerifier(policy.Factors[i].PluginName);
             if (i > 0 && verifier.UsesServerStoredPassword && !_options.AllowServerStoredPasswordAfterFirstFactor)
             {
-                throw new AuthenticationException(AuthErrorCode.PolicyViolation, $"user's policy puts password method '{verifier.Name}' at factor {i + 1}; such methods may only be factor 1 (AcceptorOptions.AllowServerStoredPasswordAfterFirstFactor)", verifier.Name, i + 1);
+                throw new HandshakeException(AuthErrorCode.PolicyViolation, $"user's policy puts password method '{verifier.Name}' at factor {i + 1}; such methods may only be factor 1 (AcceptorOptions.AllowServerStoredPasswordAfterFirstFactor)", verifier.Name, i + 1);
             }
         }
     }
@@ -454,7 +454,7 @@ public sealed class AuthAcceptor : IDisposable
     private IAuthVerifier ResolveVerifier(string name) =>
         _registry.TryGet(name, out var verifier)
             ? verifier
-            : throw new AuthenticationException(AuthErrorCode.UnknownPlugin, $"verifier '{name}' is not registered", name, CurrentFactor);
+            : throw new HandshakeException(AuthErrorCode.UnknownPlugin, $"verifier '{name}' is not registered", name, CurrentFactor);
 
     private async ValueTask<ReadOnlyMemory<byte>> StartExchangeAsync(IAuthVerifier verifier, string mechanism, IReadOnlyList<string> offered, CancellationToken cancellationToken)
     {
@@ -477,7 +477,7 @@ public sealed class AuthAcceptor : IDisposable
     {
         var (code, detail) = ex switch
         {
-            AuthenticationException auth => (auth.Code, auth.Message),
+            HandshakeException auth => (auth.Code, auth.Message),
             _ => (AuthErrorCode.PluginFailure, $"verifier '{CurrentPlugin}' failed with {ex.GetType().Name}"),
         };
         return Reject(code, detail);

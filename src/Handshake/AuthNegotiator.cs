@@ -104,7 +104,7 @@ public sealed class AuthNegotiator : IDisposable
     /// <param name="authEvent">The server's step.</param>
     /// <param name="cancellationToken">Cancels the step.</param>
     /// <returns>Send bytes, wait, or completed with the result. The bytes are valid until the next call.</returns>
-    /// <exception cref="AuthenticationException">The step failed; the negotiator is then <see cref="AuthNegotiatorState.Failed"/>.</exception>
+    /// <exception cref="HandshakeException">The step failed; the negotiator is then <see cref="AuthNegotiatorState.Failed"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the negotiator is then failed.</exception>
     /// <exception cref="InvalidOperationException">The handshake already ended, or another call is in progress.</exception>
     public async ValueTask<AuthAction> HandleAsync(AuthEvent authEvent, CancellationToken cancellationToken = default)
@@ -138,7 +138,7 @@ public sealed class AuthNegotiator : IDisposable
             if (_credentials is null && _credentialProvider is not null)
             {
                 _credentials = await _credentialProvider.GetCredentialsAsync(cancellationToken).ConfigureAwait(false)
-                    ?? throw new AuthenticationException(AuthErrorCode.MissingCredential, "The credential provider returned no credentials.");
+                    ?? throw new HandshakeException(AuthErrorCode.MissingCredential, "The credential provider returned no credentials.");
             }
 
             return authEvent.Kind switch
@@ -176,7 +176,7 @@ public sealed class AuthNegotiator : IDisposable
     /// <param name="transport">The connection.</param>
     /// <param name="cancellationToken">Cancels the handshake.</param>
     /// <returns>The result.</returns>
-    /// <exception cref="AuthenticationException">The handshake failed (including <see cref="AuthErrorCode.Timeout"/> and <see cref="AuthErrorCode.TransportFailure"/>).</exception>
+    /// <exception cref="HandshakeException">The handshake failed (including <see cref="AuthErrorCode.Timeout"/> and <see cref="AuthErrorCode.TransportFailure"/>).</exception>
     public async Task<AuthResult> RunAsync(IAuthTransport transport, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transport);
@@ -199,9 +199,9 @@ public sealed class AuthNegotiator : IDisposable
                 {
                     throw Fail(TimedOut(), cancellationToken);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException and not AuthenticationException)
+                catch (Exception ex) when (ex is not OperationCanceledException and not HandshakeException)
                 {
-                    throw Fail(new AuthenticationException(AuthErrorCode.TransportFailure, $"The connection failed while waiting for the server ({ex.GetType().Name}).", CurrentPlugin, CurrentFactor, innerException: ex), cancellationToken);
+                    throw Fail(new HandshakeException(AuthErrorCode.TransportFailure, $"The connection failed while waiting for the server ({ex.GetType().Name}).", CurrentPlugin, CurrentFactor, innerException: ex), cancellationToken);
                 }
             }
 
@@ -230,9 +230,9 @@ public sealed class AuthNegotiator : IDisposable
                         // A send that outlives the handshake deadline (a stalled peer) is a timeout, as a receive is.
                         throw Fail(TimedOut(), cancellationToken);
                     }
-                    catch (Exception ex) when (ex is not OperationCanceledException and not AuthenticationException)
+                    catch (Exception ex) when (ex is not OperationCanceledException and not HandshakeException)
                     {
-                        throw Fail(new AuthenticationException(AuthErrorCode.TransportFailure, $"The connection failed while sending to the server ({ex.GetType().Name}).", CurrentPlugin, CurrentFactor, innerException: ex), cancellationToken);
+                        throw Fail(new HandshakeException(AuthErrorCode.TransportFailure, $"The connection failed while sending to the server ({ex.GetType().Name}).", CurrentPlugin, CurrentFactor, innerException: ex), cancellationToken);
                     }
 
                     first = false;
@@ -312,7 +312,7 @@ public sealed class AuthNegotiator : IDisposable
 
         if (++_switches > _options.MaxPluginSwitches)
         {
-            throw new AuthenticationException(AuthErrorCode.RoundLimitExceeded, $"The server switched plugins {_switches} times; at most {_options.MaxPluginSwitches} switches are allowed (HandshakeOptions.MaxPluginSwitches).", CurrentPlugin, CurrentFactor);
+            throw new HandshakeException(AuthErrorCode.RoundLimitExceeded, $"The server switched plugins {_switches} times; at most {_options.MaxPluginSwitches} switches are allowed (HandshakeOptions.MaxPluginSwitches).", CurrentPlugin, CurrentFactor);
         }
 
         var from = CurrentPlugin;
@@ -341,12 +341,12 @@ public sealed class AuthNegotiator : IDisposable
 
         if (next > AuthCredentials.MaxFactors)
         {
-            throw new AuthenticationException(AuthErrorCode.FactorLimitExceeded, $"The server asked for factor {next}; authentication has at most {AuthCredentials.MaxFactors} factors.", authEvent.PluginName is { } p ? Text.Printable(p, Text.MaxNameLength) : null, CurrentFactor);
+            throw new HandshakeException(AuthErrorCode.FactorLimitExceeded, $"The server asked for factor {next}; authentication has at most {AuthCredentials.MaxFactors} factors.", authEvent.PluginName is { } p ? Text.Printable(p, Text.MaxNameLength) : null, CurrentFactor);
         }
 
         if (next > _options.MaxFactors)
         {
-            throw new AuthenticationException(AuthErrorCode.FactorLimitExceeded, $"The server asked for factor {next}; this client allows {_options.MaxFactors} (HandshakeOptions.MaxFactors).", CurrentPlugin, CurrentFactor);
+            throw new HandshakeException(AuthErrorCode.FactorLimitExceeded, $"The server asked for factor {next}; this client allows {_options.MaxFactors} (HandshakeOptions.MaxFactors).", CurrentPlugin, CurrentFactor);
         }
 
         var plugin = Resolve(authEvent.PluginName);
@@ -412,12 +412,12 @@ public sealed class AuthNegotiator : IDisposable
 
         if (_options.DeniedPlugins.Contains(name!) || (_options.AllowedPlugins.Count > 0 && !_options.AllowedPlugins.Contains(name!)))
         {
-            throw new AuthenticationException(AuthErrorCode.PolicyViolation, $"The server asked for plugin '{name}', which this client's configuration does not allow (HandshakeOptions.AllowedPlugins / DeniedPlugins).", name, CurrentFactor);
+            throw new HandshakeException(AuthErrorCode.PolicyViolation, $"The server asked for plugin '{name}', which this client's configuration does not allow (HandshakeOptions.AllowedPlugins / DeniedPlugins).", name, CurrentFactor);
         }
 
         if (!_registry.TryGet(name!, out var plugin))
         {
-            throw new AuthenticationException(
+            throw new HandshakeException(
                 AuthErrorCode.UnknownPlugin,
                 $"The server asked for authentication plugin '{name}', which is not registered. Registered: {(_registry.Names.Count == 0 ? "(none)" : string.Join(", ", _registry.Names))}. Register it with AddPlugin(\"{name}\", ...) or a plugin package.",
                 name,
@@ -480,7 +480,7 @@ public sealed class AuthNegotiator : IDisposable
         }
 
         return best is null
-            ? throw new AuthenticationException(
+            ? throw new HandshakeException(
                 AuthErrorCode.NoMutualMechanism,
                 $"None of the mechanisms the server offered ({string.Join(", ", seen)}) is registered, allowed and usable here ({_transport}). Registered: {(_registry.Names.Count == 0 ? "(none)" : string.Join(", ", _registry.Names))}.",
                 null,
@@ -489,7 +489,7 @@ public sealed class AuthNegotiator : IDisposable
     }
 
     private AuthExchangeContext CreateContext(string name, IReadOnlyList<string> offered) =>
-        new(name, CurrentFactor, _credentials ?? throw new AuthenticationException(AuthErrorCode.MissingCredential, "No credentials were given for the handshake."), _transport, _policy)
+        new(name, CurrentFactor, _credentials ?? throw new HandshakeException(AuthErrorCode.MissingCredential, "No credentials were given for the handshake."), _transport, _policy)
         {
             OfferedMechanisms = offered,
             Time = _time,
@@ -522,7 +522,7 @@ public sealed class AuthNegotiator : IDisposable
     {
         if (++Rounds > _options.MaxRounds)
         {
-            throw new AuthenticationException(AuthErrorCode.RoundLimitExceeded, $"The handshake exceeded {_options.MaxRounds} rounds (HandshakeOptions.MaxRounds).", CurrentPlugin, CurrentFactor);
+            throw new HandshakeException(AuthErrorCode.RoundLimitExceeded, $"The handshake exceeded {_options.MaxRounds} rounds (HandshakeOptions.MaxRounds).", CurrentPlugin, CurrentFactor);
         }
 
         _factorRounds++;
@@ -572,23 +572,23 @@ public sealed class AuthNegotiator : IDisposable
     {
         switch (ex)
         {
-            case AuthenticationException auth:
+            case HandshakeException auth:
                 return auth.WithContext(CurrentPlugin, CurrentFactor);
             case OperationCanceledException when cancellationToken.IsCancellationRequested:
                 return ex;
             case OperationCanceledException when _roundCts?.IsCancellationRequested == true:
-                return new AuthenticationException(AuthErrorCode.Timeout, $"Plugin '{CurrentPlugin}' did not answer factor {CurrentFactor} within its time limit (HandshakeOptions.RoundTimeout {_options.RoundTimeout}, HandshakeTimeout {_options.HandshakeTimeout}).", CurrentPlugin, CurrentFactor, innerException: ex);
+                return new HandshakeException(AuthErrorCode.Timeout, $"Plugin '{CurrentPlugin}' did not answer factor {CurrentFactor} within its time limit (HandshakeOptions.RoundTimeout {_options.RoundTimeout}, HandshakeTimeout {_options.HandshakeTimeout}).", CurrentPlugin, CurrentFactor, innerException: ex);
             default:
                 // The type only: a plugin's own message might echo something secret.
-                return new AuthenticationException(AuthErrorCode.PluginFailure, $"Plugin '{CurrentPlugin}' failed on factor {CurrentFactor} with {ex.GetType().Name}.", CurrentPlugin, CurrentFactor, innerException: ex);
+                return new HandshakeException(AuthErrorCode.PluginFailure, $"Plugin '{CurrentPlugin}' failed on factor {CurrentFactor} with {ex.GetType().Name}.", CurrentPlugin, CurrentFactor, innerException: ex);
         }
     }
 
-    private AuthenticationException ServerRejected(AuthEvent authEvent)
+    private HandshakeException ServerRejected(AuthEvent authEvent)
     {
         var code = Text.Printable(authEvent.ErrorCode, 32);
         var message = Text.Printable(authEvent.Message, 512);
-        return new AuthenticationException(
+        return new HandshakeException(
             AuthErrorCode.ServerRejected,
             $"The server rejected authentication{(code.Length > 0 ? " (" + code + ")" : string.Empty)}: {(message.Length > 0 ? message : "no reason given")}",
             CurrentPlugin,
@@ -598,10 +598,10 @@ public sealed class AuthNegotiator : IDisposable
         };
     }
 
-    private AuthenticationException TimedOut() =>
+    private HandshakeException TimedOut() =>
         new(AuthErrorCode.Timeout, $"The handshake did not complete within its time limit (HandshakeOptions.HandshakeTimeout {_options.HandshakeTimeout}, RoundTimeout {_options.RoundTimeout}).", CurrentPlugin, CurrentFactor);
 
-    private AuthenticationException Violation(string message) => new(AuthErrorCode.ProtocolViolation, message, CurrentPlugin, CurrentFactor);
+    private HandshakeException Violation(string message) => new(AuthErrorCode.ProtocolViolation, message, CurrentPlugin, CurrentFactor);
 
     private Exception Fail(Exception ex, CancellationToken cancellationToken)
     {
@@ -609,7 +609,7 @@ public sealed class AuthNegotiator : IDisposable
         if (State != AuthNegotiatorState.Failed)
         {
             State = AuthNegotiatorState.Failed;
-            var code = mapped is AuthenticationException auth ? auth.Code : AuthErrorCode.Unspecified;
+            var code = mapped is HandshakeException auth ? auth.Code : AuthErrorCode.Unspecified;
             _telemetry.Failed(Role, code, _startTimestamp == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_startTimestamp));
             Log.NegotiationFailed(_logger, code, CurrentPlugin, CurrentFactor, mapped.Message);
             _activity?.SetTag("handshake.error.code", code.ToString());

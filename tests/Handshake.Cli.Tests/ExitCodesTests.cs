@@ -15,11 +15,11 @@ public sealed class ExitCodesTests
     public void For_ErrorCode_MapsToDocumentedExitCode(AuthErrorCode code, int expected) => Assert.Equal(expected, ExitCodes.For(code));
 
     [Fact]
-    public async Task Report_AuthenticationException_OneLineUnlessVerbose()
+    public async Task Report_HandshakeException_OneLineUnlessVerbose()
     {
         using var error = new StringWriter();
         var context = new CliContext(new CliEnvironment { Output = TextWriter.Null, Error = error }, new System.CommandLine.Option<bool>("--verbose"));
-        var exception = new AuthenticationException(AuthErrorCode.ServerSignatureMissing, "SASL: server signature is missing\nsecond line", "SCRAM-SHA-256", 1);
+        var exception = new HandshakeException(AuthErrorCode.ServerSignatureMissing, "SASL: server signature is missing\nsecond line", "SCRAM-SHA-256", 1);
 
         var code = await context.ReportAsync(exception, verbose: false);
 

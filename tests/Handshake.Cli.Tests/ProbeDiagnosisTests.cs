@@ -18,7 +18,7 @@ public sealed class ProbeDiagnosisTests
     [InlineData("1045")]
     public void For_ServerRejectedWrongPassword_SaysWrongPassword(string serverCode)
     {
-        var ex = new AuthenticationException(AuthErrorCode.ServerRejected, "The server rejected authentication.") { ServerErrorCode = serverCode };
+        var ex = new HandshakeException(AuthErrorCode.ServerRejected, "The server rejected authentication.") { ServerErrorCode = serverCode };
 
         var line = ProbeDiagnosis.For(ex, Settings(), [], Registered);
 
@@ -29,7 +29,7 @@ public sealed class ProbeDiagnosisTests
     [Fact]
     public void For_ScramInvalidProof_SaysWrongPassword()
     {
-        var ex = new AuthenticationException(AuthErrorCode.ServerRejected, "The server rejected the SCRAM authentication: e=invalid-proof.");
+        var ex = new HandshakeException(AuthErrorCode.ServerRejected, "The server rejected the SCRAM authentication: e=invalid-proof.");
 
         Assert.StartsWith("wrong password", ProbeDiagnosis.For(ex, Settings(), [], Registered), StringComparison.Ordinal);
     }
@@ -37,7 +37,7 @@ public sealed class ProbeDiagnosisTests
     [Fact]
     public void For_WrongSecondFactor_NamesHandshakePassword2()
     {
-        var ex = new AuthenticationException(AuthErrorCode.ServerRejected, "denied", "totp", 2) { ServerErrorCode = "1045" };
+        var ex = new HandshakeException(AuthErrorCode.ServerRejected, "denied", "totp", 2) { ServerErrorCode = "1045" };
 
         Assert.Contains("HANDSHAKE_PASSWORD2", ProbeDiagnosis.For(ex, Settings(), [], Registered), StringComparison.Ordinal);
     }
@@ -45,7 +45,7 @@ public sealed class ProbeDiagnosisTests
     [Fact]
     public void For_ServerSignatureMissing_WarnsOfImpostor()
     {
-        var ex = new AuthenticationException(AuthErrorCode.ServerSignatureMissing, "no v=", "SCRAM-SHA-256", 1);
+        var ex = new HandshakeException(AuthErrorCode.ServerSignatureMissing, "no v=", "SCRAM-SHA-256", 1);
 
         var line = ProbeDiagnosis.For(ex, Settings(), [Start("SCRAM-SHA-256", false, "SCRAM-SHA-256")], Registered);
 
@@ -56,7 +56,7 @@ public sealed class ProbeDiagnosisTests
     [Fact]
     public void For_UnknownPlugin_NamesItAndHowToRegister()
     {
-        var ex = new AuthenticationException(AuthErrorCode.UnknownPlugin, "not registered", "auth_gssapi_client", 1);
+        var ex = new HandshakeException(AuthErrorCode.UnknownPlugin, "not registered", "auth_gssapi_client", 1);
 
         var line = ProbeDiagnosis.For(ex, Settings(), [], Registered);
 
@@ -67,7 +67,7 @@ public sealed class ProbeDiagnosisTests
     [Fact]
     public void For_TlsRequiredButNotOffered_SaysEnableTlsOrPrefer()
     {
-        var ex = new AuthenticationException(AuthErrorCode.PolicyViolation, "The server does not support TLS, and SslMode is Require.");
+        var ex = new HandshakeException(AuthErrorCode.PolicyViolation, "The server does not support TLS, and SslMode is Require.");
 
         var line = ProbeDiagnosis.For(ex, Settings(ProbeSslMode.Require), [], Registered);
 
@@ -77,7 +77,7 @@ public sealed class ProbeDiagnosisTests
     [Fact]
     public void For_VerifyFullCertificateRejected_SaysCaCert()
     {
-        var ex = new AuthenticationException(AuthErrorCode.PolicyViolation, "The TLS handshake failed or the server's certificate was not trusted for 'h' (SslMode VerifyFull).");
+        var ex = new HandshakeException(AuthErrorCode.PolicyViolation, "The TLS handshake failed or the server's certificate was not trusted for 'h' (SslMode VerifyFull).");
 
         Assert.Contains("--ca-cert", ProbeDiagnosis.For(ex, Settings(ProbeSslMode.VerifyFull), [], Registered), StringComparison.Ordinal);
     }
@@ -85,7 +85,7 @@ public sealed class ProbeDiagnosisTests
     [Fact]
     public void For_ChannelBindingRequiredNoPlusOffered_SaysServerOfferedNoPlus()
     {
-        var ex = new AuthenticationException(AuthErrorCode.NoMutualMechanism, "none usable");
+        var ex = new HandshakeException(AuthErrorCode.NoMutualMechanism, "none usable");
 
         var line = ProbeDiagnosis.For(ex, Settings(ProbeSslMode.Require, ScramChannelBinding.Require), [Start("SCRAM-SHA-256", true, "SCRAM-SHA-256")], Registered);
 
@@ -96,7 +96,7 @@ public sealed class ProbeDiagnosisTests
     [Fact]
     public void For_ChannelBindingFailureWithoutTls_SaysNotTls()
     {
-        var ex = new AuthenticationException(AuthErrorCode.ChannelBindingFailure, "no certificate");
+        var ex = new HandshakeException(AuthErrorCode.ChannelBindingFailure, "no certificate");
 
         var line = ProbeDiagnosis.For(ex, Settings(ProbeSslMode.Prefer, ScramChannelBinding.Require), [Start("SCRAM-SHA-256-PLUS", false, "SCRAM-SHA-256-PLUS")], Registered);
 
@@ -106,7 +106,7 @@ public sealed class ProbeDiagnosisTests
     [Fact]
     public void For_MissingCredential_NamesTheVariable()
     {
-        var ex = new AuthenticationException(AuthErrorCode.MissingCredential, "no secret", "totp", 2);
+        var ex = new HandshakeException(AuthErrorCode.MissingCredential, "no secret", "totp", 2);
 
         Assert.Contains("set HANDSHAKE_PASSWORD2", ProbeDiagnosis.For(ex, Settings(), [], Registered), StringComparison.Ordinal);
     }

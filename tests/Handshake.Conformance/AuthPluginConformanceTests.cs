@@ -106,7 +106,7 @@ public abstract class AuthPluginConformanceTests
 
     [Theory]
     [MemberData(nameof(GarbageInputs))]
-    public async Task HandleAsync_GarbageFromServer_EndsInAuthenticationExceptionOrProceeds(string label, byte[] garbage)
+    public async Task HandleAsync_GarbageFromServer_EndsInHandshakeExceptionOrProceeds(string label, byte[] garbage)
     {
         _ = label;
         await using var harness = CreateHarness();
@@ -124,7 +124,7 @@ public abstract class AuthPluginConformanceTests
                 }
             }
         }
-        catch (AuthenticationException ex)
+        catch (HandshakeException ex)
         {
             AssertNoSecret(ex.ToString());
         }

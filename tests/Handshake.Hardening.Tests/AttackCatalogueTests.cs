@@ -129,7 +129,7 @@ public sealed class AttackCatalogueTests
         using var credentials = AuthCredentials.FromPasswords("alice", "pencil");
         using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, TestCertificates.Tls(cert));
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.Offer(["SCRAM-SHA-256"])));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Offer(["SCRAM-SHA-256"])));
 
         // The engine already drops mechanisms the plugin ranks unusable (no mutual mechanism); the plugin
         // itself would say ChannelBindingFailure. Either way nothing is sent.
@@ -148,7 +148,7 @@ public sealed class AttackCatalogueTests
         using var credentials = AuthCredentials.FromPasswords("alice", "pencil");
         using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, TestCertificates.Tls(cert));
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.Offer([offered])));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Offer([offered])));
 
         Assert.Contains(ex.Code, BindingRefusals);
     }
@@ -187,7 +187,7 @@ public sealed class AttackCatalogueTests
         var first = await negotiator.HandleAsync(AuthEvent.Begin("caching_sha2_password", new byte[20]));
         Assert.Equal(AuthActionKind.Send, first.Kind);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.Continue(new byte[] { 0x04 })));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Continue(new byte[] { 0x04 })));
 
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
     }
@@ -220,7 +220,7 @@ public sealed class AttackCatalogueTests
         using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, TransportSecurity.None);
         _ = await negotiator.HandleAsync(AuthEvent.Begin("caching_sha2_password", new byte[20]));
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.Continue(new byte[] { 0x04 })));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Continue(new byte[] { 0x04 })));
 
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
         Assert.Contains("AllowPublicKeyRetrieval", ex.Message, StringComparison.Ordinal);
@@ -251,7 +251,7 @@ public sealed class AttackCatalogueTests
         using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, TransportSecurity.None);
         _ = await negotiator.HandleAsync(AuthEvent.Begin("mysql_native_password", new byte[20]));
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () =>
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () =>
         {
             for (var i = 0; i < 1000; i++)
             {
@@ -277,7 +277,7 @@ public sealed class AttackCatalogueTests
         _ = await negotiator.HandleAsync(AuthEvent.NextFactor("mysql_native_password", new byte[20]));
         Assert.Equal(3, negotiator.CurrentFactor);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.NextFactor("mysql_native_password", new byte[20])));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.NextFactor("mysql_native_password", new byte[20])));
 
         Assert.Equal(AuthErrorCode.FactorLimitExceeded, ex.Code);
     }
@@ -356,20 +356,20 @@ public sealed class AttackCatalogueTests
     }
 
     /// <summary>Our PostgreSQL client against a server that sends <paramref name="stream"/>; the second run's allocations on this thread.</summary>
-    private static (AuthenticationException Error, long Allocated) RunPgClientAgainst(byte[] stream)
+    private static (HandshakeException Error, long Allocated) RunPgClientAgainst(byte[] stream)
     {
         var services = new ServiceCollection();
         _ = services.AddHandshake().AddScram();
         using var sp = services.BuildServiceProvider();
         var factory = sp.GetRequiredService<IAuthNegotiatorFactory>();
-        AuthenticationException Run()
+        HandshakeException Run()
         {
             using var replay = new ReplayStream(stream);
             using var credentials = AuthCredentials.FromPasswords("alice", "pencil");
             var options = new PostgreSqlClientOptions { SslMode = PostgreSqlSslMode.Disable };
             var task = PostgreSqlStartup.AuthenticateAsync(replay, options, factory, credentials);
             Assert.True(task.IsCompleted);
-            return Assert.Throws<AuthenticationException>(() => task.GetAwaiter().GetResult());
+            return Assert.Throws<HandshakeException>(() => task.GetAwaiter().GetResult());
         }
 
         return AllocationsOfSecondRun(Run);
@@ -412,19 +412,19 @@ public sealed class AttackCatalogueTests
         Assert.True(allocated < 64 * 1024, $"allocated {allocated} bytes");
     }
 
-    private static (AuthenticationException Error, long Allocated) MeasureMySqlClient(byte[] stream, MySqlClientOptions options)
+    private static (HandshakeException Error, long Allocated) MeasureMySqlClient(byte[] stream, MySqlClientOptions options)
     {
         var services = new ServiceCollection();
         _ = services.AddHandshake().AddNativePassword();
         using var sp = services.BuildServiceProvider();
         var factory = sp.GetRequiredService<IAuthNegotiatorFactory>();
-        AuthenticationException Run()
+        HandshakeException Run()
         {
             using var replay = new ReplayStream(stream);
             using var credentials = AuthCredentials.FromPasswords("alice", "pencil");
             var task = MySqlClientConnector.AuthenticateAsync(replay, t => factory.Create(credentials, t), options);
             Assert.True(task.IsCompleted);
-            return Assert.Throws<AuthenticationException>(() => task.GetAwaiter().GetResult());
+            return Assert.Throws<HandshakeException>(() => task.GetAwaiter().GetResult());
         }
 
         return AllocationsOfSecondRun(Run);
@@ -460,13 +460,13 @@ public sealed class AttackCatalogueTests
         return shape.ToString();
     }
 
-    private static async Task<AuthenticationException> ScramClientFailsAsync(byte[] serverFirst, byte[] final, Conversation? conversation = null, bool defaultOptions = false)
+    private static async Task<HandshakeException> ScramClientFailsAsync(byte[] serverFirst, byte[] final, Conversation? conversation = null, bool defaultOptions = false)
     {
         conversation ??= Scram;
         using var credentials = conversation.Credentials();
         var context = conversation.ClientContext(credentials);
         using var exchange = (defaultOptions ? DefaultScramPlugin() : conversation.Plugin).Start(context);
-        return await Assert.ThrowsAsync<AuthenticationException>(async () =>
+        return await Assert.ThrowsAsync<HandshakeException>(async () =>
         {
             _ = await exchange.RespondAsync(ScramServer[0], CancellationToken.None);
             _ = await exchange.RespondAsync(serverFirst, CancellationToken.None);

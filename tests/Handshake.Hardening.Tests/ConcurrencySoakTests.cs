@@ -107,7 +107,7 @@ public sealed class ConcurrencySoakTests(ITestOutputHelper output)
             {
                 return (Result: await acceptor.RunAsync(serverTransport, name, cts.Token), Error: (Exception?)null);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or AuthenticationException)
+            catch (Exception ex) when (ex is OperationCanceledException or HandshakeException)
             {
                 return (Result: (AuthResult?)null, Error: ex);
             }
@@ -130,7 +130,7 @@ public sealed class ConcurrencySoakTests(ITestOutputHelper output)
                 problem = $"cross-talk: handshake for {name} returned {clientUser}";
             }
         }
-        catch (AuthenticationException ex)
+        catch (HandshakeException ex)
         {
             clientError = ex.Code;
             if (ex.Code is AuthErrorCode.Unspecified or AuthErrorCode.PluginFailure)

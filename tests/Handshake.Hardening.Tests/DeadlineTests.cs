@@ -86,7 +86,7 @@ public sealed class DeadlineTests
         await blocked.Task.WaitAsync(TimeSpan.FromSeconds(10));
         time.Advance(TimeSpan.FromMinutes(5));
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => run.WaitAsync(TimeSpan.FromSeconds(10)));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => run.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(AuthErrorCode.Timeout, ex.Code);
     }
 

@@ -139,7 +139,7 @@ public sealed class SecretHygieneTests
             var result = await negotiator.RunAsync(recorder.Record(connection.Client), cts.Token);
             texts.Add(result.ToString());
         }
-        catch (Exception ex) when (ex is AuthenticationException or OperationCanceledException)
+        catch (Exception ex) when (ex is HandshakeException or OperationCanceledException)
         {
             texts.Add(ex.ToString());
             texts.Add(ex.Message);

@@ -143,7 +143,7 @@ public sealed class MultiFactorHandshakeTests
             .Send(AuthEvent.NextFactor("pw", default, 4)).Expect()
             .Send(AuthEvent.NextFactor("key", default, 5)).Expect();
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => server.RunAgainstAsync(negotiator, Tls));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => server.RunAgainstAsync(negotiator, Tls));
 
         Assert.Equal(AuthErrorCode.FactorLimitExceeded, ex.Code);
         Assert.Equal(3, server.Received.Count);

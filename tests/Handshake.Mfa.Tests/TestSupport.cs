@@ -47,7 +47,7 @@ internal static class TestSupport
 
     // What a host does at start: runs every ValidateOnStart check.
     public static async Task ValidateAtStartAsync(IServiceProvider services) =>
-        await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IAsyncStartupValidator>(services).ValidateAsync(CancellationToken.None);
+        await Task.Run(() => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IStartupValidator>(services).Validate());
 
     public static TotpVerifier Verifier(ITotpStateStore? store = null, Action<TotpVerifierOptions>? configure = null)
     {

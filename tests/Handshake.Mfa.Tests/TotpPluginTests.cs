@@ -66,7 +66,7 @@ public sealed class TotpPluginTests
         using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, Tls);
         var server = TwoFactorScript();
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => server.RunAgainstAsync(negotiator, Tls));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => server.RunAgainstAsync(negotiator, Tls));
 
         Assert.Equal(AuthErrorCode.MissingCredential, ex.Code);
         Assert.Equal(2, ex.FactorIndex);
@@ -83,7 +83,7 @@ public sealed class TotpPluginTests
         using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, Tls);
         var server = TwoFactorScript();
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => server.RunAgainstAsync(negotiator, Tls));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => server.RunAgainstAsync(negotiator, Tls));
 
         Assert.Equal(AuthErrorCode.InvalidStoredCredential, ex.Code);
         Assert.Equal(2, ex.FactorIndex);
@@ -130,7 +130,7 @@ public sealed class TotpPluginTests
         using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, Tls);
         var server = TwoFactorScript();
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => server.RunAgainstAsync(negotiator, Tls));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => server.RunAgainstAsync(negotiator, Tls));
 
         Assert.Equal(AuthErrorCode.InvalidCredential, ex.Code);
         Assert.Equal(2, ex.FactorIndex);
@@ -145,7 +145,7 @@ public sealed class TotpPluginTests
         using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, TransportSecurity.None);
         var server = TwoFactorScript();
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => server.RunAgainstAsync(negotiator, TransportSecurity.None));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => server.RunAgainstAsync(negotiator, TransportSecurity.None));
 
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
         Assert.Single(server.Received);
@@ -159,7 +159,7 @@ public sealed class TotpPluginTests
         using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, Tls);
         var server = new ScriptedAuthServer().Send(AuthEvent.Begin("totp")).Expect().Send(AuthEvent.Continue(default)).Expect();
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => server.RunAgainstAsync(negotiator, Tls));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => server.RunAgainstAsync(negotiator, Tls));
 
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }

@@ -45,7 +45,7 @@ public sealed class CachingSha2ClientTests
         await using var sp = Services();
         using var credentials = AuthCredentials.FromPasswords("alice", "secret");
         using var negotiator = Create(sp, credentials, TransportSecurity.None);
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2Plugin.PluginName, new byte[length])));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2Plugin.PluginName, new byte[length])));
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 
@@ -79,7 +79,7 @@ public sealed class CachingSha2ClientTests
         using var credentials = AuthCredentials.FromPasswords("alice", "secret");
         using var negotiator = Create(sp, credentials, TransportSecurity.None);
         _ = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2Plugin.PluginName, Convert.FromHexString(Scramble)));
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.Succeeded(finalData)));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Succeeded(finalData)));
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 
@@ -93,7 +93,7 @@ public sealed class CachingSha2ClientTests
         using var credentials = AuthCredentials.FromPasswords("alice", "secret");
         using var negotiator = Create(sp, credentials, VerifiedTls);
         _ = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2Plugin.PluginName, Convert.FromHexString(Scramble)));
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.Continue(data)));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Continue(data)));
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 
@@ -114,7 +114,7 @@ public sealed class CachingSha2ClientTests
     [Fact]
     public async Task HandleAsync_FullAuthOverUnverifiedTls_RefusesCleartextWithPolicyViolation()
     {
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => FullAuthAsync(Services(), UnverifiedTls));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => FullAuthAsync(Services(), UnverifiedTls));
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
         Assert.Contains("cleartext", ex.Message, StringComparison.Ordinal);
     }
@@ -130,7 +130,7 @@ public sealed class CachingSha2ClientTests
     [Fact]
     public async Task HandleAsync_FullAuthOverPlainWithoutKeyOrRetrieval_ThrowsPolicyViolationNamingAllowPublicKeyRetrieval()
     {
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => FullAuthAsync(Services(), TransportSecurity.None));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => FullAuthAsync(Services(), TransportSecurity.None));
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
         Assert.Contains("AllowPublicKeyRetrieval", ex.Message, StringComparison.Ordinal);
     }
@@ -161,21 +161,21 @@ public sealed class CachingSha2ClientTests
     [InlineData("")]
     public async Task HandleAsync_RetrievedKeyNotPem_ThrowsProtocolViolation(string pem)
     {
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => RetrieveAsync(Encoding.ASCII.GetBytes(pem)));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => RetrieveAsync(Encoding.ASCII.GetBytes(pem)));
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 
     [Fact]
     public async Task HandleAsync_RetrievedKeyOversized_ThrowsProtocolViolation()
     {
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => RetrieveAsync(new byte[(16 * 1024) + 1]));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => RetrieveAsync(new byte[(16 * 1024) + 1]));
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 
     [Fact]
     public async Task HandleAsync_RetrievedKeyWeakerThan2048Bits_ThrowsPolicyViolation()
     {
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => RetrieveAsync(Encoding.ASCII.GetBytes(TestKeys.WeakPublicPem)));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => RetrieveAsync(Encoding.ASCII.GetBytes(TestKeys.WeakPublicPem)));
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
     }
 
@@ -185,7 +185,7 @@ public sealed class CachingSha2ClientTests
         await using var sp = Services();
         using var credentials = new AuthCredentials("alice", AuthSecret.FromBytes(new byte[32]));
         using var negotiator = Create(sp, credentials, TransportSecurity.None);
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2Plugin.PluginName, Convert.FromHexString(Scramble))));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2Plugin.PluginName, Convert.FromHexString(Scramble))));
         Assert.Equal(AuthErrorCode.MissingCredential, ex.Code);
     }
 
@@ -197,7 +197,7 @@ public sealed class CachingSha2ClientTests
         using var negotiator = Create(sp, credentials, VerifiedTls);
         _ = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2Plugin.PluginName, Convert.FromHexString(Scramble)));
         _ = await negotiator.HandleAsync(AuthEvent.Continue(new byte[] { 0x04 }));
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.Continue(new byte[] { 0x04 })));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Continue(new byte[] { 0x04 })));
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 

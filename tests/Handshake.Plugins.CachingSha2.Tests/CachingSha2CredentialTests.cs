@@ -47,7 +47,7 @@ public sealed class CachingSha2CredentialTests
     [InlineData("*14E65567ABDB5135D0CFD9A70B3032C179A49EE7")]
     public void Parse_Malformed_ThrowsInvalidStoredCredential(string stored)
     {
-        var ex = Assert.Throws<AuthenticationException>(() => CachingSha2Credential.Parse(stored));
+        var ex = Assert.Throws<HandshakeException>(() => CachingSha2Credential.Parse(stored));
         Assert.Equal(AuthErrorCode.InvalidStoredCredential, ex.Code);
         Assert.False(CachingSha2Credential.TryParse(stored, out _));
     }

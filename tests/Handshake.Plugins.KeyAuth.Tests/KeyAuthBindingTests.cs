@@ -152,7 +152,7 @@ public sealed class KeyAuthBindingTests
         var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=pss", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
         using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
 
-        var ex = Assert.Throws<AuthenticationException>(() => KeyAuthSignedData.Build("ssh-key-auth", "alice", 1, new byte[32], cert));
+        var ex = Assert.Throws<HandshakeException>(() => KeyAuthSignedData.Build("ssh-key-auth", "alice", 1, new byte[32], cert));
 
         Assert.Equal(AuthErrorCode.ChannelBindingFailure, ex.Code);
     }
@@ -162,7 +162,7 @@ public sealed class KeyAuthBindingTests
     [InlineData(256)]
     public void Build_ChallengeOutOfBounds_ThrowsProtocolViolation(int length)
     {
-        var ex = Assert.Throws<AuthenticationException>(() => KeyAuthSignedData.Build("ssh-key-auth", "alice", 1, new byte[length], null));
+        var ex = Assert.Throws<HandshakeException>(() => KeyAuthSignedData.Build("ssh-key-auth", "alice", 1, new byte[length], null));
 
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
@@ -170,7 +170,7 @@ public sealed class KeyAuthBindingTests
     [Fact]
     public void Build_UserNameTooLong_ThrowsProtocolViolation()
     {
-        var ex = Assert.Throws<AuthenticationException>(() => KeyAuthSignedData.Build("ssh-key-auth", new string('u', 1025), 1, new byte[32], null));
+        var ex = Assert.Throws<HandshakeException>(() => KeyAuthSignedData.Build("ssh-key-auth", new string('u', 1025), 1, new byte[32], null));
 
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }

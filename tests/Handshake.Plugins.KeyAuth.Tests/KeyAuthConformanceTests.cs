@@ -37,7 +37,7 @@ public sealed class KeyAuthConformanceTests : AuthPluginConformanceTests
             var password = new char[secret.CharCount];
             secret.CopyChars(password);
             var key = TryOpen(EnrolledPem, password) ?? TryOpen(StrayPem, password)
-                ?? throw new AuthenticationException(AuthErrorCode.KeyUnavailable, "No key of the ring opens with that password.");
+                ?? throw new HandshakeException(AuthErrorCode.KeyUnavailable, "No key of the ring opens with that password.");
             return ValueTask.FromResult<AsymmetricAlgorithm>(key);
         }
 

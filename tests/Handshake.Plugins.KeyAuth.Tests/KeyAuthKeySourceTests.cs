@@ -40,7 +40,7 @@ public sealed class KeyAuthKeySourceTests
         var result = await Engine.RunAsync(sp, passwords: [wrong]);
 
         Assert.False(result.Succeeded);
-        var error = Assert.IsType<AuthenticationException>(result.ClientError);
+        var error = Assert.IsType<HandshakeException>(result.ClientError);
         Assert.Equal(AuthErrorCode.KeyUnavailable, error.Code);
         Assert.Equal(KeyAuthDefaults.Name, error.PluginName);
         Assert.Contains("password is wrong", error.Message, StringComparison.Ordinal);
@@ -54,7 +54,7 @@ public sealed class KeyAuthKeySourceTests
         var plugin = new KeyAuthPlugin(new KeyAuthClientOptions { PrivateKeyPem = TestKeys.EncryptedPrivatePem(TestKeys.P256, Password) });
         using var exchange = plugin.Start(Direct.ClientContext(factor: 2, passwords: [Password, "not-it"]));
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await exchange.RespondAsync(Challenge(), default));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(Challenge(), default));
 
         Assert.Equal(AuthErrorCode.KeyUnavailable, ex.Code);
         Assert.Equal(2, ex.FactorIndex);
@@ -66,7 +66,7 @@ public sealed class KeyAuthKeySourceTests
         var plugin = new KeyAuthPlugin(new KeyAuthClientOptions { PrivateKeyPem = TestKeys.EncryptedPrivatePem(TestKeys.P256, Password) });
         using var exchange = plugin.Start(Direct.ClientContext());
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await exchange.RespondAsync(Challenge(), default));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(Challenge(), default));
 
         Assert.Equal(AuthErrorCode.MissingCredential, ex.Code);
         Assert.Equal(KeyAuthDefaults.Name, ex.PluginName);
@@ -78,7 +78,7 @@ public sealed class KeyAuthKeySourceTests
         var plugin = new KeyAuthPlugin(new KeyAuthClientOptions { PrivateKeyPem = Ed25519Pem });
         using var exchange = plugin.Start(Direct.ClientContext());
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await exchange.RespondAsync(Challenge(), default));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(Challenge(), default));
 
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
     }
@@ -90,7 +90,7 @@ public sealed class KeyAuthKeySourceTests
         var plugin = new KeyAuthPlugin(new KeyAuthClientOptions { PrivateKeyPem = p521.ExportPkcs8PrivateKeyPem() });
         using var exchange = plugin.Start(Direct.ClientContext());
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await exchange.RespondAsync(Challenge(), default));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(Challenge(), default));
 
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
         Assert.Equal(KeyAuthDefaults.Name, ex.PluginName);
@@ -103,7 +103,7 @@ public sealed class KeyAuthKeySourceTests
         var plugin = new KeyAuthPlugin(new KeyAuthClientOptions { PrivateKeyPem = small.ExportPkcs8PrivateKeyPem() });
         using var exchange = plugin.Start(Direct.ClientContext());
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await exchange.RespondAsync(Challenge(), default));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(Challenge(), default));
 
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
     }
@@ -114,7 +114,7 @@ public sealed class KeyAuthKeySourceTests
         var plugin = new KeyAuthPlugin(new KeyAuthClientOptions { PrivateKeyPem = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----" });
         using var exchange = plugin.Start(Direct.ClientContext());
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await exchange.RespondAsync(Challenge(), default));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(Challenge(), default));
 
         Assert.Equal(AuthErrorCode.KeyUnavailable, ex.Code);
     }
@@ -143,7 +143,7 @@ public sealed class KeyAuthKeySourceTests
         var plugin = new KeyAuthPlugin("vault-key", new KeyAuthClientOptions { KeySource = source });
         using var exchange = plugin.Start(Direct.ClientContext(plugin: "vault-key"));
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await exchange.RespondAsync(Challenge(), default));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(Challenge(), default));
 
         Assert.Equal(AuthErrorCode.KeyUnavailable, ex.Code);
         Assert.Equal("vault-key", ex.PluginName);
@@ -159,7 +159,7 @@ public sealed class KeyAuthKeySourceTests
         var plugin = new KeyAuthPlugin(new KeyAuthClientOptions { KeySource = source });
         using var exchange = plugin.Start(Direct.ClientContext());
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await exchange.RespondAsync(Challenge(), default));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(Challenge(), default));
 
         Assert.Equal(AuthErrorCode.KeyUnavailable, ex.Code);
     }
@@ -189,7 +189,7 @@ public sealed class KeyAuthKeySourceTests
         var plugin = new KeyAuthPlugin(new KeyAuthClientOptions { KeySource = new KeyAuthPemFileKeySource("/nonexistent/keyauth.pem") });
         using var exchange = plugin.Start(Direct.ClientContext());
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await exchange.RespondAsync(Challenge(), default));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(Challenge(), default));
 
         Assert.Equal(AuthErrorCode.KeyUnavailable, ex.Code);
     }

@@ -57,7 +57,7 @@ public sealed class KeyAuthLifecycleTests
 
         // The server lists one key that is not ours: the client fails after fetching its key.
         byte[] keyList = [0x01, 0x02, 1, .. KeyAuthFingerprint.FromPublicKey(TestKeys.OtherP256).Hash, 32, .. new byte[32]];
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await exchange.RespondAsync(keyList, default));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(keyList, default));
         exchange.Dispose();
 
         Assert.Equal(AuthErrorCode.KeyUnavailable, ex.Code);

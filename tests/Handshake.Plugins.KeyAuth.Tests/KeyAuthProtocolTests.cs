@@ -23,7 +23,7 @@ public sealed class KeyAuthProtocolTests
     {
         using var exchange = Plugin.Start(Direct.ClientContext());
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await exchange.RespondAsync(message, default));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(message, default));
 
         Assert.True(ex.Code == AuthErrorCode.ProtocolViolation, what);
         Assert.Equal(KeyAuthDefaults.Name, ex.PluginName);
@@ -43,7 +43,7 @@ public sealed class KeyAuthProtocolTests
         using var exchange = Plugin.Start(Direct.ClientContext());
         await exchange.RespondAsync(new byte[] { 0x01, 0x03 }, default);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await exchange.RespondAsync(message, default));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(message, default));
 
         Assert.True(ex.Code == AuthErrorCode.ProtocolViolation, what);
     }
@@ -54,7 +54,7 @@ public sealed class KeyAuthProtocolTests
         using var exchange = Plugin.Start(Direct.ClientContext());
         await exchange.RespondAsync(KeyAuthKeySourceTests.Challenge(), default);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await exchange.RespondAsync(KeyAuthKeySourceTests.Challenge(), default));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(KeyAuthKeySourceTests.Challenge(), default));
 
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }

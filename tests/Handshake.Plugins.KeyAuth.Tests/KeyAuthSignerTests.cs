@@ -43,7 +43,7 @@ public sealed class KeyAuthSignerTests
         var plugin = new KeyAuthPlugin("agent-key", new KeyAuthClientOptions { Signer = signer });
         using var exchange = plugin.Start(Direct.ClientContext(plugin: "agent-key"));
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await exchange.RespondAsync(KeyAuthKeySourceTests.Challenge(), default));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(KeyAuthKeySourceTests.Challenge(), default));
 
         Assert.Equal(AuthErrorCode.KeyUnavailable, ex.Code);
         Assert.Equal("agent-key", ex.PluginName);
@@ -51,14 +51,14 @@ public sealed class KeyAuthSignerTests
     }
 
     [Fact]
-    public async Task Respond_RemoteSignerThrowsAuthenticationException_KeepsCodeAndAddsContext()
+    public async Task Respond_RemoteSignerThrowsHandshakeException_KeepsCodeAndAddsContext()
     {
         var signer = Substitute.For<IKeyAuthSigner>();
-        signer.SignAsync(Arg.Any<KeyAuthSigningRequest>(), Arg.Any<CancellationToken>()).ThrowsAsync(new AuthenticationException(AuthErrorCode.LockedOut, "HSM locked"));
+        signer.SignAsync(Arg.Any<KeyAuthSigningRequest>(), Arg.Any<CancellationToken>()).ThrowsAsync(new HandshakeException(AuthErrorCode.LockedOut, "HSM locked"));
         var plugin = new KeyAuthPlugin(new KeyAuthClientOptions { Signer = signer });
         using var exchange = plugin.Start(Direct.ClientContext(factor: 2));
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await exchange.RespondAsync(KeyAuthKeySourceTests.Challenge(), default));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(KeyAuthKeySourceTests.Challenge(), default));
 
         Assert.Equal(AuthErrorCode.LockedOut, ex.Code);
         Assert.Equal(KeyAuthDefaults.Name, ex.PluginName);
@@ -74,7 +74,7 @@ public sealed class KeyAuthSignerTests
         var plugin = new KeyAuthPlugin(new KeyAuthClientOptions { Signer = signer });
         using var exchange = plugin.Start(Direct.ClientContext());
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await exchange.RespondAsync(KeyAuthKeySourceTests.Challenge(), default));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(KeyAuthKeySourceTests.Challenge(), default));
 
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
     }

@@ -84,7 +84,7 @@ public sealed class WriteYourOwnPluginTests
             {
                 if (serverData.Length < 3 || serverData.Span[0] != 0x01 || serverData.Span[1] != 0x01 || serverData.Span[2] != serverData.Length - 3)
                 {
-                    throw new AuthenticationException(AuthErrorCode.ProtocolViolation, "Expected a key auth challenge.", ctx.PluginName, ctx.FactorIndex);
+                    throw new HandshakeException(AuthErrorCode.ProtocolViolation, "Expected a key auth challenge.", ctx.PluginName, ctx.FactorIndex);
                 }
 
                 _key ??= await keyVault.GetKeyAsync(ctx.UserName, cancellationToken);

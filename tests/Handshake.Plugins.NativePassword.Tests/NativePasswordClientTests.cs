@@ -71,7 +71,7 @@ public sealed class NativePasswordClientTests : IAsyncDisposable
     {
         using var credentials = AuthCredentials.FromPasswords("alice", "secret");
         using var negotiator = Create(credentials);
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPlugin.PluginName, new byte[length])));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPlugin.PluginName, new byte[length])));
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
         Assert.Equal(NativePasswordPlugin.PluginName, ex.PluginName);
     }
@@ -82,7 +82,7 @@ public sealed class NativePasswordClientTests : IAsyncDisposable
         using var credentials = AuthCredentials.FromPasswords("alice", "secret");
         using var negotiator = Create(credentials);
         var scramble = Enumerable.Repeat((byte)'a', 21).ToArray();
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPlugin.PluginName, scramble)));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPlugin.PluginName, scramble)));
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 
@@ -91,7 +91,7 @@ public sealed class NativePasswordClientTests : IAsyncDisposable
     {
         using var credentials = new AuthCredentials("alice", AuthSecret.FromBytes(new byte[16]));
         using var negotiator = Create(credentials);
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPlugin.PluginName, new byte[20])));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPlugin.PluginName, new byte[20])));
         Assert.Equal(AuthErrorCode.MissingCredential, ex.Code);
     }
 
@@ -101,7 +101,7 @@ public sealed class NativePasswordClientTests : IAsyncDisposable
         using var credentials = AuthCredentials.FromPasswords("alice", "secret");
         using var negotiator = Create(credentials);
         _ = await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPlugin.PluginName, new byte[20]));
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.Continue(new byte[20])));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Continue(new byte[20])));
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 
@@ -110,7 +110,7 @@ public sealed class NativePasswordClientTests : IAsyncDisposable
     {
         using var credentials = new AuthCredentials("alice");
         using var negotiator = Create(credentials);
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPlugin.PluginName, new byte[20])));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPlugin.PluginName, new byte[20])));
         Assert.Equal(AuthErrorCode.MissingCredential, ex.Code);
     }
 

@@ -44,7 +44,7 @@ public sealed class NativePasswordCredentialTests
     public void Parse_Malformed_ThrowsInvalidStoredCredential(string stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        var ex = Assert.Throws<AuthenticationException>(() => NativePasswordCredential.Parse(stored));
+        var ex = Assert.Throws<HandshakeException>(() => NativePasswordCredential.Parse(stored));
         Assert.Equal(AuthErrorCode.InvalidStoredCredential, ex.Code);
         if (stored.Length > 8)
         {

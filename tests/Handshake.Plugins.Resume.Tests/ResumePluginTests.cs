@@ -98,7 +98,7 @@ public sealed class ResumePluginTests : IAsyncDisposable
     [Fact]
     public void Start_NoTokenCached_FailsFastWithMissingCredential()
     {
-        var ex = Assert.Throws<AuthenticationException>(() => Plugin().Start(Context()));
+        var ex = Assert.Throws<HandshakeException>(() => Plugin().Start(Context()));
 
         Assert.Equal(AuthErrorCode.MissingCredential, ex.Code);
     }
@@ -108,7 +108,7 @@ public sealed class ResumePluginTests : IAsyncDisposable
     {
         Seed(Server, 1);
 
-        Assert.Equal(AuthErrorCode.MissingCredential, Assert.Throws<AuthenticationException>(() => Plugin(serverIdentity: null).Start(Context())).Code);
+        Assert.Equal(AuthErrorCode.MissingCredential, Assert.Throws<HandshakeException>(() => Plugin(serverIdentity: null).Start(Context())).Code);
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class ResumePluginTests : IAsyncDisposable
     {
         Seed(Server, 1);
 
-        var ex = Assert.Throws<AuthenticationException>(() => Plugin().Start(Context(TransportSecurity.None)));
+        var ex = Assert.Throws<HandshakeException>(() => Plugin().Start(Context(TransportSecurity.None)));
 
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
     }
@@ -134,7 +134,7 @@ public sealed class ResumePluginTests : IAsyncDisposable
 
         Assert.True(reply.Data.Span.SequenceEqual(token.Value.Span));
         Assert.True(next.ValueEquals(_cache.Find(Server, "alice")));
-        await Assert.ThrowsAsync<AuthenticationException>(() => exchange.RespondAsync(ReadOnlyMemory<byte>.Empty, CancellationToken.None).AsTask());
+        await Assert.ThrowsAsync<HandshakeException>(() => exchange.RespondAsync(ReadOnlyMemory<byte>.Empty, CancellationToken.None).AsTask());
     }
 
     [Theory]
@@ -148,7 +148,7 @@ public sealed class ResumePluginTests : IAsyncDisposable
         using var exchange = Plugin().Start(Context());
         await exchange.RespondAsync(ReadOnlyMemory<byte>.Empty, CancellationToken.None);
 
-        var ex = Assert.Throws<AuthenticationException>(() => exchange.OnServerAccepted(new byte[length]));
+        var ex = Assert.Throws<HandshakeException>(() => exchange.OnServerAccepted(new byte[length]));
 
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
         Assert.DoesNotContain(Convert.ToHexString(token.Value.Span), ex.Message, StringComparison.OrdinalIgnoreCase);
@@ -160,7 +160,7 @@ public sealed class ResumePluginTests : IAsyncDisposable
         Seed(Server, 1);
         using var exchange = Plugin().Start(Context());
 
-        Assert.Equal(AuthErrorCode.ProtocolViolation, Assert.Throws<AuthenticationException>(() => exchange.OnServerAccepted(new byte[ResumeToken.Length])).Code);
+        Assert.Equal(AuthErrorCode.ProtocolViolation, Assert.Throws<HandshakeException>(() => exchange.OnServerAccepted(new byte[ResumeToken.Length])).Code);
     }
 
     [Fact]
@@ -238,7 +238,7 @@ public sealed class ResumePluginTests : IAsyncDisposable
         services.AddHandshake().AddResumeVerifier(configure);
         await using var provider = services.BuildServiceProvider();
 
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync());
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => Task.Run(() => provider.GetRequiredService<IStartupValidator>().Validate()));
 
         Assert.Contains(option, ex.Message, StringComparison.Ordinal);
     }
@@ -251,7 +251,7 @@ public sealed class ResumePluginTests : IAsyncDisposable
         await using var provider = services.BuildServiceProvider();
 
         // The engine's own start-up check builds the plugin registry too, so the failure may come aggregated.
-        var ex = await Assert.ThrowsAnyAsync<Exception>(() => provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync());
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => Task.Run(() => provider.GetRequiredService<IStartupValidator>().Validate()));
 
         Assert.Contains("Preference", ex.Message, StringComparison.Ordinal);
     }
@@ -263,7 +263,7 @@ public sealed class ResumePluginTests : IAsyncDisposable
         services.AddHandshake().AddResumeVerifier().AddResumeVerifier().AddResume();
         await using var provider = services.BuildServiceProvider();
 
-        await provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync();
+        await Task.Run(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.Single(services, d => d.ServiceType == typeof(IResumeTokenStore));
         Assert.IsType<InMemoryResumeTokenStore>(provider.GetRequiredService<IResumeTokenStore>());

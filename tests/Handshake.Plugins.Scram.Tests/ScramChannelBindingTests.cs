@@ -75,7 +75,7 @@ public sealed class ScramChannelBindingTests
     public void Start_PlusWithEd25519CertificateUnderRequire_ThrowsChannelBindingFailure()
     {
         using var cert = CertificateClaiming("1.3.101.112");
-        var ex = Assert.Throws<AuthenticationException>(() => Client("user", "pencil", "abc", plus: true, options: new ScramOptions { ChannelBinding = ScramChannelBinding.Require }, transport: Tls(cert)));
+        var ex = Assert.Throws<HandshakeException>(() => Client("user", "pencil", "abc", plus: true, options: new ScramOptions { ChannelBinding = ScramChannelBinding.Require }, transport: Tls(cert)));
         Assert.Equal(AuthErrorCode.ChannelBindingFailure, ex.Code);
         Assert.Contains("RFC 5929", ex.Message, StringComparison.Ordinal);
     }
@@ -85,14 +85,14 @@ public sealed class ScramChannelBindingTests
     {
         // Never a silent downgrade: the plain mechanism is refused too.
         using var cert = CertificateClaiming("1.3.101.112");
-        var ex = Assert.Throws<AuthenticationException>(() => Client("user", "pencil", "abc", options: new ScramOptions { ChannelBinding = ScramChannelBinding.Require }, transport: Tls(cert)));
+        var ex = Assert.Throws<HandshakeException>(() => Client("user", "pencil", "abc", options: new ScramOptions { ChannelBinding = ScramChannelBinding.Require }, transport: Tls(cert)));
         Assert.Equal(AuthErrorCode.ChannelBindingFailure, ex.Code);
     }
 
     [Fact]
     public void Start_PlusOverPlainTransport_ThrowsChannelBindingFailure()
     {
-        var ex = Assert.Throws<AuthenticationException>(() => Client("user", "pencil", "abc", plus: true));
+        var ex = Assert.Throws<HandshakeException>(() => Client("user", "pencil", "abc", plus: true));
         Assert.Equal(AuthErrorCode.ChannelBindingFailure, ex.Code);
     }
 
@@ -100,7 +100,7 @@ public sealed class ScramChannelBindingTests
     public void Start_PlusWhenBindingDisabled_ThrowsChannelBindingFailure()
     {
         using var cert = RsaCertificate(HashAlgorithmName.SHA256);
-        var ex = Assert.Throws<AuthenticationException>(() => Client("user", "pencil", "abc", plus: true, options: new ScramOptions { ChannelBinding = ScramChannelBinding.Disable }, transport: Tls(cert)));
+        var ex = Assert.Throws<HandshakeException>(() => Client("user", "pencil", "abc", plus: true, options: new ScramOptions { ChannelBinding = ScramChannelBinding.Disable }, transport: Tls(cert)));
         Assert.Equal(AuthErrorCode.ChannelBindingFailure, ex.Code);
     }
 

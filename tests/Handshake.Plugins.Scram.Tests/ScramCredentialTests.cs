@@ -78,7 +78,7 @@ public sealed class ScramCredentialTests
     public void Parse_Malformed_ThrowsInvalidStoredCredentialWithoutEcho(string stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        var ex = Assert.Throws<AuthenticationException>(() => ScramCredential.Parse(stored));
+        var ex = Assert.Throws<HandshakeException>(() => ScramCredential.Parse(stored));
         Assert.Equal(AuthErrorCode.InvalidStoredCredential, ex.Code);
         Assert.False(ScramCredential.TryParse(stored, out _));
         if (stored.Length > 20)

@@ -45,7 +45,7 @@ public sealed class ScramServerMessageValidationTests
     {
         using var exchange = Client("user", "pencil", Nonce);
         _ = await SendAsync(exchange, string.Empty);
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => exchange.RespondAsync(Ascii(serverFirst), CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => exchange.RespondAsync(Ascii(serverFirst), CancellationToken.None).AsTask());
         Assert.Equal(expected, ex.Code);
         Assert.Equal("SCRAM-SHA-256", ex.PluginName);
     }
@@ -56,7 +56,7 @@ public sealed class ScramServerMessageValidationTests
         using var exchange = Client("user", "pencil", Nonce);
         _ = await SendAsync(exchange, string.Empty);
         byte[] serverFirst = [.. Ascii("r=rOprNGfwEbeRWgbNEkqO"), 0xC3, 0xA9, .. Ascii(",s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096")];
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => exchange.RespondAsync(serverFirst, CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => exchange.RespondAsync(serverFirst, CancellationToken.None).AsTask());
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 
@@ -65,7 +65,7 @@ public sealed class ScramServerMessageValidationTests
     {
         using var exchange = Client("user", "pencil", Nonce, options: new ScramOptions { MinIterations = 10_000 });
         _ = await SendAsync(exchange, string.Empty);
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => exchange.RespondAsync(Ascii(ServerFirst), CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => exchange.RespondAsync(Ascii(ServerFirst), CancellationToken.None).AsTask());
         Assert.Equal(AuthErrorCode.IterationsOutOfRange, ex.Code);
         Assert.Contains("4096", ex.Message, StringComparison.Ordinal);
     }
@@ -75,7 +75,7 @@ public sealed class ScramServerMessageValidationTests
     {
         using var exchange = Client("user", "pencil", Nonce, options: new ScramOptions { MinIterations = 1, MaxIterations = 4095 });
         _ = await SendAsync(exchange, string.Empty);
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => exchange.RespondAsync(Ascii(ServerFirst), CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => exchange.RespondAsync(Ascii(ServerFirst), CancellationToken.None).AsTask());
         Assert.Equal(AuthErrorCode.IterationsOutOfRange, ex.Code);
     }
 
@@ -83,7 +83,7 @@ public sealed class ScramServerMessageValidationTests
     public async Task RespondAsync_ServerSendsDataBeforeClientFirst_ThrowsProtocolViolation()
     {
         using var exchange = Client("user", "pencil", Nonce);
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => exchange.RespondAsync(Ascii("hello"), CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => exchange.RespondAsync(Ascii("hello"), CancellationToken.None).AsTask());
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 
@@ -91,7 +91,7 @@ public sealed class ScramServerMessageValidationTests
     public async Task RespondAsync_ServerErrorInServerFinal_ThrowsServerRejectedWithServersText()
     {
         using var exchange = await AtServerFinalAsync();
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => exchange.RespondAsync(Ascii("e=invalid-proof"), CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => exchange.RespondAsync(Ascii("e=invalid-proof"), CancellationToken.None).AsTask());
         Assert.Equal(AuthErrorCode.ServerRejected, ex.Code);
         Assert.Contains("invalid-proof", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("signature is missing", ex.Message, StringComparison.Ordinal);
@@ -101,7 +101,7 @@ public sealed class ScramServerMessageValidationTests
     public async Task OnServerAccepted_ServerErrorInFinalData_ThrowsServerRejectedWithServersText()
     {
         using var exchange = await AtServerFinalAsync();
-        var ex = Assert.Throws<AuthenticationException>(() => exchange.OnServerAccepted(Ascii("e=other-error")));
+        var ex = Assert.Throws<HandshakeException>(() => exchange.OnServerAccepted(Ascii("e=other-error")));
         Assert.Equal(AuthErrorCode.ServerRejected, ex.Code);
         Assert.Contains("other-error", ex.Message, StringComparison.Ordinal);
     }
@@ -112,7 +112,7 @@ public sealed class ScramServerMessageValidationTests
     public async Task RespondAsync_ServerFinalWithoutSignature_ThrowsServerSignatureMissing(string serverFinal)
     {
         using var exchange = await AtServerFinalAsync();
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => exchange.RespondAsync(Ascii(serverFinal), CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => exchange.RespondAsync(Ascii(serverFinal), CancellationToken.None).AsTask());
         Assert.Equal(AuthErrorCode.ServerSignatureMissing, ex.Code);
         Assert.Contains("server signature is missing", ex.Message, StringComparison.Ordinal);
     }
@@ -122,7 +122,7 @@ public sealed class ScramServerMessageValidationTests
     {
         using var exchange = await AtServerFinalAsync();
         var wrong = "v=" + Convert.ToBase64String(new byte[32]);
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => exchange.RespondAsync(Ascii(wrong), CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => exchange.RespondAsync(Ascii(wrong), CancellationToken.None).AsTask());
         Assert.Equal(AuthErrorCode.ServerSignatureMismatch, ex.Code);
         Assert.DoesNotContain("6rriTRBi23WpRR", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("6rriTRBi23WpRR", ex.ToString(), StringComparison.Ordinal);
@@ -132,7 +132,7 @@ public sealed class ScramServerMessageValidationTests
     public async Task RespondAsync_ShortServerSignature_ThrowsMismatch()
     {
         using var exchange = await AtServerFinalAsync();
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => exchange.RespondAsync(Ascii("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5n"), CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => exchange.RespondAsync(Ascii("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5n"), CancellationToken.None).AsTask());
         Assert.Equal(AuthErrorCode.ServerSignatureMismatch, ex.Code);
     }
 
@@ -142,7 +142,7 @@ public sealed class ScramServerMessageValidationTests
     public async Task RespondAsync_MalformedServerFinal_ThrowsProtocolViolation(string serverFinal)
     {
         using var exchange = await AtServerFinalAsync();
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => exchange.RespondAsync(Ascii(serverFinal), CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => exchange.RespondAsync(Ascii(serverFinal), CancellationToken.None).AsTask());
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 
@@ -150,7 +150,7 @@ public sealed class ScramServerMessageValidationTests
     public async Task OnServerAccepted_OkWithoutServerFinal_ThrowsServerSignatureMissing()
     {
         using var exchange = await AtServerFinalAsync();
-        var ex = Assert.Throws<AuthenticationException>(() => exchange.OnServerAccepted(ReadOnlyMemory<byte>.Empty));
+        var ex = Assert.Throws<HandshakeException>(() => exchange.OnServerAccepted(ReadOnlyMemory<byte>.Empty));
         Assert.Equal(AuthErrorCode.ServerSignatureMissing, ex.Code);
         Assert.Contains("server signature is missing", ex.Message, StringComparison.Ordinal);
     }
@@ -160,7 +160,7 @@ public sealed class ScramServerMessageValidationTests
     {
         using var exchange = Client("user", "pencil", Nonce);
         _ = await SendAsync(exchange, string.Empty);
-        var ex = Assert.Throws<AuthenticationException>(() => exchange.OnServerAccepted(Ascii(ServerFinal)));
+        var ex = Assert.Throws<HandshakeException>(() => exchange.OnServerAccepted(Ascii(ServerFinal)));
         Assert.Equal(AuthErrorCode.ServerSignatureMissing, ex.Code);
     }
 
@@ -169,7 +169,7 @@ public sealed class ScramServerMessageValidationTests
     {
         using var exchange = await AtServerFinalAsync();
         Assert.False((await exchange.RespondAsync(Ascii(ServerFinal), CancellationToken.None)).HasData);
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => exchange.RespondAsync(Ascii(ServerFinal), CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => exchange.RespondAsync(Ascii(ServerFinal), CancellationToken.None).AsTask());
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 
@@ -194,7 +194,7 @@ public sealed class ScramServerMessageValidationTests
             _ = await connection.Server.ReceiveAsync(CancellationToken.None);
             await connection.Server.SendAsync(AuthEvent.Succeeded(), CancellationToken.None);
         });
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => negotiator.RunAsync(connection.Client));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.RunAsync(connection.Client));
         await server;
         Assert.Equal(AuthErrorCode.ServerSignatureMissing, ex.Code);
         Assert.Contains("server signature is missing", ex.Message, StringComparison.Ordinal);

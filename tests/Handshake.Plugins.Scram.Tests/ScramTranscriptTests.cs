@@ -116,7 +116,7 @@ public sealed class ScramTranscriptTests
         // "gR==" would decode to the same byte as "gQ==" in a lax decoder; strict base64 refuses it.
         using var exchange = Client("user", "pencil", "abc");
         _ = await SendAsync(exchange, string.Empty);
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => exchange.RespondAsync(Ascii("r=abcdef,s=W22ZaJ0SNY7soEsUEjb6gR==,i=4096"), CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => exchange.RespondAsync(Ascii("r=abcdef,s=W22ZaJ0SNY7soEsUEjb6gR==,i=4096"), CancellationToken.None).AsTask());
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 
@@ -136,7 +136,7 @@ public sealed class ScramTranscriptTests
     {
         using var credentials = new AuthCredentials("user");
         var context = new AuthExchangeContext("SCRAM-SHA-256", 1, credentials, TransportSecurity.None, NSubstitute.Substitute.For<IAuthSecurityPolicy>());
-        var ex = Assert.Throws<AuthenticationException>(() => new ScramClientExchange(context, ScramHash.Sha256, plus: false, new ScramOptions(), null, Pbkdf2ScramKeyDeriver.Instance));
+        var ex = Assert.Throws<HandshakeException>(() => new ScramClientExchange(context, ScramHash.Sha256, plus: false, new ScramOptions(), null, Pbkdf2ScramKeyDeriver.Instance));
         Assert.Equal(AuthErrorCode.MissingCredential, ex.Code);
     }
 }

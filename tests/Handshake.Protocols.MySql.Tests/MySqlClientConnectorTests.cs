@@ -100,7 +100,7 @@ public sealed class MySqlClientConnectorTests : IDisposable
         _ = await server.ReadAsync();
         await server.SendAsync(ScriptedMySqlServer.Named(MySqlPackets.AuthNextFactor, "hmac-challenge", Challenge(4)));
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => client);
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => client);
         Assert.Equal(AuthErrorCode.FactorLimitExceeded, ex.Code);
     }
 
@@ -116,7 +116,7 @@ public sealed class MySqlClientConnectorTests : IDisposable
         Assert.Equal(MySqlCapabilities.None, response.Capabilities & MySqlCapabilities.MultiFactorAuthentication);
         await server.SendAsync(ScriptedMySqlServer.Named(MySqlPackets.AuthNextFactor, "hmac-challenge", Challenge(2)));
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => client);
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => client);
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 
@@ -131,7 +131,7 @@ public sealed class MySqlClientConnectorTests : IDisposable
         _ = await server.ReadResponseAsync();
         await server.SendAsync(MySqlPackets.ErrPacket(1045, "28000", "Access denied for user 'alice'@'localhost' (using password: YES)"));
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => client);
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => client);
         Assert.Equal(AuthErrorCode.ServerRejected, ex.Code);
         Assert.Equal("1045", ex.ServerErrorCode);
         Assert.Contains("#28000", ex.Message, StringComparison.Ordinal);
@@ -147,7 +147,7 @@ public sealed class MySqlClientConnectorTests : IDisposable
 
         await server.SendAsync(MySqlPackets.ErrPacket(1040, "08004", "Too many connections"));
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => client);
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => client);
         Assert.Equal(AuthErrorCode.ServerRejected, ex.Code);
         Assert.Equal("1040", ex.ServerErrorCode);
     }
@@ -164,7 +164,7 @@ public sealed class MySqlClientConnectorTests : IDisposable
 
         await server.SendAsync(greeting);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => client);
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => client);
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 
@@ -179,7 +179,7 @@ public sealed class MySqlClientConnectorTests : IDisposable
         _ = await server.ReadResponseAsync();
         await server.SendAsync(new byte[] { 0x7A, 1, 2 });
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => client);
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => client);
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 

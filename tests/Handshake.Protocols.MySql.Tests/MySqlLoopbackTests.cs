@@ -48,7 +48,7 @@ public sealed class MySqlLoopbackTests
         }
         else
         {
-            var ex = await Assert.ThrowsAsync<AuthenticationException>(Run);
+            var ex = await Assert.ThrowsAsync<HandshakeException>(Run);
             Assert.Equal(AuthErrorCode.ServerRejected, ex.Code);
             Assert.Contains("1045", ex.Message, StringComparison.Ordinal);
             Assert.False((await serverTask).Succeeded);

@@ -73,7 +73,7 @@ public sealed class MySqlPacketChannelTests
         using var stream = new MemoryStream([1, 0, 0, 5, 0xAA]);
         var channel = new MySqlPacketChannel(stream, 1024);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => channel.ReadAsync(CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => channel.ReadAsync(CancellationToken.None).AsTask());
 
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
@@ -85,7 +85,7 @@ public sealed class MySqlPacketChannelTests
         using var stream = new MemoryStream([0xFF, 0xFF, 0xFF, 0]);
         var channel = new MySqlPacketChannel(stream, 1024);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => channel.ReadAsync(CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => channel.ReadAsync(CancellationToken.None).AsTask());
 
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
         Assert.Equal(4, stream.Position);
@@ -99,7 +99,7 @@ public sealed class MySqlPacketChannelTests
         stream.Position = 0;
         var channel = new MySqlPacketChannel(stream, MaxChunk + 5);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => channel.ReadAsync(CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => channel.ReadAsync(CancellationToken.None).AsTask());
 
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
@@ -112,7 +112,7 @@ public sealed class MySqlPacketChannelTests
         using var stream = new MemoryStream(bytes);
         var channel = new MySqlPacketChannel(stream, 1024);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => channel.ReadAsync(CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => channel.ReadAsync(CancellationToken.None).AsTask());
 
         Assert.Equal(AuthErrorCode.TransportFailure, ex.Code);
     }

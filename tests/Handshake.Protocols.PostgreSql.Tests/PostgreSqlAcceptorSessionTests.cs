@@ -183,7 +183,7 @@ public sealed class PostgreSqlAcceptorSessionTests
     {
         await using var run = await AcceptorRun.StartAsync(new PostgreSqlAcceptorOptions { ServerCertificate = Certificate, RequireTls = true });
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => run.ConnectClientAsync(Password, PostgreSqlSslMode.Disable));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => run.ConnectClientAsync(Password, PostgreSqlSslMode.Disable));
 
         Assert.Equal("28000", ex.ServerErrorCode);
         Assert.Equal(AuthErrorCode.PolicyViolation, (await run.ResultAsync()).FailureReason);
@@ -216,7 +216,7 @@ public sealed class PostgreSqlAcceptorSessionTests
         await using var run = await AcceptorRun.StartAsync();
 
         // null: the right password for a user the server does not know; it must fail exactly like a wrong password.
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => run.ConnectClientAsync(password ?? Password, PostgreSqlSslMode.Disable, user: password is null ? "mallory" : User));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => run.ConnectClientAsync(password ?? Password, PostgreSqlSslMode.Disable, user: password is null ? "mallory" : User));
 
         Assert.Equal(AuthErrorCode.ServerRejected, ex.Code);
         Assert.Equal("28P01", ex.ServerErrorCode);

@@ -200,7 +200,7 @@ public sealed class PostgreSqlStartupTests
         var serverTask = RunAcceptorAsync(sp, pair.Server, new PostgreSqlAcceptorOptions(), cts.Token);
         using var credentials = AuthCredentials.FromPasswords(User, Password);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(
+        var ex = await Assert.ThrowsAsync<HandshakeException>(
             () => RunClientAsync(sp, pair.Client, credentials, new PostgreSqlClientOptions { SslMode = PostgreSqlSslMode.Require }, cts.Token));
         pair.Client.Close();
 
@@ -271,7 +271,7 @@ public sealed class PostgreSqlStartupTests
     }
 
     /// <summary>Runs our client (SCRAM, sslmode disable unless given) against a script; returns the exception it must throw.</summary>
-    private static async Task<AuthenticationException> RunAgainstScriptAsync(Func<Stream, CancellationToken, Task> script, PostgreSqlSslMode sslMode = PostgreSqlSslMode.Disable, bool allowTrust = false)
+    private static async Task<HandshakeException> RunAgainstScriptAsync(Func<Stream, CancellationToken, Task> script, PostgreSqlSslMode sslMode = PostgreSqlSslMode.Disable, bool allowTrust = false)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await using var sp = Services(allowTrust: allowTrust);
@@ -287,7 +287,7 @@ public sealed class PostgreSqlStartupTests
         using var credentials = AuthCredentials.FromPasswords(User, Password);
         var options = Plain;
         options.SslMode = sslMode;
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => RunClientAsync(sp, pair.Client, credentials, options, cts.Token));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => RunClientAsync(sp, pair.Client, credentials, options, cts.Token));
         await serverTask;
         Assert.DoesNotContain(Password, ex.ToString(), StringComparison.Ordinal);
         return ex;

@@ -176,7 +176,7 @@ public sealed class AlternativeFirstFactorTests
             .AddInMemoryCredentialStore(_ => { });
         await using var provider = services.BuildServiceProvider();
 
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync());
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => Task.Run(() => provider.GetRequiredService<IStartupValidator>().Validate()));
 
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }

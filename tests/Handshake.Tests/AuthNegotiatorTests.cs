@@ -73,7 +73,7 @@ public sealed class AuthNegotiatorTests
         using var creds = ThreeSecrets();
         using var negotiator = host.Negotiator(creds);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => negotiator.HandleAsync(AuthEvent.Begin("sha256_password")).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Begin("sha256_password")).AsTask());
 
         Assert.Equal(AuthErrorCode.UnknownPlugin, ex.Code);
         Assert.True(ex.IsFatal);
@@ -156,7 +156,7 @@ public sealed class AuthNegotiatorTests
         await negotiator.HandleAsync(AuthEvent.Begin("f1"));
         await negotiator.HandleAsync(AuthEvent.NextFactor("f2"));
         await negotiator.HandleAsync(AuthEvent.NextFactor("f3"));
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => negotiator.HandleAsync(AuthEvent.NextFactor("f4")).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.NextFactor("f4")).AsTask());
 
         Assert.Equal(AuthErrorCode.FactorLimitExceeded, ex.Code);
         Assert.Empty(plugins[3].Exchanges);
@@ -171,7 +171,7 @@ public sealed class AuthNegotiatorTests
         using var negotiator = host.Negotiator(creds);
 
         await negotiator.HandleAsync(AuthEvent.Begin("f1"));
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => negotiator.HandleAsync(AuthEvent.NextFactor("f2")).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.NextFactor("f2")).AsTask());
         Assert.Equal(AuthErrorCode.FactorLimitExceeded, ex.Code);
     }
 
@@ -183,7 +183,7 @@ public sealed class AuthNegotiatorTests
         using var negotiator = host.Negotiator(creds);
 
         await negotiator.HandleAsync(AuthEvent.Begin("f1"));
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => negotiator.HandleAsync(AuthEvent.NextFactor("f2", factorIndex: 3)).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.NextFactor("f2", factorIndex: 3)).AsTask());
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 
@@ -205,7 +205,7 @@ public sealed class AuthNegotiatorTests
             .Send(AuthEvent.NextFactor("needs-secret-2"))
             .Expect();
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => script.RunAgainstAsync(negotiator));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => script.RunAgainstAsync(negotiator));
 
         Assert.Equal(AuthErrorCode.MissingCredential, ex.Code);
         Assert.Equal(2, ex.FactorIndex);
@@ -226,7 +226,7 @@ public sealed class AuthNegotiatorTests
             await negotiator.HandleAsync(AuthEvent.Continue(default));
         }
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => negotiator.HandleAsync(AuthEvent.Continue(default)).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Continue(default)).AsTask());
         Assert.Equal(AuthErrorCode.RoundLimitExceeded, ex.Code);
     }
 
@@ -241,7 +241,7 @@ public sealed class AuthNegotiatorTests
         await negotiator.HandleAsync(AuthEvent.Switch("b"));
         await negotiator.HandleAsync(AuthEvent.Switch("a"));
         await negotiator.HandleAsync(AuthEvent.Switch("b"));
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => negotiator.HandleAsync(AuthEvent.Switch("a")).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Switch("a")).AsTask());
         Assert.Equal(AuthErrorCode.RoundLimitExceeded, ex.Code);
     }
 
@@ -265,7 +265,7 @@ public sealed class AuthNegotiatorTests
         host.Time.Advance(TimeSpan.FromSeconds(4));
         Assert.False(pending.IsCompleted);
         host.Time.Advance(TimeSpan.FromSeconds(2));
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => pending);
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => pending);
 
         Assert.Equal(AuthErrorCode.Timeout, ex.Code);
         Assert.True(slow.Exchanges.Single().Disposed);
@@ -280,7 +280,7 @@ public sealed class AuthNegotiatorTests
 
         await negotiator.HandleAsync(AuthEvent.Begin("p"));
         host.Time.Advance(TimeSpan.FromSeconds(11));
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => negotiator.HandleAsync(AuthEvent.Continue(default)).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Continue(default)).AsTask());
         Assert.Equal(AuthErrorCode.Timeout, ex.Code);
     }
 
@@ -303,7 +303,7 @@ public sealed class AuthNegotiatorTests
             await Task.Delay(5);
         }
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => run);
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => run);
 
         Assert.Equal(AuthErrorCode.Timeout, ex.Code);
     }
@@ -352,7 +352,7 @@ public sealed class AuthNegotiatorTests
         using var creds = ThreeSecrets();
         using var negotiator = host.Negotiator(creds);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => negotiator.HandleAsync(AuthEvent.Begin("boom")).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Begin("boom")).AsTask());
 
         Assert.Equal(AuthErrorCode.PluginFailure, ex.Code);
         Assert.True(ex.IsFatal);
@@ -377,7 +377,7 @@ public sealed class AuthNegotiatorTests
         using var creds = ThreeSecrets();
         using var negotiator = host.Negotiator(creds);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => negotiator.HandleAsync(AuthEvent.Begin("boom")).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Begin("boom")).AsTask());
 
         Assert.Equal(AuthErrorCode.PluginFailure, ex.Code);
         Assert.Equal(1, ex.FactorIndex);
@@ -390,7 +390,7 @@ public sealed class AuthNegotiatorTests
         using var creds = ThreeSecrets();
         using var negotiator = host.Negotiator(creds);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => negotiator.HandleAsync(AuthEvent.Begin("bad-start")).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Begin("bad-start")).AsTask());
         Assert.Equal(AuthErrorCode.PluginFailure, ex.Code);
     }
 
@@ -403,7 +403,7 @@ public sealed class AuthNegotiatorTests
             {
                 if (data.IsEmpty)
                 {
-                    throw new AuthenticationException(AuthErrorCode.ServerSignatureMissing, "server signature is missing");
+                    throw new HandshakeException(AuthErrorCode.ServerSignatureMissing, "server signature is missing");
                 }
             },
         };
@@ -412,7 +412,7 @@ public sealed class AuthNegotiatorTests
         using var negotiator = host.Negotiator(creds);
 
         await negotiator.HandleAsync(AuthEvent.Begin("mutual"));
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => negotiator.HandleAsync(AuthEvent.Succeeded()).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Succeeded()).AsTask());
 
         Assert.Equal(AuthErrorCode.ServerSignatureMissing, ex.Code);
         Assert.Equal("mutual", ex.PluginName);
@@ -426,7 +426,7 @@ public sealed class AuthNegotiatorTests
         await using var host = new TestHost(b => b.AddPlugin(new RecordingPlugin("p")));
         using var creds = ThreeSecrets();
         using var strict = host.Negotiator(creds);
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => strict.HandleAsync(AuthEvent.Succeeded()).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => strict.HandleAsync(AuthEvent.Succeeded()).AsTask());
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
 
         await using var lenientHost = new TestHost(b => b.AddPlugin(new RecordingPlugin("p")), o => o.AllowUnauthenticatedSuccess = true);
@@ -443,7 +443,7 @@ public sealed class AuthNegotiatorTests
         using var negotiator = host.Negotiator(creds);
 
         await negotiator.HandleAsync(AuthEvent.Begin("p"));
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => negotiator.HandleAsync(AuthEvent.Failed("28P01", "password authentication failed for user \"alice\"\u0007")).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Failed("28P01", "password authentication failed for user \"alice\"\u0007")).AsTask());
 
         Assert.Equal(AuthErrorCode.ServerRejected, ex.Code);
         Assert.Equal("28P01", ex.ServerErrorCode);
@@ -457,7 +457,7 @@ public sealed class AuthNegotiatorTests
         using var creds = ThreeSecrets();
         using var negotiator = host.Negotiator(creds);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => negotiator.HandleAsync(AuthEvent.Begin("mysql_clear_password")).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Begin("mysql_clear_password")).AsTask());
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
     }
 
@@ -469,7 +469,7 @@ public sealed class AuthNegotiatorTests
         using var negotiator = host.Negotiator(creds);
 
         await negotiator.HandleAsync(AuthEvent.Begin("a"));
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => negotiator.HandleAsync(AuthEvent.Switch("b")).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Switch("b")).AsTask());
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
     }
 
@@ -484,7 +484,7 @@ public sealed class AuthNegotiatorTests
         using var creds = ThreeSecrets();
         using var negotiator = host.Negotiator(creds);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => negotiator.HandleAsync(AuthEvent.Begin(name)).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Begin(name)).AsTask());
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 
@@ -495,7 +495,7 @@ public sealed class AuthNegotiatorTests
         using var creds = ThreeSecrets();
         using var negotiator = host.Negotiator(creds);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => negotiator.HandleAsync(AuthEvent.Continue(default)).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Continue(default)).AsTask());
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 
@@ -535,7 +535,7 @@ public sealed class AuthNegotiatorTests
         using var creds = ThreeSecrets();
         using var negotiator = host.Negotiator(creds);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => negotiator.HandleAsync(AuthEvent.Offer(["MECH-PLUS", "GSSAPI"])).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Offer(["MECH-PLUS", "GSSAPI"])).AsTask());
         Assert.Equal(AuthErrorCode.NoMutualMechanism, ex.Code);
         Assert.Contains("MECH-PLUS, GSSAPI", ex.Message, StringComparison.Ordinal);
     }
@@ -560,7 +560,7 @@ public sealed class AuthNegotiatorTests
         using var creds = ThreeSecrets();
         using var negotiator = host.Negotiator(creds);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => negotiator.HandleAsync(AuthEvent.Offer([.. Enumerable.Range(0, 1000).Select(i => $"M{i}")])).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Offer([.. Enumerable.Range(0, 1000).Select(i => $"M{i}")])).AsTask());
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 

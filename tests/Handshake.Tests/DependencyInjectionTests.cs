@@ -12,7 +12,7 @@ public sealed class DependencyInjectionTests
         await using var provider = services.BuildServiceProvider();
         try
         {
-            await provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync();
+            await Task.Run(() => provider.GetRequiredService<IStartupValidator>().Validate());
             return null;
         }
         catch (OptionsValidationException ex)

@@ -69,9 +69,9 @@ public sealed class SecretHygieneTests
     }
 
     [Fact]
-    public void AuthenticationException_ToString_OmitsInnerMessage()
+    public void HandshakeException_ToString_OmitsInnerMessage()
     {
-        var ex = new AuthenticationException(AuthErrorCode.PluginFailure, "plugin failed", "p", 1, innerException: new InvalidOperationException(Password));
+        var ex = new HandshakeException(AuthErrorCode.PluginFailure, "plugin failed", "p", 1, innerException: new InvalidOperationException(Password));
         Assert.DoesNotContain("horse", ex.ToString(), StringComparison.Ordinal);
         Assert.Contains("PluginFailure", ex.ToString(), StringComparison.Ordinal);
     }
@@ -117,7 +117,7 @@ public sealed class SecretHygieneTests
 
         using (var plain = host.Negotiator(creds, new TransportSecurity { IsEncrypted = true }))
         {
-            var ex = await Assert.ThrowsAsync<AuthenticationException>(() => plain.HandleAsync(AuthEvent.Begin("clear")).AsTask());
+            var ex = await Assert.ThrowsAsync<HandshakeException>(() => plain.HandleAsync(AuthEvent.Begin("clear")).AsTask());
             Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
             Assert.Contains("AllowCleartextWithoutVerifiedTls", ex.Message, StringComparison.Ordinal);
         }

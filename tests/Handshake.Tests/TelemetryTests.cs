@@ -89,7 +89,7 @@ public sealed class TelemetryTests
             await Task.Delay(5);
         }
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => run);
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => run);
         Assert.Equal(AuthErrorCode.Timeout, ex.Code);
         Assert.Equal([nameof(AuthErrorCode.Timeout)], failures);
     }

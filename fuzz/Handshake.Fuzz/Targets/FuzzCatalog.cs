@@ -65,7 +65,7 @@ internal static class FuzzCatalog
 
     private static readonly Lazy<ECDsa> KeyAuthKey = new(() => ECDsa.Create(ECCurve.NamedCurves.nistP256));
 
-    private static bool InvalidStored(Exception ex) => ex is AuthenticationException { Code: AuthErrorCode.InvalidStoredCredential };
+    private static bool InvalidStored(Exception ex) => ex is HandshakeException { Code: AuthErrorCode.InvalidStoredCredential };
 
     // saslprep gets 1 KiB per input byte: NFKC through ICU allocates ~440 B per non-ASCII byte (measured,
     // linear in the input). The input is the local user's password, never a peer-chosen length.

@@ -8,7 +8,7 @@ namespace Handshake.Cli.Probe;
 /// </summary>
 internal static class ProbeDiagnosis
 {
-    public static string For(AuthenticationException exception, ProbeSettings settings, IReadOnlyList<ProbeStart> starts, IReadOnlyCollection<string> registered)
+    public static string For(HandshakeException exception, ProbeSettings settings, IReadOnlyList<ProbeStart> starts, IReadOnlyCollection<string> registered)
     {
         ArgumentNullException.ThrowIfNull(exception);
         ArgumentNullException.ThrowIfNull(settings);
@@ -78,7 +78,7 @@ internal static class ProbeDiagnosis
         return $"channel binding is required (--channel-binding require) but not available: {reason}. Use --sslmode require or verify-full against a server with TLS (PostgreSQL 11+ ssl=on), or --channel-binding prefer to accept a login without it.";
     }
 
-    private static bool IsWrongPassword(AuthenticationException exception) =>
+    private static bool IsWrongPassword(HandshakeException exception) =>
         exception.ServerErrorCode is "28P01" or "1045"
         || exception.Message.Contains("e=invalid-proof", StringComparison.Ordinal);
 

@@ -61,7 +61,7 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
                 ? await PostgreSqlAsync(provider, credentials, deadline.Token).ConfigureAwait(false)
                 : await MySqlAsync(provider, credentials, deadline.Token).ConfigureAwait(false);
         }
-        catch (AuthenticationException ex)
+        catch (HandshakeException ex)
         {
             return await FailedAsync(ex).ConfigureAwait(false);
         }
@@ -164,7 +164,7 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
             {
                 client = await MySqlClientConnector.AuthenticateAsync(tcp.GetStream(), transport => factory.Create(credentials, transport), options, cancellationToken).ConfigureAwait(false);
             }
-            catch (AuthenticationException ex) when (tls && settings.SslMode == ProbeSslMode.Prefer && ex.Code == AuthErrorCode.PolicyViolation && _recorder.Starts.Count == 0)
+            catch (HandshakeException ex) when (tls && settings.SslMode == ProbeSslMode.Prefer && ex.Code == AuthErrorCode.PolicyViolation && _recorder.Starts.Count == 0)
             {
                 // sslmode prefer: this server offers no TLS; connect again without asking for it.
                 await output.WriteLineAsync("  the server offers no TLS; connecting again without it (sslmode prefer)").ConfigureAwait(false);
@@ -244,7 +244,7 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
         return chain.Build(leaf);
     }
 
-    private async Task<int> FailedAsync(AuthenticationException exception)
+    private async Task<int> FailedAsync(HandshakeException exception)
     {
         await PrintTranscriptAsync().ConfigureAwait(false);
         await PrintNegotiationAsync().ConfigureAwait(false);

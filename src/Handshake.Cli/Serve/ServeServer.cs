@@ -156,7 +156,7 @@ internal sealed class ServeServer(bool isPostgres, IReadOnlyList<ServeUser> user
         }
         catch (Exception ex)
         {
-            Log($"{peer}: connection ended: {ex.GetType().Name}{(ex is AuthenticationException auth ? $" {auth.Code}" : string.Empty)}");
+            Log($"{peer}: connection ended: {ex.GetType().Name}{(ex is HandshakeException auth ? $" {auth.Code}" : string.Empty)}");
         }
         finally
         {

@@ -17,7 +17,7 @@ internal sealed class TotpClientExchange(AuthExchangeContext context, TotpClient
     {
         if (_answered)
         {
-            throw new AuthenticationException(AuthErrorCode.ProtocolViolation, "The server asked for a second TOTP code in one factor; the factor is a single code.", context.PluginName, context.FactorIndex);
+            throw new HandshakeException(AuthErrorCode.ProtocolViolation, "The server asked for a second TOTP code in one factor; the factor is a single code.", context.PluginName, context.FactorIndex);
         }
 
         _answered = true;
@@ -77,7 +77,7 @@ internal sealed class TotpClientExchange(AuthExchangeContext context, TotpClient
         if (count != digits)
         {
             CryptographicOperations.ZeroMemory(code);
-            throw new AuthenticationException(
+            throw new HandshakeException(
                 AuthErrorCode.InvalidCredential,
                 $"The code entered for factor {context.FactorIndex} ({context.PluginName}) must be exactly {digits} digits; nothing was sent.",
                 context.PluginName,

@@ -28,7 +28,7 @@ internal sealed class CachingSha2ClientExchange : IAuthExchange
         if (secret.Kind != AuthSecretKind.Text)
         {
             // Full authentication sends the password itself, so a pre-hashed secret cannot do.
-            throw new AuthenticationException(AuthErrorCode.MissingCredential, "caching_sha2_password needs the password as text; a binary (pre-hashed) secret cannot complete full authentication.", context.PluginName, context.FactorIndex);
+            throw new HandshakeException(AuthErrorCode.MissingCredential, "caching_sha2_password needs the password as text; a binary (pre-hashed) secret cannot complete full authentication.", context.PluginName, context.FactorIndex);
         }
 
         _password = GC.AllocateArray<byte>(secret.Length, pinned: true);
@@ -158,7 +158,7 @@ internal sealed class CachingSha2ClientExchange : IAuthExchange
         {
             // A PEM that parses can still hold a key OpenSSL refuses to use (found by the mysql-client
             // fuzz target: one flipped bit in the modulus). That is the server's fault, not a crash.
-            throw new AuthenticationException(AuthErrorCode.ProtocolViolation, "The server's RSA public key for caching_sha2_password could not be used to encrypt the password; it is malformed.", _context.PluginName, _context.FactorIndex, innerException: ex);
+            throw new HandshakeException(AuthErrorCode.ProtocolViolation, "The server's RSA public key for caching_sha2_password could not be used to encrypt the password; it is malformed.", _context.PluginName, _context.FactorIndex, innerException: ex);
         }
     }
 
@@ -178,5 +178,5 @@ internal sealed class CachingSha2ClientExchange : IAuthExchange
         return AuthReply.Send(RsaPasswordCipher.Encrypt(rsa, _password, _scramble));
     }
 
-    private AuthenticationException Error(AuthErrorCode code, string message) => new(code, message, _context.PluginName, _context.FactorIndex);
+    private HandshakeException Error(AuthErrorCode code, string message) => new(code, message, _context.PluginName, _context.FactorIndex);
 }

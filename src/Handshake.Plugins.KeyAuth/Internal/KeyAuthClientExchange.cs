@@ -77,7 +77,7 @@ internal sealed class KeyAuthClientExchange(AuthExchangeContext context, KeyAuth
         {
             result = await signer.SignAsync(new KeyAuthSigningRequest(context, data, acceptedKeys), cancellationToken).ConfigureAwait(false);
         }
-        catch (AuthenticationException ex)
+        catch (HandshakeException ex)
         {
             throw ex.WithContext(context.PluginName, context.FactorIndex);
         }
@@ -87,7 +87,7 @@ internal sealed class KeyAuthClientExchange(AuthExchangeContext context, KeyAuth
         }
         catch (Exception ex)
         {
-            throw new AuthenticationException(
+            throw new HandshakeException(
                 AuthErrorCode.KeyUnavailable,
                 $"The remote signer of plugin '{context.PluginName}' failed for factor {context.FactorIndex} ({ex.GetType().Name}).",
                 context.PluginName,
@@ -97,17 +97,17 @@ internal sealed class KeyAuthClientExchange(AuthExchangeContext context, KeyAuth
 
         if (result is null)
         {
-            throw new AuthenticationException(AuthErrorCode.KeyUnavailable, $"The remote signer of plugin '{context.PluginName}' returned no signature.", context.PluginName, context.FactorIndex);
+            throw new HandshakeException(AuthErrorCode.KeyUnavailable, $"The remote signer of plugin '{context.PluginName}' returned no signature.", context.PluginName, context.FactorIndex);
         }
 
         if (result.Algorithm is not (KeyAuthAlgorithm.EcdsaP256Sha256 or KeyAuthAlgorithm.EcdsaP384Sha384 or KeyAuthAlgorithm.RsaPssSha256))
         {
-            throw new AuthenticationException(AuthErrorCode.PolicyViolation, $"The remote signer of plugin '{context.PluginName}' used algorithm {result.Algorithm}, which key auth does not speak.", context.PluginName, context.FactorIndex);
+            throw new HandshakeException(AuthErrorCode.PolicyViolation, $"The remote signer of plugin '{context.PluginName}' used algorithm {result.Algorithm}, which key auth does not speak.", context.PluginName, context.FactorIndex);
         }
 
         if (result.Signature.Length is 0 or > KeyAuthMessages.MaxSignatureLength)
         {
-            throw new AuthenticationException(AuthErrorCode.KeyUnavailable, $"The remote signer of plugin '{context.PluginName}' returned a signature of {result.Signature.Length} bytes.", context.PluginName, context.FactorIndex);
+            throw new HandshakeException(AuthErrorCode.KeyUnavailable, $"The remote signer of plugin '{context.PluginName}' returned a signature of {result.Signature.Length} bytes.", context.PluginName, context.FactorIndex);
         }
 
         EnsureAccepted(result.KeyFingerprint, acceptedKeys);
@@ -120,7 +120,7 @@ internal sealed class KeyAuthClientExchange(AuthExchangeContext context, KeyAuth
         var algorithm = KeyTypes.AlgorithmOf(_key, options.MinimumRsaKeySize);
         if (algorithm == KeyAuthAlgorithm.None)
         {
-            throw new AuthenticationException(
+            throw new HandshakeException(
                 AuthErrorCode.PolicyViolation,
                 $"The key for factor {context.FactorIndex} ({context.PluginName}) is {Describe(_key)}; key auth signs with ECDSA P-256/P-384 or RSA of at least {options.MinimumRsaKeySize} bits.",
                 context.PluginName,
@@ -147,7 +147,7 @@ internal sealed class KeyAuthClientExchange(AuthExchangeContext context, KeyAuth
         {
             key = await options.KeySource!.GetKeyAsync(new KeyAuthKeyRequest(context, acceptedKeys), cancellationToken).ConfigureAwait(false);
         }
-        catch (AuthenticationException ex)
+        catch (HandshakeException ex)
         {
             throw ex.WithContext(context.PluginName, context.FactorIndex);
         }
@@ -157,7 +157,7 @@ internal sealed class KeyAuthClientExchange(AuthExchangeContext context, KeyAuth
         }
         catch (Exception ex)
         {
-            throw new AuthenticationException(
+            throw new HandshakeException(
                 AuthErrorCode.KeyUnavailable,
                 $"The key source of plugin '{context.PluginName}' failed to fetch the key for user '{context.UserName}', factor {context.FactorIndex} ({ex.GetType().Name}).",
                 context.PluginName,
@@ -165,7 +165,7 @@ internal sealed class KeyAuthClientExchange(AuthExchangeContext context, KeyAuth
                 innerException: ex);
         }
 
-        return key ?? throw new AuthenticationException(
+        return key ?? throw new HandshakeException(
             AuthErrorCode.KeyUnavailable,
             $"The key source of plugin '{context.PluginName}' returned no key for user '{context.UserName}', factor {context.FactorIndex}.",
             context.PluginName,
@@ -177,7 +177,7 @@ internal sealed class KeyAuthClientExchange(AuthExchangeContext context, KeyAuth
         // In multi-round mode the server said which keys it takes: signing with another would only fail later, less clearly.
         if (_listed && Array.IndexOf(acceptedKeys, fingerprint) < 0)
         {
-            throw new AuthenticationException(
+            throw new HandshakeException(
                 AuthErrorCode.KeyUnavailable,
                 $"The server accepts {acceptedKeys.Length} key(s) for user '{context.UserName}' and key {fingerprint} is not one of them.",
                 context.PluginName,

@@ -149,7 +149,7 @@ internal static class KeyAuthMessages
         return (key, algorithm, signature.ToArray());
     }
 
-    public static AuthenticationException Violation(string message, string pluginName, int factorIndex) =>
+    public static HandshakeException Violation(string message, string pluginName, int factorIndex) =>
         new(AuthErrorCode.ProtocolViolation, message, pluginName, factorIndex);
 
     private static byte[] CheckChallenge(ReadOnlySpan<byte> challenge, string pluginName, int factorIndex) =>

@@ -59,7 +59,7 @@ internal sealed class KeyAuthVerifierExchange(VerifierContext context, KeyAuthVe
                 ? VerifierStep.Reject(AuthErrorCode.ReplayDetected, "a second response arrived for a challenge already answered")
                 : VerifierStep.Reject(AuthErrorCode.ProtocolViolation, $"unexpected key auth message type {type} in state {state}");
         }
-        catch (AuthenticationException ex)
+        catch (HandshakeException ex)
         {
             return VerifierStep.Reject(ex.Code, ex.Message);
         }
@@ -163,7 +163,7 @@ internal sealed class KeyAuthVerifierExchange(VerifierContext context, KeyAuthVe
         }
         catch (FormatException ex)
         {
-            throw new AuthenticationException(AuthErrorCode.InvalidStoredCredential, $"the stored key auth credential of user '{context.UserName}' is invalid: {ex.Message}", context.Mechanism, context.FactorIndex);
+            throw new HandshakeException(AuthErrorCode.InvalidStoredCredential, $"the stored key auth credential of user '{context.UserName}' is invalid: {ex.Message}", context.Mechanism, context.FactorIndex);
         }
 
         return _keys;

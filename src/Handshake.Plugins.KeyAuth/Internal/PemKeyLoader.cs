@@ -63,7 +63,7 @@ internal static class PemKeyLoader
 
             if (oid is not (EcOid or RsaOid))
             {
-                throw new AuthenticationException(
+                throw new HandshakeException(
                     AuthErrorCode.PolicyViolation,
                     $"The configured private key is of type {oid}; key auth signs with ECDSA P-256/P-384 or RSA only.",
                     context.PluginName,
@@ -100,7 +100,7 @@ internal static class PemKeyLoader
 
     private static AsymmetricAlgorithm LoadEncrypted(string pem, AuthExchangeContext context)
     {
-        var secret = context.Secret ?? throw new AuthenticationException(
+        var secret = context.Secret ?? throw new HandshakeException(
             AuthErrorCode.MissingCredential,
             $"The private key for factor {context.FactorIndex} ({context.PluginName}) is encrypted, but no password was given for that factor to unlock it. Supply password{(context.FactorIndex == 1 ? string.Empty : context.FactorIndex)} in the credentials.",
             context.PluginName,
@@ -160,6 +160,6 @@ internal static class PemKeyLoader
         }
     }
 
-    private static AuthenticationException Unavailable(AuthExchangeContext context, string message) =>
+    private static HandshakeException Unavailable(AuthExchangeContext context, string message) =>
         new(AuthErrorCode.KeyUnavailable, message, context.PluginName, context.FactorIndex);
 }

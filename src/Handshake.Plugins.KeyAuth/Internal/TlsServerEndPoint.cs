@@ -15,7 +15,7 @@ internal static class TlsServerEndPoint
             "1.2.840.113549.1.1.11" or "1.2.840.10045.4.3.2" => HashAlgorithmName.SHA256,
             "1.2.840.113549.1.1.12" or "1.2.840.10045.4.3.3" => HashAlgorithmName.SHA384,
             "1.2.840.113549.1.1.13" or "1.2.840.10045.4.3.4" => HashAlgorithmName.SHA512,
-            _ => throw new AuthenticationException(
+            _ => throw new HandshakeException(
                 AuthErrorCode.ChannelBindingFailure,
                 $"The server certificate's signature algorithm ({certificate.SignatureAlgorithm.Value}) has no single hash, so tls-server-end-point channel binding is undefined for it (RFC 5929 §4.1).",
                 pluginName,

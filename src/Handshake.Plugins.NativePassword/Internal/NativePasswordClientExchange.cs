@@ -26,7 +26,7 @@ internal sealed class NativePasswordClientExchange : IAuthExchange
         {
             if (bytes.Length != NativePasswordScramble.ResponseLength)
             {
-                throw new AuthenticationException(
+                throw new HandshakeException(
                     AuthErrorCode.MissingCredential,
                     $"A binary secret for mysql_native_password must be the {NativePasswordScramble.ResponseLength}-byte SHA-1 of the password (mysql2's passwordSha1); this one has {bytes.Length} bytes.",
                     context.PluginName,
@@ -75,6 +75,6 @@ internal sealed class NativePasswordClientExchange : IAuthExchange
         CryptographicOperations.ZeroMemory(_response);
     }
 
-    private AuthenticationException Violation(string message) =>
+    private HandshakeException Violation(string message) =>
         new(AuthErrorCode.ProtocolViolation, message, _context.PluginName, _context.FactorIndex);
 }

@@ -14,7 +14,7 @@ internal sealed class ResumeClientExchange(IResumeTokenCache cache, string serve
     {
         if (_sent)
         {
-            throw new AuthenticationException(AuthErrorCode.ProtocolViolation, "The server asked for more after the resume token; resumption takes one message.", pluginName, factorIndex);
+            throw new HandshakeException(AuthErrorCode.ProtocolViolation, "The server asked for more after the resume token; resumption takes one message.", pluginName, factorIndex);
         }
 
         _sent = true;
@@ -25,12 +25,12 @@ internal sealed class ResumeClientExchange(IResumeTokenCache cache, string serve
     {
         if (!_sent)
         {
-            throw new AuthenticationException(AuthErrorCode.ProtocolViolation, "The server accepted resumption before the client presented a token.", pluginName, factorIndex);
+            throw new HandshakeException(AuthErrorCode.ProtocolViolation, "The server accepted resumption before the client presented a token.", pluginName, factorIndex);
         }
 
         if (finalData.Length != ResumeToken.Length)
         {
-            throw new AuthenticationException(AuthErrorCode.ProtocolViolation, $"The server accepted resumption without the next token ({finalData.Length} bytes of final data, expected {ResumeToken.Length}).", pluginName, factorIndex);
+            throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"The server accepted resumption without the next token ({finalData.Length} bytes of final data, expected {ResumeToken.Length}).", pluginName, factorIndex);
         }
 
         using var next = new ResumeToken(finalData.Span);

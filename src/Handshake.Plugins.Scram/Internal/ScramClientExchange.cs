@@ -370,5 +370,5 @@ internal sealed class ScramClientExchange : IAuthExchange
         offset += value.Length;
     }
 
-    private AuthenticationException Fail(AuthErrorCode code, string message) => new(code, message, _mechanism, _factor);
+    private HandshakeException Fail(AuthErrorCode code, string message) => new(code, message, _mechanism, _factor);
 }

@@ -66,7 +66,7 @@ internal sealed class ScramServerExchange : IVerifierExchange
                     return VerifierStep.Reject(AuthErrorCode.ProtocolViolation, "the client sent data after the SCRAM exchange ended");
             }
         }
-        catch (AuthenticationException ex)
+        catch (HandshakeException ex)
         {
             _state = State.Done;
             Wipe();
@@ -76,7 +76,7 @@ internal sealed class ScramServerExchange : IVerifierExchange
 
     public void Dispose() => Wipe();
 
-    private static AuthenticationException Violation(AuthErrorCode code, string message) => new(code, message);
+    private static HandshakeException Violation(AuthErrorCode code, string message) => new(code, message);
 
     private void ParseClientFirst(ReadOnlySpan<byte> message)
     {

@@ -42,20 +42,20 @@ internal sealed class MySqlPacketChannel(Stream stream, int maxPayload)
             }
             catch (Exception ex) when (ex is IOException or EndOfStreamException or ObjectDisposedException)
             {
-                throw new AuthenticationException(AuthErrorCode.TransportFailure, $"The connection closed while reading a MySQL packet ({ex.GetType().Name}).", innerException: ex);
+                throw new HandshakeException(AuthErrorCode.TransportFailure, $"The connection closed while reading a MySQL packet ({ex.GetType().Name}).", innerException: ex);
             }
 
             var length = _header[0] | (_header[1] << 8) | (_header[2] << 16);
             if (_header[3] != Sequence)
             {
-                throw new AuthenticationException(AuthErrorCode.ProtocolViolation, $"MySQL packet out of order: sequence id {_header[3]} where {Sequence} was expected.");
+                throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"MySQL packet out of order: sequence id {_header[3]} where {Sequence} was expected.");
             }
 
             Sequence++;
             if ((long)total + length > MaxPayload)
             {
                 // Checked before allocating: a peer-chosen length never sizes a buffer beyond the limit.
-                throw new AuthenticationException(AuthErrorCode.ProtocolViolation, $"MySQL packet payload exceeds the limit of {MaxPayload} bytes.");
+                throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"MySQL packet payload exceeds the limit of {MaxPayload} bytes.");
             }
 
             byte[] chunk;
@@ -65,7 +65,7 @@ internal sealed class MySqlPacketChannel(Stream stream, int maxPayload)
             }
             catch (Exception ex) when (ex is IOException or EndOfStreamException or ObjectDisposedException)
             {
-                throw new AuthenticationException(AuthErrorCode.TransportFailure, $"The connection closed while reading a MySQL packet ({ex.GetType().Name}).", innerException: ex);
+                throw new HandshakeException(AuthErrorCode.TransportFailure, $"The connection closed while reading a MySQL packet ({ex.GetType().Name}).", innerException: ex);
             }
 
             total += length;
@@ -128,7 +128,7 @@ internal sealed class MySqlPacketChannel(Stream stream, int maxPayload)
 
     public async ValueTask<byte[]> ReadAsync(CancellationToken cancellationToken) =>
         await TryReadAsync(cancellationToken).ConfigureAwait(false)
-        ?? throw new AuthenticationException(AuthErrorCode.TransportFailure, "The peer closed the connection during the MySQL handshake.");
+        ?? throw new HandshakeException(AuthErrorCode.TransportFailure, "The peer closed the connection during the MySQL handshake.");
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
@@ -148,7 +148,7 @@ internal sealed class MySqlPacketChannel(Stream stream, int maxPayload)
             }
             catch (Exception ex) when (ex is IOException or ObjectDisposedException)
             {
-                throw new AuthenticationException(AuthErrorCode.TransportFailure, $"The connection failed while writing a MySQL packet ({ex.GetType().Name}).", innerException: ex);
+                throw new HandshakeException(AuthErrorCode.TransportFailure, $"The connection failed while writing a MySQL packet ({ex.GetType().Name}).", innerException: ex);
             }
 
             offset += length;

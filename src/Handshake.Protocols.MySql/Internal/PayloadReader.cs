@@ -78,6 +78,6 @@ internal ref struct PayloadReader(ReadOnlySpan<byte> payload, string what)
         return span;
     }
 
-    private readonly AuthenticationException Violation(string reason) =>
+    private readonly HandshakeException Violation(string reason) =>
         new(AuthErrorCode.ProtocolViolation, $"Malformed MySQL {_what}: {reason}.");
 }

@@ -3,12 +3,12 @@ namespace Handshake.Protocols.PostgreSql.Internal;
 /// <summary>The typed exceptions the adapter raises for what a peer or the connection did.</summary>
 internal static class PgErrors
 {
-    public static AuthenticationException Violation(string message, Exception? inner = null) =>
+    public static HandshakeException Violation(string message, Exception? inner = null) =>
         new(AuthErrorCode.ProtocolViolation, message, innerException: inner);
 
-    public static AuthenticationException Transport(string message, Exception? inner = null) =>
+    public static HandshakeException Transport(string message, Exception? inner = null) =>
         new(AuthErrorCode.TransportFailure, message, innerException: inner);
 
-    public static AuthenticationException Timeout(TimeSpan limit) =>
+    public static HandshakeException Timeout(TimeSpan limit) =>
         new(AuthErrorCode.Timeout, $"The PostgreSQL startup phase did not complete within {limit.TotalSeconds:0.#} s.");
 }

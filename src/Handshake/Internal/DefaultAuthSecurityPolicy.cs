@@ -15,7 +15,7 @@ internal sealed class DefaultAuthSecurityPolicy(IOptions<HandshakeOptions> optio
 
         // MySqlConnector GHSA-473q-m89c-ghf8: a cleartext password must never leave before the
         // server's certificate has been verified, or a man in the middle simply asks for it.
-        throw new AuthenticationException(
+        throw new HandshakeException(
             AuthErrorCode.PolicyViolation,
             $"Plugin '{context.PluginName}' wants to send {what}, but the transport is a {context.Transport}. Use TLS with certificate verification, or set HandshakeOptions.AllowCleartextWithoutVerifiedTls if you accept the risk.",
             context.PluginName,

@@ -48,7 +48,7 @@ public sealed class OurClientToMariaDbEd25519Tests(MariaDbServer server) : IAsyn
         var options = new MySqlClientOptions { UserName = User, SslMode = MySqlSslMode.None };
         var factory = sp.GetRequiredService<IAuthNegotiatorFactory>();
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => MySqlClientConnector.AuthenticateAsync(stream, t => factory.Create(credentials, t), options, _timeout.Token));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => MySqlClientConnector.AuthenticateAsync(stream, t => factory.Create(credentials, t), options, _timeout.Token));
 
         Assert.Equal(AuthErrorCode.UnknownPlugin, ex.Code);
         Assert.Contains("client_ed25519", ex.Message, StringComparison.Ordinal);

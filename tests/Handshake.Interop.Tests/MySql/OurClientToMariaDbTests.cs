@@ -76,7 +76,7 @@ public sealed class OurClientToMariaDbTests : IAsyncLifetime, IDisposable
     [InlineData(MySqlSslMode.Required)]
     public async Task OurClient_WrongPassword_ServerRejected1045(MySqlSslMode sslMode)
     {
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => LoginAndQueryAsync("not-the-password", sslMode));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => LoginAndQueryAsync("not-the-password", sslMode));
 
         Assert.Equal(AuthErrorCode.ServerRejected, ex.Code);
         Assert.Equal("1045", ex.ServerErrorCode);

@@ -41,7 +41,7 @@ public sealed class OurClientScramPlusToPostgresTests(PostgresServer server)
     {
         await PgRoles.CreateAsync(server, Role, Password);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(
+        var ex = await Assert.ThrowsAsync<HandshakeException>(
             () => PgClient.ConnectAsync(server.Host, server.Port, Role, Password, OurClientToPostgresTests.Options(PostgreSqlSslMode.Disable), ScramChannelBinding.Require));
 
         // Without TLS PostgreSQL offers only SCRAM-SHA-256, which ScramChannelBinding.Require ranks out:
@@ -55,7 +55,7 @@ public sealed class OurClientScramPlusToPostgresTests(PostgresServer server)
         await PgRoles.CreateAsync(server, Role, Password);
 
         // No callback: the system trust store does not know the self-signed test certificate.
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(
+        var ex = await Assert.ThrowsAsync<HandshakeException>(
             () => PgClient.ConnectAsync(server.Host, server.Port, Role, Password, OurClientToPostgresTests.Options(PostgreSqlSslMode.VerifyFull), ScramChannelBinding.Require));
 
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
@@ -69,7 +69,7 @@ public sealed class OurClientScramPlusToPostgresTests(PostgresServer server)
         options.TargetHost = "db.example.com";
         options.RemoteCertificateValidationCallback = TrustServerCa();
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(
+        var ex = await Assert.ThrowsAsync<HandshakeException>(
             () => PgClient.ConnectAsync(server.Host, server.Port, Role, Password, options, ScramChannelBinding.Require));
 
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
@@ -82,7 +82,7 @@ public sealed class OurClientScramPlusToPostgresTests(PostgresServer server)
         var options = OurClientToPostgresTests.Options(PostgreSqlSslMode.VerifyFull);
         options.RemoteCertificateValidationCallback = TrustServerCa();
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(
+        var ex = await Assert.ThrowsAsync<HandshakeException>(
             () => PgClient.ConnectAsync(server.Host, server.Port, Role, "not-the-password", options, ScramChannelBinding.Require));
 
         Assert.Equal(AuthErrorCode.ServerRejected, ex.Code);

@@ -77,7 +77,7 @@ public sealed class OurClientToPostgresTests(PostgresServer server)
         var role = $"hs_pgc_wrong_{(int)sslMode}";
         await PgRoles.CreateAsync(server, role, Passwords["ligature"]);
 
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(
+        var ex = await Assert.ThrowsAsync<HandshakeException>(
             () => PgClient.ConnectAsync(server.Host, server.Port, role, WrongPassword, Options(sslMode)));
 
         Assert.Equal(AuthErrorCode.ServerRejected, ex.Code);
@@ -97,7 +97,7 @@ public sealed class OurClientToPostgresTests(PostgresServer server)
 
         // "pass\u00ADword" prepares to "password": both spellings are the same credential.
         AssertLoggedIn(ok, Role, encrypted: false);
-        var ex = await Assert.ThrowsAsync<AuthenticationException>(
+        var ex = await Assert.ThrowsAsync<HandshakeException>(
             () => PgClient.ConnectAsync(server.Host, server.Port, Role, "pass-word", Options(PostgreSqlSslMode.Disable)));
         Assert.Equal("28P01", ex.ServerErrorCode);
     }

@@ -12,17 +12,17 @@ namespace Handshake;
 /// derived key or one-time code appears in <see cref="Exception.Message"/>, <see cref="Exception.Data"/>
 /// or <see cref="ToString"/>.
 /// </remarks>
-public class AuthenticationException : Exception
+public class HandshakeException : Exception
 {
     /// <summary>Creates an exception with an unspecified code.</summary>
-    public AuthenticationException()
+    public HandshakeException()
         : this(AuthErrorCode.Unspecified, "Authentication failed.")
     {
     }
 
     /// <summary>Creates an exception with an unspecified code and the given message.</summary>
     /// <param name="message">A message a person can act on; never a secret.</param>
-    public AuthenticationException(string message)
+    public HandshakeException(string message)
         : this(AuthErrorCode.Unspecified, message)
     {
     }
@@ -30,7 +30,7 @@ public class AuthenticationException : Exception
     /// <summary>Creates an exception with an unspecified code, message and inner exception.</summary>
     /// <param name="message">A message a person can act on; never a secret.</param>
     /// <param name="innerException">The cause.</param>
-    public AuthenticationException(string message, Exception? innerException)
+    public HandshakeException(string message, Exception? innerException)
         : this(AuthErrorCode.Unspecified, message, innerException: innerException)
     {
     }
@@ -42,7 +42,7 @@ public class AuthenticationException : Exception
     /// <param name="factorIndex">The factor (1 to 3) that was active, or 0 when none was.</param>
     /// <param name="isFatal">Whether the connection must be abandoned (true for every error raised by Handshake itself).</param>
     /// <param name="innerException">The cause, if any.</param>
-    public AuthenticationException(
+    public HandshakeException(
         AuthErrorCode code,
         string message,
         string? pluginName = null,
@@ -79,7 +79,7 @@ public class AuthenticationException : Exception
     /// <param name="pluginName">The active plugin.</param>
     /// <param name="factorIndex">The active factor.</param>
     /// <returns>This instance, for a <c>throw</c> expression.</returns>
-    public AuthenticationException WithContext(string? pluginName, int factorIndex)
+    public HandshakeException WithContext(string? pluginName, int factorIndex)
     {
         PluginName ??= pluginName;
         if (FactorIndex == 0)
