@@ -1,6 +1,5 @@
 using Handshake.Plugins.NativePassword;
 using Handshake.Plugins.Scram;
-using Handshake.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Handshake.Benchmarks;

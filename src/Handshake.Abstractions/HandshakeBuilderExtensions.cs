@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -10,7 +11,7 @@ public static class HandshakeBuilderExtensions
     /// <typeparam name="TPlugin">The plugin type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IHandshakeBuilder AddPlugin<TPlugin>(this IHandshakeBuilder builder)
+    public static IHandshakeBuilder AddPlugin<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TPlugin>(this IHandshakeBuilder builder)
         where TPlugin : class, IAuthPlugin
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -34,7 +35,7 @@ public static class HandshakeBuilderExtensions
     /// <typeparam name="TVerifier">The verifier type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IHandshakeBuilder AddVerifier<TVerifier>(this IHandshakeBuilder builder)
+    public static IHandshakeBuilder AddVerifier<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TVerifier>(this IHandshakeBuilder builder)
         where TVerifier : class, IAuthVerifier
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -392,9 +392,10 @@ public sealed class AuthAcceptor : IDisposable
         Result = new AuthResult(UserName!, [.. _passed], Rounds, elapsed);
         State = AuthNegotiatorState.Completed;
         EndExchange();
-        _telemetry.Succeeded(Role, Rounds, elapsed);
+        _telemetry.Succeeded(Role, Result.Factors.Count > 0 ? Result.Factors[0].PluginName : null, Rounds, elapsed);
         Log.Accepted(_logger, UserName!, Result.AssuranceLevel, Rounds);
         _activity?.SetTag("handshake.assurance_level", Result.AssuranceLevel);
+        _activity?.SetTag(HandshakeTelemetry.MechanismAttribute, Result.Factors.Count > 0 ? Result.Factors[0].PluginName : null);
         _activity?.SetStatus(ActivityStatusCode.Ok);
         _activity?.Dispose();
         _activity = null;
@@ -490,10 +491,10 @@ public sealed class AuthAcceptor : IDisposable
             State = AuthNegotiatorState.Failed;
             FailureReason = code;
             FailureDetail = detail;
-            _telemetry.Failed(Role, code, _time.GetElapsedTime(_startTimestamp));
+            _telemetry.Failed(Role, _passed.Count > 0 ? _passed[0].PluginName : CurrentPlugin, code, _time.GetElapsedTime(_startTimestamp));
             Log.Rejected(_logger, UserName, code, CurrentPlugin, CurrentFactor, detail);
-            _activity?.SetTag("handshake.error.code", code.ToString());
-            _activity?.SetStatus(ActivityStatusCode.Error, code.ToString());
+            _activity?.SetTag(HandshakeTelemetry.MechanismAttribute, _passed.Count > 0 ? _passed[0].PluginName : CurrentPlugin);
+            HandshakeTelemetry.MarkFailed(_activity, code);
             _activity?.Dispose();
             _activity = null;
             EndExchange();

@@ -375,9 +375,10 @@ public sealed class AuthNegotiator : IDisposable
         Result = new AuthResult(_credentials?.UserName ?? string.Empty, [.. _passed], Rounds, elapsed);
         State = AuthNegotiatorState.Completed;
         CurrentPlugin = null;
-        _telemetry.Succeeded(Role, Rounds, elapsed);
+        _telemetry.Succeeded(Role, Result.Factors.Count > 0 ? Result.Factors[0].PluginName : null, Rounds, elapsed);
         Log.Authenticated(_logger, Result.UserName, Result.AssuranceLevel, Rounds, elapsed.TotalMilliseconds);
         _activity?.SetTag("handshake.assurance_level", Result.AssuranceLevel);
+        _activity?.SetTag(HandshakeTelemetry.MechanismAttribute, Result.Factors.Count > 0 ? Result.Factors[0].PluginName : null);
         _activity?.SetStatus(ActivityStatusCode.Ok);
         _activity?.Dispose();
         _activity = null;
@@ -610,10 +611,10 @@ public sealed class AuthNegotiator : IDisposable
         {
             State = AuthNegotiatorState.Failed;
             var code = mapped is HandshakeException auth ? auth.Code : AuthErrorCode.Unspecified;
-            _telemetry.Failed(Role, code, _startTimestamp == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_startTimestamp));
+            _telemetry.Failed(Role, _passed.Count > 0 ? _passed[0].PluginName : CurrentPlugin, code, _startTimestamp == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_startTimestamp));
             Log.NegotiationFailed(_logger, code, CurrentPlugin, CurrentFactor, mapped.Message);
-            _activity?.SetTag("handshake.error.code", code.ToString());
-            _activity?.SetStatus(ActivityStatusCode.Error, code.ToString());
+            _activity?.SetTag(HandshakeTelemetry.MechanismAttribute, _passed.Count > 0 ? _passed[0].PluginName : CurrentPlugin);
+            HandshakeTelemetry.MarkFailed(_activity, code);
             _activity?.Dispose();
             _activity = null;
             EndExchange();

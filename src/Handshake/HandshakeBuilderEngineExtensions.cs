@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Handshake.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -88,7 +89,7 @@ public static class HandshakeBuilderEngineExtensions
     /// <typeparam name="TStore">The store type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IHandshakeBuilder AddCredentialStore<TStore>(this IHandshakeBuilder builder)
+    public static IHandshakeBuilder AddCredentialStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>(this IHandshakeBuilder builder)
         where TStore : class, ICredentialStore
     {
         ArgumentNullException.ThrowIfNull(builder);

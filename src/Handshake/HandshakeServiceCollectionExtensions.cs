@@ -12,6 +12,12 @@ public static class HandshakeServiceCollectionExtensions
     /// Registers the negotiator (client engine), the plugin registry, options validated at start-up,
     /// telemetry and the cleartext policy gate. Calling it twice is harmless; each call may add configuration.
     /// </summary>
+    /// <remarks>
+    /// Start-up validation runs when a host starts, and in an application without a host when
+    /// <see cref="IAuthNegotiatorFactory"/> or <see cref="IAuthAcceptorFactory"/> is first resolved: a bad
+    /// option (or two plugins with one name) throws <see cref="OptionsValidationException"/> there, not at
+    /// the first <c>Create()</c>.
+    /// </remarks>
     /// <param name="services">The services.</param>
     /// <param name="configure">Configures the client rules.</param>
     /// <returns>A builder that plugin packages extend.</returns>
@@ -26,6 +32,7 @@ public static class HandshakeServiceCollectionExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HandshakeOptions>, HandshakeOptionsValidator>());
+        services.TryAddSingleton<EngineServices>();
         services.TryAddSingleton<AuthPluginRegistry>();
         services.TryAddSingleton<AuthVerifierRegistry>();
         services.TryAddSingleton(sp => new HandshakeTelemetry(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));

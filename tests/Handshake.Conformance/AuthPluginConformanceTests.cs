@@ -253,7 +253,7 @@ public abstract class AuthPluginConformanceTests
             using var connection = InMemoryAuthConnection.Create(transport);
             var recorder = new TranscriptRecorder();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            var result = await InMemoryHandshake.RunAsync(negotiator, acceptor, connection, recorder: recorder, cancellationToken: timeout.Token);
+            var result = await InMemoryHandshake.RunAsync(negotiator, acceptor, connection, wrapClient: recorder.Record, cancellationToken: timeout.Token);
             return (result, recorder.Entries);
         }
 

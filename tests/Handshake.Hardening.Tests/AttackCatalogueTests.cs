@@ -7,7 +7,6 @@ using Handshake.Plugins.CachingSha2;
 using Handshake.Plugins.NativePassword;
 using Handshake.Protocols.MySql;
 using Handshake.Protocols.PostgreSql;
-using Handshake.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Handshake.Hardening.Tests;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Handshake.Plugins.NativePassword;
 using Handshake.Plugins.Scram;
-using Handshake.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

@@ -1,5 +1,4 @@
 using Handshake.Plugins.NativePassword;
-using Handshake.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

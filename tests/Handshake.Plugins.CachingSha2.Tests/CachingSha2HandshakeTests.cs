@@ -1,4 +1,3 @@
-using Handshake.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Handshake.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using NSubstitute;
 

@@ -1,4 +1,3 @@
-using Handshake.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Handshake.Plugins.NativePassword.Tests;

@@ -166,7 +166,7 @@ public sealed class ResumeEndToEndTests : IAsyncDisposable
         using var connection = InMemoryAuthConnection.Create(tls, tls);
         var recorder = new TranscriptRecorder();
 
-        var result = await InMemoryHandshake.RunAsync(negotiator, acceptor, connection, "alice", recorder);
+        var result = await InMemoryHandshake.RunAsync(negotiator, acceptor, connection, "alice", recorder.Record);
 
         Assert.True(result.Succeeded, result.ClientError?.Message ?? result.ServerFailureReason.ToString());
         Assert.Equal(ResumeRedeemOutcome.Unknown, session.Outcome);

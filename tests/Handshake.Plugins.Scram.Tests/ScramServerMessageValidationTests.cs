@@ -1,5 +1,4 @@
 using Handshake.Plugins.Scram.Internal;
-using Handshake.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static Handshake.Plugins.Scram.Tests.ScramTestSupport;
 

@@ -61,7 +61,7 @@ public sealed class AuthAcceptorTests
         using var acceptor = host.Acceptor();
         var recorder = new TranscriptRecorder();
 
-        var result = await InMemoryHandshake.RunAsync(negotiator, acceptor, recorder: recorder);
+        var result = await InMemoryHandshake.RunAsync(negotiator, acceptor, wrapClient: recorder.Record);
 
         Assert.True(result.Succeeded);
         Assert.DoesNotContain(recorder.Entries, e => e.Step == nameof(AuthEventKind.Switch));
@@ -77,7 +77,7 @@ public sealed class AuthAcceptorTests
         using var acceptor = host.Acceptor();
         var recorder = new TranscriptRecorder();
 
-        var result = await InMemoryHandshake.RunAsync(negotiator, acceptor, recorder: recorder);
+        var result = await InMemoryHandshake.RunAsync(negotiator, acceptor, wrapClient: recorder.Record);
 
         Assert.True(result.Succeeded);
         Assert.Contains(recorder.Entries, e => e.Step == nameof(AuthEventKind.Switch) && e.PluginName == "b");
@@ -147,7 +147,7 @@ public sealed class AuthAcceptorTests
             using var negotiator = host.Negotiator(creds);
             using var acceptor = host.Acceptor();
             var recorder = new TranscriptRecorder();
-            var result = await InMemoryHandshake.RunAsync(negotiator, acceptor, recorder: recorder);
+            var result = await InMemoryHandshake.RunAsync(negotiator, acceptor, wrapClient: recorder.Record);
             var shape = string.Join("|", recorder.Entries.Select(e => $"{e.Direction}:{e.Step.Split(' ')[0]}:{e.PluginName}:{e.Length}"));
             return (result, shape);
         }

@@ -22,6 +22,47 @@ public sealed class DependencyInjectionTests
     }
 
     [Fact]
+    public void GetRequiredService_NegotiatorFactoryWithBadOptionsAndNoHost_ThrowsWhenResolved()
+    {
+        // No host, so nothing runs ValidateOnStart but the engine: resolving the factory is the start.
+        var services = new ServiceCollection();
+        services.AddHandshake(o => o.MaxRounds = 0);
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IAuthNegotiatorFactory>());
+        Assert.Contains("MaxRounds", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GetRequiredService_AcceptorFactoryWithBadPluginRegistrationAndNoHost_ThrowsWhenResolved()
+    {
+        var services = new ServiceCollection();
+        services.AddHandshake()
+            .AddVerifier("dup", _ => (_, _) => ValueTask.FromResult(VerifierStep.Accept()))
+            .AddVerifier("dup", _ => (_, _) => ValueTask.FromResult(VerifierStep.Accept()))
+            .AddAcceptor(o => o.DefaultPlugin = "dup")
+            .AddInMemoryCredentialStore();
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IAuthAcceptorFactory>());
+        Assert.Contains("'dup'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GetRequiredService_FactoryWithGoodOptions_ResolvesOnceAndValidatesOnce()
+    {
+        var validations = 0;
+        var services = new ServiceCollection();
+        services.AddHandshake();
+        services.AddOptions<HandshakeOptions>().Validate(_ => Interlocked.Increment(ref validations) > 0).ValidateOnStart();
+        using var provider = services.BuildServiceProvider();
+
+        _ = provider.GetRequiredService<IAuthNegotiatorFactory>();
+        _ = provider.GetRequiredService<IAuthNegotiatorFactory>();
+        Assert.Equal(1, validations);
+    }
+
+    [Fact]
     public async Task ValidateOnStart_TwoPluginsWithOneName_FailsNamingIt()
     {
         var ex = await StartAsync(s => s.AddHandshake()

@@ -88,7 +88,7 @@ public sealed class SecretHygieneTests
         using var acceptor = host.Acceptor();
         var recorder = new TranscriptRecorder();
 
-        var result = await InMemoryHandshake.RunAsync(negotiator, acceptor, recorder: recorder);
+        var result = await InMemoryHandshake.RunAsync(negotiator, acceptor, wrapClient: recorder.Record);
 
         Assert.True(result.Succeeded);
         Assert.All(recorder.Entries.Where(e => e.Direction == TranscriptDirection.ClientToServer), e => Assert.Matches("^<\\d+ bytes redacted>$", e.Rendered));

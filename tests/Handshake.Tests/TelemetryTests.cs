@@ -10,11 +10,13 @@ public sealed class TelemetryTests
     [Fact]
     public async Task Handshakes_RecordOutcomeAndFailureCodeMetrics()
     {
+        // A meter factory of this test's own, so measurements from tests running in parallel are told apart.
+        using var factory = new ScopedMeterFactory();
         var measurements = new ConcurrentQueue<(string Instrument, object Value, Dictionary<string, object?> Tags)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "Handshake")
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Meter.Name == "Handshake")
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -26,7 +28,8 @@ public sealed class TelemetryTests
         await using var host = new TestHost(b => b
             .AddHmacChallenge()
             .AddAcceptor(o => o.DefaultPlugin = HmacChallengeHandshakeBuilderExtensions.DefaultName)
-            .AddInMemoryCredentialStore(s => s.AddUser("telemetry-user", new AuthFactorPolicy(HmacChallengeHandshakeBuilderExtensions.DefaultName, HmacChallengeHandshakeBuilderExtensions.CreateStoredCredential("pw")))));
+            .AddInMemoryCredentialStore(s => s.AddUser("telemetry-user", new AuthFactorPolicy(HmacChallengeHandshakeBuilderExtensions.DefaultName, HmacChallengeHandshakeBuilderExtensions.CreateStoredCredential("pw")))),
+            services: s => s.AddSingleton<IMeterFactory>(factory));
         foreach (var password in new[] { "pw", "wrong" })
         {
             using var creds = AuthCredentials.FromPasswords("telemetry-user", password);
@@ -36,10 +39,14 @@ public sealed class TelemetryTests
         }
 
         listener.RecordObservableInstruments();
-        var failures = measurements.Where(m => m.Instrument == "handshake.failures").ToList();
-        Assert.Contains(failures, m => (string?)m.Tags["handshake.role"] == "server" && (string?)m.Tags["handshake.error.code"] == nameof(AuthErrorCode.InvalidCredential));
-        Assert.Contains(failures, m => (string?)m.Tags["handshake.role"] == "client" && (string?)m.Tags["handshake.error.code"] == nameof(AuthErrorCode.ServerRejected));
-        Assert.Contains(measurements, m => m.Instrument == "handshake.authentications" && (string?)m.Tags["handshake.outcome"] == "success");
+        var failures = measurements.Where(m => m.Instrument == "handshake.authentications" && (string?)m.Tags["handshake.outcome"] == "failure").ToList();
+        Assert.Contains(failures, m => (string?)m.Tags["handshake.role"] == "server" && (string?)m.Tags["error.type"] == nameof(AuthErrorCode.InvalidCredential));
+        Assert.Contains(failures, m => (string?)m.Tags["handshake.role"] == "client" && (string?)m.Tags["error.type"] == nameof(AuthErrorCode.ServerRejected));
+        Assert.All(failures, m => Assert.Equal(HmacChallengeHandshakeBuilderExtensions.DefaultName, m.Tags["handshake.mechanism"]));
+        var successes = measurements.Where(m => m.Instrument == "handshake.authentications" && (string?)m.Tags["handshake.outcome"] == "success").ToList();
+        Assert.Equal(2, successes.Count);
+        Assert.All(successes, m => Assert.False(m.Tags.ContainsKey("error.type")));
+        Assert.DoesNotContain(measurements, m => m.Instrument == "handshake.failures");
         Assert.Contains(measurements, m => m.Instrument == "handshake.rounds");
         Assert.All(measurements.SelectMany(m => m.Tags.Values), v => Assert.DoesNotContain("pw", v?.ToString() ?? string.Empty, StringComparison.Ordinal));
     }
@@ -53,12 +60,19 @@ public sealed class TelemetryTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name == "handshake.failures")
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name == "handshake.authentications")
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((_, _, tags, _) => failures.Enqueue(tags.ToArray().Single(t => t.Key == "handshake.error.code").Value?.ToString()));
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            var error = tags.ToArray().Where(t => t.Key == "error.type").Select(t => t.Value?.ToString()).SingleOrDefault();
+            if (error is not null)
+            {
+                failures.Enqueue(error);
+            }
+        });
         listener.Start();
 
         var slow = new RecordingPlugin("slow")

@@ -101,7 +101,7 @@ internal static class DemoCommand
         await output.WriteLineAsync(style.Bold($"-- {credentials.UserName} {attempt.Label}")).ConfigureAwait(false);
         // An offering acceptor (PostgreSQL) knows the user from the startup message before it offers.
         var startupUser = scenario.StartMode == AcceptorStartMode.Offer ? credentials.UserName : null;
-        var result = await InMemoryHandshake.RunAsync(negotiator, acceptor, connection, startupUser, recorder, cancellationToken).ConfigureAwait(false);
+        var result = await InMemoryHandshake.RunAsync(negotiator, acceptor, connection, startupUser, recorder.Record, cancellationToken).ConfigureAwait(false);
         foreach (var entry in recorder.Entries)
         {
             await output.WriteLineAsync("   " + Render(entry, style)).ConfigureAwait(false);

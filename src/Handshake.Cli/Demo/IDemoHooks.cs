@@ -15,5 +15,5 @@ internal interface IDemoHooks
     Task BeforeAsync(int index, TextWriter output, Ansi style);
 
     /// <summary>Runs after the attempt at <paramref name="index"/>, its transcript and result printed.</summary>
-    Task AfterAsync(int index, IServiceProvider server, Handshake.Testing.InMemoryHandshakeResult result, TextWriter output, Ansi style, CancellationToken cancellationToken);
+    Task AfterAsync(int index, IServiceProvider server, InMemoryHandshakeResult result, TextWriter output, Ansi style, CancellationToken cancellationToken);
 }

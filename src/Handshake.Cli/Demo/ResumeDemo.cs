@@ -5,7 +5,6 @@ using Handshake.Cli.Internal;
 using Handshake.Mfa;
 using Handshake.Plugins.Resume;
 using Handshake.Plugins.Scram;
-using Handshake.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Handshake.Cli.Demo;

@@ -1,20 +1,16 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Handshake.Internal;
 
 internal sealed class AuthNegotiatorFactory(
+    EngineServices engine, // first: resolving it runs start-up validation before anything else is built
     AuthPluginRegistry registry,
     IOptions<HandshakeOptions> options,
     IAuthSecurityPolicy policy,
-    HandshakeTelemetry telemetry,
-    IServiceProvider services) : IAuthNegotiatorFactory
+    HandshakeTelemetry telemetry) : IAuthNegotiatorFactory
 {
-    private readonly TimeProvider _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
-    private readonly IRandomSource _random = services.GetService<IRandomSource>() ?? SystemRandomSource.Instance;
-    private readonly ILogger _logger = services.GetService<ILoggerFactory>()?.CreateLogger<AuthNegotiator>() ?? NullLogger<AuthNegotiator>.Instance;
+    private readonly ILogger _logger = engine.Loggers.CreateLogger<AuthNegotiator>();
 
     public AuthNegotiator Create(AuthCredentials credentials, TransportSecurity? transport = null, IReadOnlyDictionary<string, object?>? properties = null)
     {
@@ -29,5 +25,5 @@ internal sealed class AuthNegotiatorFactory(
     }
 
     private AuthNegotiator New(AuthCredentials? credentials, IAuthCredentialProvider? provider, TransportSecurity? transport, IReadOnlyDictionary<string, object?>? properties) =>
-        new(registry, options.Value, transport ?? TransportSecurity.None, policy, _time, _random, services, _logger, telemetry, credentials, provider, properties);
+        new(registry, options.Value, transport ?? TransportSecurity.None, policy, engine.Time, engine.Random, engine.Services, _logger, telemetry, credentials, provider, properties);
 }

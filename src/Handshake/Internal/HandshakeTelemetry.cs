@@ -1,45 +1,91 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Reflection;
 
 namespace Handshake.Internal;
 
-/// <summary>Metrics and traces from the BCL. Tags never carry a secret: role, outcome, error code, plugin names.</summary>
+/// <summary>
+/// Metrics and traces from the BCL, named after the OpenTelemetry semantic conventions: a duration
+/// histogram in seconds with bucket advice, <c>error.type</c> on failures, the mechanism as an
+/// attribute, and a versioned Meter and ActivitySource. Attributes never carry a secret, and the
+/// mechanism is always a registered name (never text a peer chose), so its cardinality is bounded.
+/// </summary>
 internal sealed class HandshakeTelemetry : IDisposable
 {
     public const string Name = "Handshake";
 
-    public static readonly ActivitySource Source = new(Name);
+    public const string RoleAttribute = "handshake.role";
+    public const string MechanismAttribute = "handshake.mechanism";
+    public const string OutcomeAttribute = "handshake.outcome";
+    public const string ErrorTypeAttribute = "error.type";
+
+    /// <summary>
+    /// Bucket boundaries in seconds: an in-memory native-password exchange takes tens of microseconds,
+    /// a SCRAM login with PBKDF2 about a millisecond, a login over a network tens of milliseconds, and a
+    /// login waiting for a person (a TOTP prompt) seconds; the SDK's default boundaries (0, 5, 10, ...)
+    /// would put all of them in the first bucket.
+    /// </summary>
+    public static readonly IReadOnlyList<double> DurationBuckets =
+        [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+    public static readonly IReadOnlyList<int> RoundBuckets = [1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 24, 32];
+
+    public static readonly string Version =
+        typeof(HandshakeTelemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? "0.0.0";
+
+    public static readonly ActivitySource Source = new(Name, Version);
 
     private readonly Meter _meter;
     private readonly Counter<long> _handshakes;
-    private readonly Counter<long> _failures;
     private readonly Histogram<int> _rounds;
     private readonly Histogram<double> _duration;
 
     public HandshakeTelemetry(IMeterFactory? meterFactory = null)
     {
-        _meter = meterFactory?.Create(Name) ?? new Meter(Name);
-        _handshakes = _meter.CreateCounter<long>("handshake.authentications", "{handshake}", "Handshakes that ended, by role and outcome.");
-        _failures = _meter.CreateCounter<long>("handshake.failures", "{handshake}", "Failed handshakes, by role and error code.");
-        _rounds = _meter.CreateHistogram<int>("handshake.rounds", "{round}", "Rounds per completed handshake.");
-        _duration = _meter.CreateHistogram<double>("handshake.duration", "s", "Duration of handshakes.");
+        var meterOptions = new MeterOptions(Name) { Version = Version };
+        _meter = meterFactory?.Create(meterOptions) ?? new Meter(meterOptions);
+        _handshakes = _meter.CreateCounter<long>("handshake.authentications", "{handshake}", "Handshakes that ended, by role, mechanism and outcome; failures carry error.type.");
+        _rounds = _meter.CreateHistogram("handshake.rounds", "{round}", "Rounds per completed handshake.", tags: null, new InstrumentAdvice<int> { HistogramBucketBoundaries = RoundBuckets });
+        _duration = _meter.CreateHistogram("handshake.duration", "s", "Duration of handshakes, successful or not; failures carry error.type.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
     }
 
-    public void Succeeded(string role, int rounds, TimeSpan elapsed)
+    public void Succeeded(string role, string? mechanism, int rounds, TimeSpan elapsed)
     {
-        var roleTag = new KeyValuePair<string, object?>("handshake.role", role);
-        _handshakes.Add(1, roleTag, new KeyValuePair<string, object?>("handshake.outcome", "success"));
-        _rounds.Record(rounds, roleTag);
-        _duration.Record(elapsed.TotalSeconds, roleTag);
+        var tags = new TagList { { RoleAttribute, role }, { MechanismAttribute, mechanism ?? "none" } };
+        _rounds.Record(rounds, tags);
+        _duration.Record(elapsed.TotalSeconds, tags);
+        tags.Add(OutcomeAttribute, "success");
+        _handshakes.Add(1, tags);
     }
 
-    public void Failed(string role, AuthErrorCode code, TimeSpan elapsed)
+    public void Failed(string role, string? mechanism, AuthErrorCode code, TimeSpan elapsed)
     {
-        var roleTag = new KeyValuePair<string, object?>("handshake.role", role);
-        _handshakes.Add(1, roleTag, new KeyValuePair<string, object?>("handshake.outcome", "failure"));
-        _failures.Add(1, roleTag, new KeyValuePair<string, object?>("handshake.error.code", code.ToString()));
-        _duration.Record(elapsed.TotalSeconds, roleTag);
+        var tags = new TagList { { RoleAttribute, role }, { MechanismAttribute, mechanism ?? "none" }, { ErrorTypeAttribute, ErrorType(code) } };
+        _duration.Record(elapsed.TotalSeconds, tags);
+        tags.Add(OutcomeAttribute, "failure");
+        _handshakes.Add(1, tags);
     }
+
+    /// <summary>Marks an activity as failed the way the semantic conventions ask: status Error and <c>error.type</c>.</summary>
+    public static void MarkFailed(Activity? activity, AuthErrorCode code)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        var type = ErrorType(code);
+        activity.SetTag(ErrorTypeAttribute, type);
+        activity.SetStatus(ActivityStatusCode.Error, type);
+    }
+
+    /// <summary>The stable code's name, which is what <c>error.type</c> asks for: low-cardinality and documented.</summary>
+    public static string ErrorType(AuthErrorCode code) => code switch
+    {
+        AuthErrorCode.Unspecified => "_OTHER",
+        _ => code.ToString(),
+    };
 
     public void Dispose() => _meter.Dispose();
 }

@@ -1,4 +1,4 @@
-namespace Handshake.Testing;
+namespace Handshake;
 
 /// <summary>How a client and an acceptor fared when run against each other in memory.</summary>
 /// <param name="ClientResult">The client's result, when it authenticated.</param>

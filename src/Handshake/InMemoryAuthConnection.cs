@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Handshake.Internal;
 
-namespace Handshake.Testing;
+namespace Handshake;
 
 /// <summary>
 /// A connection with no network: two bounded channels joining a client transport to a server

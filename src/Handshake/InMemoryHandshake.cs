@@ -1,4 +1,4 @@
-namespace Handshake.Testing;
+namespace Handshake;
 
 /// <summary>Runs a negotiator against an acceptor over an <see cref="InMemoryAuthConnection"/>: the embedded default.</summary>
 public static class InMemoryHandshake
@@ -8,10 +8,10 @@ public static class InMemoryHandshake
     /// <param name="acceptor">The server.</param>
     /// <param name="connection">The connection, or null for a plain one.</param>
     /// <param name="userName">The user, when the acceptor is told it up front (PostgreSQL style).</param>
-    /// <param name="recorder">Records the conversation (from the client's end), when given.</param>
+    /// <param name="wrapClient">Wraps the client's end before the negotiator uses it (a transcript recorder, a fault injector), when given.</param>
     /// <param name="cancellationToken">Cancels both sides.</param>
     /// <returns>What each side ended with.</returns>
-    public static async Task<InMemoryHandshakeResult> RunAsync(AuthNegotiator negotiator, AuthAcceptor acceptor, InMemoryAuthConnection? connection = null, string? userName = null, TranscriptRecorder? recorder = null, CancellationToken cancellationToken = default)
+    public static async Task<InMemoryHandshakeResult> RunAsync(AuthNegotiator negotiator, AuthAcceptor acceptor, InMemoryAuthConnection? connection = null, string? userName = null, Func<IAuthTransport, IAuthTransport>? wrapClient = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(negotiator);
         ArgumentNullException.ThrowIfNull(acceptor);
@@ -22,7 +22,7 @@ public static class InMemoryHandshake
         HandshakeException? clientError = null;
         try
         {
-            clientResult = await negotiator.RunAsync(recorder is null ? link.Client : recorder.Record(link.Client), cancellationToken).ConfigureAwait(false);
+            clientResult = await negotiator.RunAsync(wrapClient is null ? link.Client : wrapClient(link.Client), cancellationToken).ConfigureAwait(false);
         }
         catch (HandshakeException ex)
         {
