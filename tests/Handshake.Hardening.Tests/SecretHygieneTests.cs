@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
-using Handshake.Conformance;
+using Handshake.Testing.Conformance;
 using Handshake.Mfa;
 using Handshake.Plugins.CachingSha2;
 using Handshake.Plugins.KeyAuth;

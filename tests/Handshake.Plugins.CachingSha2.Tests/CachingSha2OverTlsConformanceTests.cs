@@ -1,4 +1,4 @@
-using Handshake.Conformance;
+using Handshake.Testing.Conformance;
 
 namespace Handshake.Plugins.CachingSha2.Tests;
 

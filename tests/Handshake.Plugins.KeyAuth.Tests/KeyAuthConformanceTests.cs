@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Handshake.Conformance;
+using Handshake.Testing.Conformance;
 
 namespace Handshake.Plugins.KeyAuth.Tests;
 

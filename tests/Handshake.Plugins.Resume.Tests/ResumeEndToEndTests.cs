@@ -1,5 +1,5 @@
 using System.Text;
-using Handshake.Conformance;
+using Handshake.Testing.Conformance;
 using Handshake.Mfa;
 using Handshake.Plugins.Scram;
 using Handshake.Testing;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Handshake.Conformance;
+using Handshake.Testing.Conformance;
 
 namespace Handshake.Plugins.Scram.Tests;
 

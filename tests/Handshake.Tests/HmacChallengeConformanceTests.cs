@@ -1,4 +1,4 @@
-using Handshake.Conformance;
+using Handshake.Testing.Conformance;
 using Handshake.Testing;
 
 namespace Handshake.Tests;

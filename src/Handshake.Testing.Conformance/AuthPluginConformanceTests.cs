@@ -1,9 +1,8 @@
 using System.Text;
-using Handshake.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Handshake.Conformance;
+namespace Handshake.Testing.Conformance;
 
 /// <summary>
 /// The rules every plugin (client side and verifier) must keep, whatever its mechanism. A plugin's
@@ -12,6 +11,7 @@ namespace Handshake.Conformance;
 /// </summary>
 public abstract class AuthPluginConformanceTests
 {
+    /// <summary>The user the server stores a credential for.</summary>
     protected const string UserName = "conformance-user";
 
     /// <summary>Gets the plugin/verifier name the server opens with.</summary>
@@ -27,22 +27,31 @@ public abstract class AuthPluginConformanceTests
     protected virtual bool RequiresSecret => true;
 
     /// <summary>Registers the client plugin and the verifier (and their options).</summary>
+    /// <param name="builder">The builder.</param>
     protected abstract void Register(IHandshakeBuilder builder);
 
     /// <summary>Lets a plugin add services (a fake clock, a pinned RNG).</summary>
+    /// <param name="services">The services.</param>
     protected virtual void ConfigureServices(IServiceCollection services)
     {
     }
 
     /// <summary>Gets the stored credential the server keeps for <see cref="UserName"/>.</summary>
+    /// <returns>The stored credential.</returns>
     protected abstract StoredCredential CreateStoredCredential();
 
     /// <summary>Gets credentials that must authenticate.</summary>
+    /// <param name="userName">The user.</param>
+    /// <returns>The credentials.</returns>
     protected abstract AuthCredentials CreateGoodCredentials(string userName);
 
     /// <summary>Gets credentials that must be refused (a wrong password or key).</summary>
+    /// <param name="userName">The user.</param>
+    /// <returns>The credentials.</returns>
     protected abstract AuthCredentials CreateBadCredentials(string userName);
 
+    /// <summary>Good credentials authenticate, and the client and the server agree on the user and the assurance level.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task Handshake_GoodCredentials_BothSidesAgreeOnSuccess()
     {
@@ -55,6 +64,8 @@ public abstract class AuthPluginConformanceTests
         Assert.Equal(UserName, outcome.Result.ServerResult!.UserName);
     }
 
+    /// <summary>A wrong secret is refused; the client gets a typed error and the server records <see cref="AuthErrorCode.InvalidCredential"/>.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task Handshake_BadCredentials_ClientIsRejectedAndServerKnowsWhy()
     {
@@ -68,6 +79,8 @@ public abstract class AuthPluginConformanceTests
         Assert.Equal(AuthErrorCode.InvalidCredential, outcome.Result.ServerFailureReason);
     }
 
+    /// <summary>An unknown user fails with the same code, message and transcript shape as a known user with a wrong secret (no user enumeration).</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task Handshake_UnknownUser_FailsExactlyLikeBadCredentials()
     {
@@ -88,6 +101,8 @@ public abstract class AuthPluginConformanceTests
         Assert.Equal(Shape(badOutcome.Transcript), Shape(unknownOutcome.Transcript));
     }
 
+    /// <summary>A client without the secret its plugin needs fails with <see cref="AuthErrorCode.MissingCredential"/> before it sends anything.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task Handshake_MissingSecret_FailsWithMissingCredentialBeforeSendingAnything()
     {
@@ -104,6 +119,10 @@ public abstract class AuthPluginConformanceTests
         Assert.DoesNotContain(outcome.Transcript, e => e.Direction == TranscriptDirection.ClientToServer);
     }
 
+    /// <summary>Garbage from the server ends in a typed <see cref="HandshakeException"/> (never another exception, a hang or a secret in the message), or is answered.</summary>
+    /// <param name="label">What the input is, for the test name.</param>
+    /// <param name="garbage">The bytes.</param>
+    /// <returns>A task.</returns>
     [Theory]
     [MemberData(nameof(GarbageInputs))]
     public async Task HandleAsync_GarbageFromServer_EndsInHandshakeExceptionOrProceeds(string label, byte[] garbage)
@@ -132,6 +151,10 @@ public abstract class AuthPluginConformanceTests
         AssertNoSecret(harness.Logs);
     }
 
+    /// <summary>Garbage from the client ends in a rejection, never an exception.</summary>
+    /// <param name="label">What the input is, for the test name.</param>
+    /// <param name="garbage">The bytes.</param>
+    /// <returns>A task.</returns>
     [Theory]
     [MemberData(nameof(GarbageInputs))]
     public async Task Acceptor_GarbageFromClient_RejectsWithoutThrowing(string label, byte[] garbage)
@@ -152,6 +175,8 @@ public abstract class AuthPluginConformanceTests
         Assert.Equal(AuthNegotiatorState.Failed, acceptor.State);
     }
 
+    /// <summary>No secret appears in an exception, a transcript, a result, the credentials' or stored credential's <c>ToString()</c>, or a log line.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task FailurePaths_NeverExposeTheSecret()
     {
@@ -175,8 +200,11 @@ public abstract class AuthPluginConformanceTests
         AssertNoSecret(harness.Logs);
     }
 
+    /// <summary>Gets malformed inputs of every common shape: empty, short, NUL runs, random bytes up to 64 KiB, mechanism-like text, invalid UTF-8.</summary>
+    /// <returns>The theory data.</returns>
     public static TheoryData<string, byte[]> GarbageInputs()
     {
+        // Seeded, so every run and every plugin sees the same inputs; never used for a secret.
         var random = new Random(20261123);
         byte[] Bytes(int n)
         {
@@ -200,6 +228,8 @@ public abstract class AuthPluginConformanceTests
         };
     }
 
+    /// <summary>Fails when any of <see cref="Secrets"/> appears in <paramref name="text"/>.</summary>
+    /// <param name="text">The output to scan.</param>
     protected void AssertNoSecret(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -209,6 +239,8 @@ public abstract class AuthPluginConformanceTests
         }
     }
 
+    /// <summary>Fails when any of <see cref="Secrets"/> appears in any of <paramref name="texts"/>.</summary>
+    /// <param name="texts">The outputs to scan.</param>
     protected void AssertNoSecret(IEnumerable<string> texts)
     {
         ArgumentNullException.ThrowIfNull(texts);
@@ -240,12 +272,21 @@ public abstract class AuthPluginConformanceTests
     /// <summary>Everything one conformance run needs.</summary>
     protected sealed class Harness(ServiceProvider provider, CapturingLoggerProvider logs, TransportSecurity transport) : IAsyncDisposable
     {
+        /// <summary>Gets every log line written so far.</summary>
         public IReadOnlyList<string> Logs => logs.Lines;
 
+        /// <summary>Creates a client over this run's transport.</summary>
+        /// <param name="credentials">The credentials.</param>
+        /// <returns>The negotiator.</returns>
         public AuthNegotiator CreateNegotiator(AuthCredentials credentials) => provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, transport);
 
+        /// <summary>Creates a server over this run's transport.</summary>
+        /// <returns>The acceptor.</returns>
         public AuthAcceptor CreateAcceptor() => provider.GetRequiredService<IAuthAcceptorFactory>().Create(transport);
 
+        /// <summary>Runs one client against one acceptor in memory, recording the transcript, with a 30 s deadline.</summary>
+        /// <param name="credentials">The client's credentials.</param>
+        /// <returns>How both sides fared, and the redacted transcript.</returns>
         public async Task<(InMemoryHandshakeResult Result, IReadOnlyList<TranscriptEntry> Transcript)> RunAsync(AuthCredentials credentials)
         {
             using var negotiator = CreateNegotiator(credentials);
@@ -257,6 +298,7 @@ public abstract class AuthPluginConformanceTests
             return (result, recorder.Entries);
         }
 
+        /// <inheritdoc />
         public ValueTask DisposeAsync() => provider.DisposeAsync();
     }
 }

@@ -1,17 +1,20 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Handshake.Conformance;
+namespace Handshake.Testing.Conformance;
 
 /// <summary>Keeps every formatted log line (with its exception's ToString) so tests can scan them for secrets.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
 
+    /// <summary>Gets every line logged so far.</summary>
     public IReadOnlyList<string> Lines => [.. _lines];
 
+    /// <inheritdoc />
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
+    /// <inheritdoc />
     public void Dispose()
     {
     }
