@@ -41,7 +41,8 @@ public sealed class AuthAcceptor : IDisposable
     private int _factorRounds;
     private long _startTimestamp;
     private Activity? _activity;
-    private bool _disposed;
+    private volatile bool _disposed;
+    private int _busy;
 
     internal AuthAcceptor(
         AuthVerifierRegistry registry,
@@ -102,16 +103,67 @@ public sealed class AuthAcceptor : IDisposable
     /// <param name="userName">The user, when the protocol sends it before authentication (PostgreSQL's StartupMessage); null when it arrives with the first client message (MySQL).</param>
     /// <param name="cancellationToken">Cancels the step.</param>
     /// <returns>A <see cref="AuthEventKind.Begin"/> or <see cref="AuthEventKind.Offer"/> event, or <see cref="AuthEventKind.Failed"/>.</returns>
+    /// <exception cref="InvalidOperationException">The acceptor was already started, or another call is in progress.</exception>
     public async ValueTask<AuthEvent> StartAsync(string? userName = null, CancellationToken cancellationToken = default)
     {
+        Enter();
+        try
+        {
+            return await StartCoreAsync(userName, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _busy, 0);
+        }
+    }
+
+    /// <summary>Processes one client message and returns the event to send back.</summary>
+    /// <param name="message">The client's message.</param>
+    /// <param name="cancellationToken">Cancels the step.</param>
+    /// <returns>Continue, Switch, NextFactor, Succeeded or Failed.</returns>
+    /// <exception cref="InvalidOperationException">The acceptor was not started or already ended, or another call is in progress.</exception>
+    public async ValueTask<AuthEvent> HandleAsync(AuthClientMessage message, CancellationToken cancellationToken = default)
+    {
+        Enter();
+        try
+        {
+            return await HandleCoreAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _busy, 0);
+        }
+    }
+
+    /// <summary>
+    /// Takes the acceptor for one call. The compare-exchange makes the "one call at a time" promise hold
+    /// under a race: of two threads calling at once, exactly one proceeds and the other gets
+    /// <see cref="InvalidOperationException"/>.
+    /// </summary>
+    private void Enter()
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("The acceptor was called while a previous call was still in progress; an acceptor handles one message at a time.");
+        }
+
+        if (_disposed)
+        {
+            Interlocked.Exchange(ref _busy, 0);
+            ObjectDisposedException.ThrowIf(true, this);
+        }
+    }
+
+    private async ValueTask<AuthEvent> StartCoreAsync(string? userName, CancellationToken cancellationToken)
+    {
         if (State != AuthNegotiatorState.NotStarted)
         {
             throw new InvalidOperationException("The acceptor was already started.");
         }
 
-        State = AuthNegotiatorState.InProgress;
         _startTimestamp = _time.GetTimestamp();
+        State = AuthNegotiatorState.InProgress;
         _activity = HandshakeTelemetry.Source.StartActivity("handshake.server");
         CurrentFactor = 1;
         try
@@ -146,15 +198,9 @@ public sealed class AuthAcceptor : IDisposable
         }
     }
 
-    /// <summary>Processes one client message and returns the event to send back.</summary>
-    /// <param name="message">The client's message.</param>
-    /// <param name="cancellationToken">Cancels the step.</param>
-    /// <returns>Continue, Switch, NextFactor, Succeeded or Failed.</returns>
-    /// <exception cref="InvalidOperationException">The acceptor was not started or already ended.</exception>
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Whatever a peer or a verifier causes must end as the one uniform rejection, never a crash that tells the client more.")]
-    public async ValueTask<AuthEvent> HandleAsync(AuthClientMessage message, CancellationToken cancellationToken = default)
+    private async ValueTask<AuthEvent> HandleCoreAsync(AuthClientMessage message, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         if (State != AuthNegotiatorState.InProgress)
         {
             throw new InvalidOperationException(State == AuthNegotiatorState.NotStarted ? "Call StartAsync first." : $"The handshake already ended ({State}).");

@@ -40,8 +40,11 @@ public sealed class AuthNegotiator : IDisposable
     private long _startTimestamp;
     private int _factorRounds;
     private int _switches;
-    private bool _busy;
-    private bool _disposed;
+    // 1 while a HandleAsync call runs: taken with an atomic compare-exchange, so two threads calling at
+    // once cannot both start an exchange (the loser gets InvalidOperationException, as documented).
+    private int _busy;
+    private volatile bool _disposed;
+    private int _released;
 
     internal AuthNegotiator(
         AuthPluginRegistry registry,
@@ -110,24 +113,34 @@ public sealed class AuthNegotiator : IDisposable
     public async ValueTask<AuthAction> HandleAsync(AuthEvent authEvent, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (State is AuthNegotiatorState.Completed or AuthNegotiatorState.Failed)
-        {
-            throw new InvalidOperationException($"The handshake already ended ({State}); create a new negotiator for a new handshake.");
-        }
-
-        if (_busy)
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             throw new InvalidOperationException("HandleAsync was called while a previous call was still in progress; a negotiator handles one event at a time.");
         }
 
-        _busy = true;
+        try
+        {
+            // Checked only once the call owns the negotiator, so a racing call cannot slip past it.
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (State is AuthNegotiatorState.Completed or AuthNegotiatorState.Failed)
+            {
+                throw new InvalidOperationException($"The handshake already ended ({State}); create a new negotiator for a new handshake.");
+            }
+        }
+        catch
+        {
+            Interlocked.Exchange(ref _busy, 0);
+            throw;
+        }
+
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (State == AuthNegotiatorState.NotStarted)
             {
-                State = AuthNegotiatorState.InProgress;
+                // The clock starts before the state says so: a reader never sees InProgress without a start time.
                 _startTimestamp = _time.GetTimestamp();
+                State = AuthNegotiatorState.InProgress;
                 _activity = HandshakeTelemetry.Source.StartActivity("handshake.client");
             }
             else if (_time.GetElapsedTime(_startTimestamp) > _options.HandshakeTimeout)
@@ -168,7 +181,13 @@ public sealed class AuthNegotiator : IDisposable
         }
         finally
         {
-            _busy = false;
+            Interlocked.Exchange(ref _busy, 0);
+            if (_disposed)
+            {
+                // Dispose ran while this call was awaiting a plugin: it cancelled the plugin, and the
+                // wiping it left for later happens now that the plugin has returned.
+                Release();
+            }
         }
     }
 
@@ -255,6 +274,33 @@ public sealed class AuthNegotiator : IDisposable
         if (State is AuthNegotiatorState.InProgress or AuthNegotiatorState.NotStarted)
         {
             State = AuthNegotiatorState.Failed;
+        }
+
+        // Cancel first, then wipe: a plugin still awaiting (a TOTP prompt, a remote signer) sees its
+        // token cancelled. Its exchange is disposed once it has returned, never under its feet.
+        try
+        {
+            _roundCts?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The round ended and released its source between the read and the cancel: nothing runs.
+        }
+
+        // A full fence between writing _disposed and reading _busy (the call in progress does the mirror
+        // image in its finally): at least one of the two sees the other and releases.
+        if (Interlocked.CompareExchange(ref _busy, 0, 0) == 0)
+        {
+            Release();
+        }
+    }
+
+    /// <summary>Wipes and releases what the handshake holds; runs once, from Dispose or from the call Dispose interrupted.</summary>
+    private void Release()
+    {
+        if (Interlocked.Exchange(ref _released, 1) != 0)
+        {
+            return;
         }
 
         EndExchange();
@@ -575,8 +621,12 @@ public sealed class AuthNegotiator : IDisposable
         {
             case HandshakeException auth:
                 return auth.WithContext(CurrentPlugin, CurrentFactor);
+            case ObjectDisposedException when _disposed:
+                return ex;
             case OperationCanceledException when cancellationToken.IsCancellationRequested:
                 return ex;
+            case OperationCanceledException when _disposed:
+                return new ObjectDisposedException(nameof(AuthNegotiator), "The negotiator was disposed while its plugin was still running; the plugin was cancelled.");
             case OperationCanceledException when _roundCts?.IsCancellationRequested == true:
                 return new HandshakeException(AuthErrorCode.Timeout, $"Plugin '{CurrentPlugin}' did not answer factor {CurrentFactor} within its time limit (HandshakeOptions.RoundTimeout {_options.RoundTimeout}, HandshakeTimeout {_options.HandshakeTimeout}).", CurrentPlugin, CurrentFactor, innerException: ex);
             default:
