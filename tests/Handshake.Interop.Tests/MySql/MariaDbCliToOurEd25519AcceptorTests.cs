@@ -39,6 +39,21 @@ public sealed class MariaDbCliToOurEd25519AcceptorTests
     }
 
     [Fact]
+    public async Task MariaDbCli_Ed25519AsGreetingPlugin_StopsWith2012BecauseLibMariaDbKeepsOnly20ScrambleBytes()
+    {
+        // Why client_ed25519 must not be a MySQL acceptor's DefaultPlugin: libmariadb keeps 20 bytes of
+        // the greeting's scramble and its client_ed25519 refuses anything but 32 (CR_SERVER_HANDSHAKE_ERR).
+        // MariaDB's own server never greets with it either; it switches, as the test above does.
+        await using var host = new MySqlAcceptorHost(Services(Ed25519Plugin.PluginName));
+        var outcome = await MariaDbCliToOurAcceptorTests.RunCliAsync(host.Port, Password);
+
+        Assert.NotEqual(0, outcome.ExitCode);
+        Assert.Contains("ERROR 2012", outcome.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, outcome.Combined, StringComparison.Ordinal);
+        Assert.False(Assert.Single(host.Results).Succeeded);
+    }
+
+    [Fact]
     public async Task MariaDbCli_Ed25519WrongPassword_PrintsError1045()
     {
         await using var host = new MySqlAcceptorHost(Services(NativePasswordPlugin.PluginName));
