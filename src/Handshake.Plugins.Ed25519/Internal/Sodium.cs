@@ -130,28 +130,10 @@ internal sealed unsafe class Sodium
     }
 
     /// <summary>z = x*y mod L.</summary>
-    public void ScalarMul(ReadOnlySpan<byte> x, ReadOnlySpan<byte> y, Span<byte> z)
-    {
-        Check(x.Length == ScalarLength && y.Length == ScalarLength && z.Length == ScalarLength);
-        fixed (byte* px = x)
-        fixed (byte* py = y)
-        fixed (byte* pz = z)
-        {
-            _scalarMul(pz, px, py);
-        }
-    }
+    public void ScalarMul(ReadOnlySpan<byte> x, ReadOnlySpan<byte> y, Span<byte> z) => ScalarOperation(_scalarMul, x, y, z);
 
     /// <summary>z = x+y mod L.</summary>
-    public void ScalarAdd(ReadOnlySpan<byte> x, ReadOnlySpan<byte> y, Span<byte> z)
-    {
-        Check(x.Length == ScalarLength && y.Length == ScalarLength && z.Length == ScalarLength);
-        fixed (byte* px = x)
-        fixed (byte* py = y)
-        fixed (byte* pz = z)
-        {
-            _scalarAdd(pz, px, py);
-        }
-    }
+    public void ScalarAdd(ReadOnlySpan<byte> x, ReadOnlySpan<byte> y, Span<byte> z) => ScalarOperation(_scalarAdd, x, y, z);
 
     /// <summary>Standard Ed25519 verification (RFC 8032 section 5.1.7) of a 64-byte signature.</summary>
     public bool Verify(ReadOnlySpan<byte> signature, ReadOnlySpan<byte> message, ReadOnlySpan<byte> publicKey)
@@ -162,6 +144,17 @@ internal sealed unsafe class Sodium
         fixed (byte* pk = publicKey)
         {
             return _verifyDetached(sig, m, (ulong)message.Length, pk) == 0;
+        }
+    }
+
+    private static void ScalarOperation(delegate* unmanaged[Cdecl]<byte*, byte*, byte*, void> operation, ReadOnlySpan<byte> x, ReadOnlySpan<byte> y, Span<byte> z)
+    {
+        Check(x.Length == ScalarLength && y.Length == ScalarLength && z.Length == ScalarLength);
+        fixed (byte* px = x)
+        fixed (byte* py = y)
+        fixed (byte* pz = z)
+        {
+            operation(pz, px, py);
         }
     }
 
