@@ -73,30 +73,15 @@ internal sealed unsafe class Sodium
                 continue;
             }
 
-            try
+            var problem = TryBind(handle, candidate, out var sodium);
+            if (sodium is not null)
             {
-                // sodium_init: 0 = initialised now, 1 = already initialised, -1 = failure.
-                var init = (delegate* unmanaged[Cdecl]<int>)NativeLibrary.GetExport(handle, "sodium_init");
-                if (init() < 0)
-                {
-                    problems.Add($"{candidate}: sodium_init failed");
-                    continue;
-                }
-
-                var sodium = new Sodium(handle, candidate);
-                if (!SodiumSelfTest.Passes(sodium))
-                {
-                    problems.Add($"{candidate}: failed the known-answer test (MariaDB's published ed25519 key for 'secret')");
-                    continue;
-                }
-
                 return new SodiumLoadResult(sodium, null);
             }
-            catch (EntryPointNotFoundException ex)
-            {
-                // crypto_scalarmult_ed25519_base_noclamp and the scalar functions arrived in libsodium 1.0.17.
-                problems.Add($"{candidate}: too old ({ex.Message.Split('\n')[0]})");
-            }
+
+            // Not ours to keep: drop this process's reference (the library stays if someone else holds it).
+            NativeLibrary.Free(handle);
+            problems.Add($"{candidate}: {problem}");
         }
 
         var tried = problems.Count == 0 ? $"none of {string.Join(", ", candidates)} could be loaded" : string.Join("; ", problems);
@@ -105,6 +90,34 @@ internal sealed unsafe class Sodium
             $"MariaDB ed25519 authentication needs libsodium 1.0.17 or later, and no usable copy was found ({tried}). " +
             "Install it (Debian/Ubuntu: apt-get install libsodium23; Fedora/RHEL: dnf install libsodium; Alpine: apk add libsodium; macOS: brew install libsodium), " +
             "or ship the native library next to the application.");
+    }
+
+    private static string? TryBind(nint handle, string candidate, out Sodium? sodium)
+    {
+        sodium = null;
+        try
+        {
+            // sodium_init: 0 = initialised now, 1 = already initialised, -1 = failure.
+            var init = (delegate* unmanaged[Cdecl]<int>)NativeLibrary.GetExport(handle, "sodium_init");
+            if (init() < 0)
+            {
+                return "sodium_init failed";
+            }
+
+            var bound = new Sodium(handle, candidate);
+            if (!SodiumSelfTest.Passes(bound))
+            {
+                return "failed the known-answer test (MariaDB's published ed25519 key for 'secret')";
+            }
+
+            sodium = bound;
+            return null;
+        }
+        catch (EntryPointNotFoundException ex)
+        {
+            // crypto_scalarmult_ed25519_base_noclamp and the scalar functions arrived in libsodium 1.0.17.
+            return $"not libsodium 1.0.17 or later ({ex.Message.Split('\n')[0]})";
+        }
     }
 
     /// <summary>q = n*B for a scalar n taken as is (no clamping); false when q would be the identity (n = 0 mod L).</summary>
