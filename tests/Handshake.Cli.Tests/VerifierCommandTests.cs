@@ -85,9 +85,20 @@ public sealed class VerifierCommandTests
         Assert.Equal("*14E65567ABDB5135D0CFD9A70B3032C179A49EE7" + Environment.NewLine, run.Output);
     }
 
+    [Fact]
+    public async Task Ed25519_Secret_PrintsMariaDbStoredForm()
+    {
+        // MariaDB's documentation of PASSWORD(): IDENTIFIED VIA ed25519 USING PASSWORD('secret').
+        var run = await CliRunner.RunAsync("secret\n", "verifier", "ed25519");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("ZIgUREUg5PVgQ6LskhXmO+eZLS0nC8be6HPjYWR4YJY" + Environment.NewLine, run.Output);
+    }
+
     [Theory]
     [InlineData("scram")]
     [InlineData("native")]
+    [InlineData("ed25519")]
     public async Task Verifier_NoStandardInput_ExitsUsageWithClearError(string kind)
     {
         var run = await CliRunner.RunAsync(null, "verifier", kind);
@@ -101,6 +112,7 @@ public sealed class VerifierCommandTests
     [Theory]
     [InlineData("scram")]
     [InlineData("native")]
+    [InlineData("ed25519")]
     public async Task Verifier_EmptyLine_ExitsUsage(string kind)
     {
         var run = await CliRunner.RunAsync("\n", "verifier", kind);

@@ -6,6 +6,7 @@ using Handshake.Testing.Conformance;
 using Handshake.Mfa;
 using Handshake.Plugins.CachingSha2;
 using Handshake.Plugins.KeyAuth;
+using Handshake.Plugins.Ed25519;
 using Handshake.Plugins.NativePassword;
 using Handshake.Plugins.Scram;
 using Handshake.Testing;
@@ -36,7 +37,7 @@ public sealed class SecretHygieneTests
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (var plugin in new[] { "scram", "scram-plus", "native", "cachingsha2-fast", "cachingsha2-full", "keyauth", "totp", "hmac" })
+        foreach (var plugin in new[] { "scram", "scram-plus", "native", "cachingsha2-fast", "cachingsha2-full", "keyauth", "ed25519", "totp", "hmac" })
         {
             foreach (var path in new[] { "success", "wrong-secret", "unknown-user", "malformed-server-data", "timeout", "cancellation" })
             {
@@ -285,6 +286,19 @@ public sealed class SecretHygieneTests
                     TransportSecurity.None,
                     wrong => AuthCredentials.FromPasswords(User, wrong ? WrongPassword : Password),
                     [("sha1(password)", SHA1.HashData(Encoding.UTF8.GetBytes(Password)))]);
+
+            case "ed25519":
+            {
+                // az = SHA-512(password) is the expanded key: its halves are the signing scalar's source and the nonce prefix.
+                var expanded = SHA512.HashData(Encoding.UTF8.GetBytes(Password));
+                return new Setup(
+                    Ed25519Plugin.PluginName,
+                    b => b.AddEd25519().AddEd25519Verifier(),
+                    Ed25519Credential.FromPassword(Password).ToStoredCredential(),
+                    TransportSecurity.None,
+                    wrong => AuthCredentials.FromPasswords(User, wrong ? WrongPassword : Password),
+                    [("sha512(password)", expanded), ("ed25519 scalar half", expanded[..32]), ("ed25519 nonce prefix", expanded[32..])]);
+            }
 
             case "cachingsha2-fast":
             case "cachingsha2-full":

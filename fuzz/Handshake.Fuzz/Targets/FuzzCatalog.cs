@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Handshake.Mfa;
 using Handshake.Plugins.CachingSha2;
+using Handshake.Plugins.Ed25519;
 using Handshake.Plugins.KeyAuth;
 using Handshake.Plugins.NativePassword;
 using Handshake.Plugins.Scram;
@@ -24,6 +25,7 @@ internal static class FuzzCatalog
         "native-client", "native-verifier", "native-credential",
         "cachingsha2-client", "cachingsha2-verifier", "cachingsha2-credential",
         "keyauth-client", "keyauth-verifier", "keyauth-stored",
+        "ed25519-client", "ed25519-verifier", "ed25519-credential",
         "totp-client", "totp-verifier", "totp-secret", "totp-stored", "base32",
         "mysql-client", "mysql-server", "pgsql-client", "pgsql-server",
     ];
@@ -40,6 +42,9 @@ internal static class FuzzCatalog
         "cachingsha2-client" => new ClientReplayTarget(name, CachingSha2()),
         "cachingsha2-verifier" => new VerifierReplayTarget(name, CachingSha2()),
         "cachingsha2-credential" => new ParserTarget(name, [CachingSha2Credential.FromPassword(Password, new DeterministicRandom(3), 1000).Format(), string.Empty], data => CachingSha2Credential.Parse(Encoding.UTF8.GetString(data)), InvalidStored),
+        "ed25519-client" => new ClientReplayTarget(name, Ed25519()),
+        "ed25519-verifier" => new VerifierReplayTarget(name, Ed25519()),
+        "ed25519-credential" => new ParserTarget(name, [Ed25519Credential.FromPassword(Password).Format(), string.Empty], data => Ed25519Credential.Parse(Encoding.UTF8.GetString(data)), InvalidStored),
         "keyauth-client" => new ClientReplayTarget(name, KeyAuth()),
         "keyauth-verifier" => new VerifierReplayTarget(name, KeyAuth()),
         "keyauth-stored" => new StoredCredentialTarget(name, KeyAuth(), [KeyAuthKey.Value.ExportSubjectPublicKeyInfoPem(), AuthorizedKeysLine(KeyAuthKey.Value), AuthorizedKeysLine(KeyAuthKey.Value) + "\n# comment\n" + KeyAuthKey.Value.ExportSubjectPublicKeyInfoPem()]),
@@ -52,13 +57,14 @@ internal static class FuzzCatalog
         _ => throw new ArgumentException($"Unknown parser '{name}'. Known: {string.Join(", ", Names)}, all.", nameof(name)),
     };
 
-    /// <summary>The honest set-up of one protocol ("scram", "native", "cachingsha2", "keyauth", "totp"), for tests.</summary>
+    /// <summary>The honest set-up of one protocol ("scram", "native", "cachingsha2", "keyauth", "ed25519", "totp"), for tests.</summary>
     public static Conversation Protocol(string name) => name switch
     {
         "scram" => Scram(),
         "native" => Native(),
         "cachingsha2" => CachingSha2(),
         "keyauth" => KeyAuth(),
+        "ed25519" => Ed25519(),
         "totp" => Totp(),
         _ => throw new ArgumentException($"Unknown protocol '{name}'.", nameof(name)),
     };
@@ -125,6 +131,21 @@ internal static class FuzzCatalog
             Mechanism = NativePasswordPlugin.PluginName,
             Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Password),
             Stored = NativePasswordCredential.FromPassword(Password).ToStoredCredential(),
+        };
+    }
+
+    private static Conversation Ed25519()
+    {
+        // MariaDB's ed25519: one 32-byte scramble, one 64-byte signature (the parser under fuzz on the verifier side).
+        var verifier = new Ed25519Verifier();
+        return new Conversation
+        {
+            Name = "ed25519",
+            Plugin = new Ed25519Plugin(),
+            Verifier = () => verifier,
+            Mechanism = Ed25519Plugin.PluginName,
+            Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Password),
+            Stored = Ed25519Credential.FromPassword(Password).ToStoredCredential(),
         };
     }
 

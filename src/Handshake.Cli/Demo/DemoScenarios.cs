@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Handshake.Mfa;
 using Handshake.Plugins.CachingSha2;
+using Handshake.Plugins.Ed25519;
 using Handshake.Plugins.KeyAuth;
 using Handshake.Plugins.NativePassword;
 using Handshake.Plugins.Scram;
@@ -30,6 +31,7 @@ internal static class DemoScenarios
         new("scram-plus", "SCRAM-SHA-256-PLUS bound to a (simulated, verified) TLS certificate; a man in the middle is caught", ScramPlus),
         new("native", "MySQL's mysql_native_password", Native),
         new("caching-sha2", "MySQL 8's caching_sha2_password: full authentication over TLS, then the fast path", CachingSha2),
+        new("ed25519", "MariaDB's ed25519 (client_ed25519): an Ed25519 signature keyed by SHA-512(password)", Ed25519),
         new("key", "ssh-key-auth: a signature with a key made in-process", Key),
         new(DefaultKey, "two factors: SCRAM-SHA-256-PLUS then TOTP (assurance level 2)", MultiFactor),
         new(ResumeDemo.Key, "a resume token skips PBKDF2 and the TOTP prompt; a reused token revokes its family", static () => new ResumeDemo().Build()),
@@ -97,6 +99,21 @@ internal static class DemoScenarios
         [
             new("logs in with the right password", b => b.AddNativePassword(), () => AuthCredentials.FromPasswords(User, Password), ExpectSuccess: true),
             new("logs in with a wrong password", b => b.AddNativePassword(), () => AuthCredentials.FromPasswords(User, WrongPassword), ExpectSuccess: false),
+        ],
+        []);
+
+    private static DemoScenario Ed25519() => new(
+        "ed25519",
+        "MariaDB's ed25519 authentication (client_ed25519)",
+        "The server sends 32 random bytes; the client signs them with Ed25519 whose expanded key is SHA-512(password) and sends R || S (64 bytes). The server stores only the public key A, base64 without padding as MariaDB's PASSWORD() prints it, and checks the signature with standard Ed25519 verification (libsodium).",
+        TransportSecurity.None,
+        AcceptorStartMode.Begin,
+        b => b.AddEd25519Verifier()
+            .AddAcceptor(o => o.DefaultPlugin = Ed25519Plugin.PluginName)
+            .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(Ed25519Plugin.PluginName, Ed25519Credential.FromPassword(Password).ToStoredCredential()))),
+        [
+            new("logs in with the right password", b => b.AddEd25519(), () => AuthCredentials.FromPasswords(User, Password), ExpectSuccess: true),
+            new("logs in with a wrong password", b => b.AddEd25519(), () => AuthCredentials.FromPasswords(User, WrongPassword), ExpectSuccess: false),
         ],
         []);
 

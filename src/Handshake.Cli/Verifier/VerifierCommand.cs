@@ -1,12 +1,13 @@
 using System.CommandLine;
 using Handshake.Mfa;
+using Handshake.Plugins.Ed25519;
 using Handshake.Plugins.NativePassword;
 using Handshake.Plugins.Scram;
 
 namespace Handshake.Cli.Verifier;
 
 /// <summary>
-/// <c>handshake verifier scram|native|totp</c>: makes the stored credential a server keeps. The password
+/// <c>handshake verifier scram|native|ed25519|totp</c>: makes the stored credential a server keeps. The password
 /// is read as one line from standard input (no echo on a terminal), never from the command line.
 /// </summary>
 internal static class VerifierCommand
@@ -19,7 +20,8 @@ internal static class VerifierCommand
         ArgumentNullException.ThrowIfNull(context);
         var command = new Command("verifier", "Make a stored credential from a password read as one line from standard input (never from the command line).");
         command.Subcommands.Add(CreateScram(context));
-        command.Subcommands.Add(CreateNative(context));
+        command.Subcommands.Add(CreateFromPassword(context, "native", "Print MySQL's mysql_native_password stored form, *HEX of SHA1(SHA1(password)).", static pw => NativePasswordCredential.FromPassword(pw).Format()));
+        command.Subcommands.Add(CreateFromPassword(context, "ed25519", "Print MariaDB's ed25519 stored form (what PASSWORD() stores for IDENTIFIED VIA ed25519): the public key, base64 without padding. Needs libsodium.", static pw => Ed25519Credential.FromPassword(pw).Format()));
         command.Subcommands.Add(CreateTotp(context));
         return command;
     }
@@ -48,13 +50,13 @@ internal static class VerifierCommand
         return command;
     }
 
-    private static Command CreateNative(CliContext context)
+    private static Command CreateFromPassword(CliContext context, string name, string description, Func<string, string> format)
     {
-        var command = new Command("native", "Print MySQL's mysql_native_password stored form, *HEX of SHA1(SHA1(password)).");
+        var command = new Command(name, description);
         context.SetAction(command, async (parse, ct) =>
         {
             var password = ReadPassword(context);
-            await context.Environment.Output.WriteLineAsync(NativePasswordCredential.FromPassword(password).Format()).ConfigureAwait(false);
+            await context.Environment.Output.WriteLineAsync(format(password)).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;

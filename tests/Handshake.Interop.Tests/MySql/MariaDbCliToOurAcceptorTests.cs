@@ -1,6 +1,7 @@
 using System.Globalization;
 using Handshake.Interop.Tests.Infrastructure;
 using Handshake.Plugins.CachingSha2;
+using Handshake.Plugins.Ed25519;
 using Handshake.Plugins.NativePassword;
 using Handshake.Protocols.MySql;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,7 @@ public sealed class MariaDbCliToOurAcceptorTests
 {
     private const string User = "cli_alice";
     private const string Password = "cli-secret-7";
+    private const string Ed25519Password = "cli-ed-secret-9";
 
     public MariaDbCliToOurAcceptorTests(MariaDbServer server)
     {
@@ -72,10 +74,12 @@ public sealed class MariaDbCliToOurAcceptorTests
         Assert.Equal("mysql_native_password", Assert.Single(result.Result!.Factors).PluginName);
     }
 
-    [Fact]
-    public async Task MariaDbCli_WrongPassword_PrintsError1045()
+    [Theory]
+    [InlineData("mysql_native_password")]
+    [InlineData(Ed25519Plugin.PluginName)]
+    public async Task MariaDbCli_WrongPassword_PrintsError1045(string userPlugin)
     {
-        await using var host = new MySqlAcceptorHost(Services());
+        await using var host = new MySqlAcceptorHost(userPlugin == Ed25519Plugin.PluginName ? Ed25519Services("mysql_native_password") : Services());
         var outcome = await RunCliAsync(host.Port, "not-the-password");
 
         Assert.NotEqual(0, outcome.ExitCode);
@@ -86,6 +90,37 @@ public sealed class MariaDbCliToOurAcceptorTests
         Assert.Equal(AuthErrorCode.InvalidCredential, result.FailureReason);
     }
 
+    [Fact]
+    public async Task MariaDbCli_Ed25519UserAfterNativeGreeting_AcceptorSwitchesAndQuerySucceeds()
+    {
+        // As a MariaDB server does: the greeting names mysql_native_password, the user is on ed25519,
+        // so the acceptor sends AuthSwitchRequest(client_ed25519, 32-byte scramble) and the CLI answers
+        // with libmariadb's own client_ed25519.so.
+        await using var host = new MySqlAcceptorHost(Ed25519Services("mysql_native_password"));
+        var outcome = await RunCliAsync(host.Port, Ed25519Password);
+
+        Assert.True(outcome.ExitCode == 0, outcome.Combined);
+        var result = Assert.Single(host.Results);
+        Assert.True(result.Succeeded);
+        Assert.Equal(User, result.UserName);
+        Assert.Equal(Ed25519Plugin.PluginName, Assert.Single(result.Result!.Factors).PluginName);
+    }
+
+    [Fact]
+    public async Task MariaDbCli_Ed25519AsGreetingPlugin_StopsWith2012BecauseLibMariaDbKeepsOnly20ScrambleBytes()
+    {
+        // Why client_ed25519 must not be a MySQL acceptor's DefaultPlugin: libmariadb keeps 20 bytes of
+        // the greeting's scramble and its client_ed25519 refuses anything but 32 (CR_SERVER_HANDSHAKE_ERR).
+        // MariaDB's own server never greets with it either; it switches, as the test above does.
+        await using var host = new MySqlAcceptorHost(Ed25519Services(Ed25519Plugin.PluginName));
+        var outcome = await RunCliAsync(host.Port, Ed25519Password);
+
+        Assert.NotEqual(0, outcome.ExitCode);
+        Assert.Contains("ERROR 2012", outcome.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain(Ed25519Password, outcome.Combined, StringComparison.Ordinal);
+        Assert.False(Assert.Single(host.Results).Succeeded);
+    }
+
     internal static Task<ProcessOutcome> RunCliAsync(int port, string password, params string[] extra)
     {
         // The password travels by environment (MYSQL_PWD), never on the command line.
@@ -93,12 +128,16 @@ public sealed class MariaDbCliToOurAcceptorTests
         return ExternalProcess.RunAsync("mariadb", arguments, new Dictionary<string, string> { ["MYSQL_PWD"] = password }, timeout: TimeSpan.FromSeconds(30));
     }
 
-    private static ServiceProvider Services(string defaultPlugin = "mysql_native_password") =>
+    private static ServiceProvider Services(string defaultPlugin = "mysql_native_password", AuthFactorPolicy? policy = null) =>
         new ServiceCollection()
             .AddHandshake()
             .AddNativePasswordVerifier()
             .AddCachingSha2Verifier()
+            .AddEd25519Verifier()
             .AddAcceptor(o => o.DefaultPlugin = defaultPlugin)
-            .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy("mysql_native_password", NativePasswordCredential.FromPassword(Password).ToStoredCredential())))
+            .AddInMemoryCredentialStore(s => s.AddUser(User, policy ?? new AuthFactorPolicy("mysql_native_password", NativePasswordCredential.FromPassword(Password).ToStoredCredential())))
             .Services.BuildServiceProvider();
+
+    private static ServiceProvider Ed25519Services(string defaultPlugin) =>
+        Services(defaultPlugin, new AuthFactorPolicy(Ed25519Plugin.PluginName, Ed25519Credential.FromPassword(Ed25519Password).ToStoredCredential()));
 }

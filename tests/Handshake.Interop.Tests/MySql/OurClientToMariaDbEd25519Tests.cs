@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Handshake.Interop.Tests.Infrastructure;
 using Handshake.Plugins.CachingSha2;
+using Handshake.Plugins.Ed25519;
 using Handshake.Plugins.NativePassword;
 using Handshake.Protocols.MySql;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,9 +9,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Handshake.Interop.Tests.MySql;
 
 /// <summary>
-/// A real MariaDB switches our client to a plugin it does not have (client_ed25519, MariaDB's
-/// ed25519 authentication): the client must stop with a typed error that names the plugin, never hang
-/// or send the password some other way.
+/// OUR MySQL client against a real MariaDB 10.11 user on MariaDB's ed25519 plugin: the server greets
+/// with mysql_native_password and switches the client to client_ed25519 with a 32-byte scramble.
+/// With Handshake.Plugins.Ed25519 registered the client logs in; without it, it stops with a typed
+/// error that names the plugin, never hangs or sends the password some other way.
 /// </summary>
 [Collection(MariaDbServerGroup.Name)]
 public sealed class OurClientToMariaDbEd25519Tests(MariaDbServer server) : IAsyncLifetime, IDisposable
@@ -38,20 +40,65 @@ public sealed class OurClientToMariaDbEd25519Tests(MariaDbServer server) : IAsyn
     public void Dispose() => _timeout.Dispose();
 
     [Fact]
+    public async Task OurClient_Ed25519Registered_SwitchedToClientEd25519AndLoggedIn()
+    {
+        var (result, currentUser) = await LoginAndQueryAsync(Password, withEd25519: true);
+
+        Assert.Contains("MariaDB", result.ServerVersion, StringComparison.Ordinal);
+        var factor = Assert.Single(result.Result.Factors);
+        Assert.Equal(Ed25519Plugin.PluginName, factor.PluginName);
+        Assert.Equal(["mysql_native_password", Ed25519Plugin.PluginName], factor.PluginsTried);
+        Assert.Equal($"{User}@127.0.0.1", currentUser);
+    }
+
+    [Fact]
+    public async Task OurClient_Ed25519StoredKey_IsWhatMariaDbStored()
+    {
+        // The stored form our verifier keeps is byte for byte the authentication_string MariaDB wrote.
+        var stored = await server.ExecuteAsync($"SELECT JSON_VALUE(priv, '$.authentication_string') FROM mysql.global_priv WHERE user = '{User}' AND host = '127.0.0.1';");
+
+        Assert.Equal(Ed25519Credential.FromPassword(Password).Format(), stored.Trim());
+    }
+
+    [Fact]
+    public async Task OurClient_Ed25519WrongPassword_ServerRejected1045()
+    {
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => LoginAndQueryAsync("not-the-password", withEd25519: true));
+
+        Assert.Equal(AuthErrorCode.ServerRejected, ex.Code);
+        Assert.Equal("1045", ex.ServerErrorCode);
+        Assert.Contains("Access denied", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-password", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OurClient_SwitchedToEd25519WhichIsNotRegistered_FailsTypedNamingThePlugin()
     {
-        await using var sp = new ServiceCollection().AddHandshake().AddNativePassword().AddCachingSha2().Services.BuildServiceProvider();
-        using var client = new TcpClient();
-        await client.ConnectAsync(server.Host, server.Port, _timeout.Token);
-        await using var stream = client.GetStream();
-        using var credentials = AuthCredentials.FromPasswords(User, Password);
-        var options = new MySqlClientOptions { UserName = User, SslMode = MySqlSslMode.None };
-        var factory = sp.GetRequiredService<IAuthNegotiatorFactory>();
-
-        var ex = await Assert.ThrowsAsync<HandshakeException>(() => MySqlClientConnector.AuthenticateAsync(stream, t => factory.Create(credentials, t), options, _timeout.Token));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => LoginAndQueryAsync(Password, withEd25519: false));
 
         Assert.Equal(AuthErrorCode.UnknownPlugin, ex.Code);
         Assert.Contains("client_ed25519", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, ex.ToString(), StringComparison.Ordinal);
+    }
+
+    private async Task<(MySqlClientResult Result, string CurrentUser)> LoginAndQueryAsync(string password, bool withEd25519)
+    {
+        server.EnsureAvailable();
+        var builder = new ServiceCollection().AddHandshake().AddNativePassword().AddCachingSha2();
+        if (withEd25519)
+        {
+            builder.AddEd25519();
+        }
+
+        await using var sp = builder.Services.BuildServiceProvider();
+        using var client = new TcpClient();
+        await client.ConnectAsync(server.Host, server.Port, _timeout.Token);
+        await using var stream = client.GetStream();
+        using var credentials = AuthCredentials.FromPasswords(User, password);
+        var options = new MySqlClientOptions { UserName = User, SslMode = MySqlSslMode.None };
+        var factory = sp.GetRequiredService<IAuthNegotiatorFactory>();
+        var result = await MySqlClientConnector.AuthenticateAsync(stream, t => factory.Create(credentials, t), options, _timeout.Token);
+        var currentUser = await MySqlWire.QueryScalarAsync(result.Stream, "SELECT CURRENT_USER()", _timeout.Token);
+        return (result, currentUser);
     }
 }

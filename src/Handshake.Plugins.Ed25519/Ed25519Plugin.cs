@@ -1,0 +1,25 @@
+using Handshake.Plugins.Ed25519.Internal;
+
+namespace Handshake.Plugins.Ed25519;
+
+/// <summary>
+/// The client side of MariaDB's ed25519 authentication (<c>client_ed25519</c>; the server plugin is
+/// <c>ed25519</c>). Takes the factor's secret as a text password, or as a binary secret of 64 bytes
+/// holding <c>SHA-512(password)</c>. Needs libsodium; without it, starting an exchange fails with
+/// <see cref="AuthErrorCode.PluginFailure"/> and a message that says how to install it.
+/// </summary>
+public sealed class Ed25519Plugin : IAuthPlugin
+{
+    /// <summary>The client plugin name MariaDB asks for.</summary>
+    public const string PluginName = "client_ed25519";
+
+    /// <inheritdoc />
+    public string Name => PluginName;
+
+    /// <inheritdoc />
+    public IAuthExchange Start(AuthExchangeContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new Ed25519ClientExchange(context, Sodium.Require(context.PluginName, context.FactorIndex));
+    }
+}
