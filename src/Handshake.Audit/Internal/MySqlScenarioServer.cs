@@ -119,7 +119,7 @@ internal static class MySqlScenarioServer
             scramble = NewScramble();
             await wire.WriteAsync(MySqlWire.AuthSwitch(0xFE, Native, [.. scramble, 0])).ConfigureAwait(false);
             context.Facts.Add($"server: AuthSwitchRequest {Native} (client answered with {response.Plugin})");
-            answer = await wire.ReadAsync().ConfigureAwait(false);
+            answer = await wire.ReadAnswerAsync().ConfigureAwait(false);
             context.Facts.Add("client: auth switch response");
         }
 
@@ -137,12 +137,12 @@ internal static class MySqlScenarioServer
     /// <summary>The client answered a plugin it cannot (or must not) speak: note what it sent, then pretend to accept, so a lax client logs in.</summary>
     private static async Task AnswerToUnknownAsync(ScenarioContext context, MySqlWire wire, bool clearTextAllowedToBeAnswered = false)
     {
-        var answer = await wire.ReadAsync().ConfigureAwait(false);
+        var answer = await wire.ReadAnswerAsync().ConfigureAwait(false);
         var password = Encoding.UTF8.GetBytes(context.Options.Password);
         var trimmed = answer.AsSpan().TrimEnd((byte)0);
         var isPassword = CryptographicOperations.FixedTimeEquals(trimmed, password);
         context.Facts.SentClearPassword = isPassword && !context.Facts.UsedTls;
-        context.Facts.AnsweredUnknownPlugin = !clearTextAllowedToBeAnswered;
+        context.Facts.AnsweredUnknownPlugin = !clearTextAllowedToBeAnswered && answer.Length > 0;
         context.Facts.Add(string.Create(CultureInfo.InvariantCulture, $"client: answered with {answer.Length} bytes{(isPassword ? " (the password in clear text)" : string.Empty)}"));
         await LoggedInAsync(context, wire).ConfigureAwait(false);
     }
@@ -158,7 +158,7 @@ internal static class MySqlScenarioServer
                 context.HostileMessageSent();
             }
 
-            _ = await wire.ReadAsync().ConfigureAwait(false);
+            _ = await wire.ReadAnswerAsync().ConfigureAwait(false);
             context.Facts.SwitchesAnswered = i + 1;
         }
 
@@ -173,17 +173,29 @@ internal static class MySqlScenarioServer
         await wire.WriteAsync(MySqlWire.Ok()).ConfigureAwait(false);
         context.Facts.ServerSentOk = true;
         context.Facts.Add("server: OK");
+        var loggedIn = false;
         for (var i = 0; i < MaxCommands; i++)
         {
             wire.ResetSequence();
             var command = await wire.ReadAsync().ConfigureAwait(false);
-            if (i == 0)
+
+            // Only a command (sequence 0, a known command byte) shows the client moved on to the command phase;
+            // a client that failed may still flush a packet of its auth exchange.
+            var isCommand = wire.LastSequence == 0 && command.Length > 0 && command[0] is 0x01 or 0x02 or 0x03 or 0x0E or 0x11 or 0x16 or 0x17 or 0x1B or 0x1F;
+            if (!isCommand)
             {
-                context.Facts.End = AuditConnectionEnd.ClientLoggedIn;
-                context.Facts.Add(string.Create(CultureInfo.InvariantCulture, $"client: command 0x{(command.Length > 0 ? command[0] : 0):x2} after OK (logged in)"));
+                context.Facts.Add(string.Create(CultureInfo.InvariantCulture, $"client: a {command.Length}-byte packet (sequence {wire.LastSequence}) after OK that is not a command"));
+                continue;
             }
 
-            if (command.Length == 0 || command[0] == 0x01)
+            if (!loggedIn)
+            {
+                loggedIn = true;
+                context.Facts.End = AuditConnectionEnd.ClientLoggedIn;
+                context.Facts.Add(string.Create(CultureInfo.InvariantCulture, $"client: command 0x{command[0]:x2} after OK (logged in)"));
+            }
+
+            if (command[0] == 0x01)
             {
                 return;
             }

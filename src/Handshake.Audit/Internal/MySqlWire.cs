@@ -39,6 +39,22 @@ internal sealed class MySqlWire(ScenarioContext context)
 
     public ValueTask WriteAsync(ReadOnlySpan<byte> payload) => context.SendAsync(Frame(payload));
 
+    /// <summary>Reads an answer within the connection phase; a COM_QUIT (sequence 0, payload 0x01) there is the client giving up.</summary>
+    public async ValueTask<byte[]> ReadAnswerAsync()
+    {
+        var payload = await ReadAsync().ConfigureAwait(false);
+        if (_sequence == 0 && payload is [0x01])
+        {
+            context.Facts.Add("client: COM_QUIT (gave up)");
+            throw new ClientClosedException();
+        }
+
+        return payload;
+    }
+
+    /// <summary>Gets the sequence id of the last packet read.</summary>
+    public byte LastSequence => _sequence;
+
     /// <summary>Starts a new command phase: the client's command is sequence 0.</summary>
     public void ResetSequence() => _sequence = 255;
 
