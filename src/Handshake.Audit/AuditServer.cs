@@ -81,7 +81,10 @@ public sealed class AuditServer : IAsyncDisposable
         {
             var facts = new SessionFacts();
             facts.Add("server: the client never connected");
-            return Scenario.Judge(new AuditObservation(Scenario, facts, TimeSpan.Zero), report);
+
+            // A client that never connected did not log in, whatever it reports.
+            var neverConnected = AuditClientReport.Failure("never connected" + (report?.Message is { Length: > 0 } message ? ": " + message : string.Empty));
+            return Scenario.Judge(new AuditObservation(Scenario, facts, TimeSpan.Zero), neverConnected);
         }
 
         var findings = new List<AuditFinding>(sessions.Length);
