@@ -131,6 +131,17 @@ public static class AuditScenarios
             new PgPlan { Tls = true, Mechanisms = ["SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"], Final = PgServerFinal.ForeignChannelBinding },
             UsesTls: true)),
         new(new ScenarioSpec(
+            "pg.ed25519-require",
+            AuditProtocol.PostgreSql,
+            "Over TLS with an Ed25519 server certificate, the server offers SCRAM-SHA-256-PLUS and SCRAM-SHA-256; run the client with channel binding required.",
+            "RFC 5929 §4.1 (no tls-server-end-point hash is defined for Ed25519, whose signature uses no separate hash); GHSA-j92g-9f8w-j867 (pgjdbc's channelBinding=require silently downgraded)",
+            "Refuses (it cannot bind to this certificate and binding is required); never completes SCRAM-SHA-256 without binding.",
+            "When channel binding is required, treat a certificate without a defined tls-server-end-point hash as a failure, not as a reason to fall back to the plain mechanism.",
+            VerdictRules.MustBindOrRefuse(),
+            new PgPlan { Tls = true, Ed25519Certificate = true, Mechanisms = ["SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"] },
+            UsesTls: true,
+            RequiresChannelBinding: true)),
+        new(new ScenarioSpec(
             "pg.ok-without-authentication",
             AuditProtocol.PostgreSql,
             "AuthenticationOk right after the startup message: no authentication at all.",

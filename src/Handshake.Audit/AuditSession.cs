@@ -132,7 +132,7 @@ public sealed class AuditSession : IAsyncDisposable
 
             facts.Add("client: broke the protocol (" + ex.Message + "); server hung up");
         }
-        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        catch (Exception ex) when (linked.IsCancellationRequested && ex is OperationCanceledException or IOException or ObjectDisposedException)
         {
             if (facts.End != AuditConnectionEnd.ClientLoggedIn)
             {

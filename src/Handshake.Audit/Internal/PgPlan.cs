@@ -15,6 +15,9 @@ internal sealed record PgPlan
 {
     public bool Tls { get; init; }
 
+    /// <summary>Gets a value indicating whether TLS presents an Ed25519 certificate (no tls-server-end-point hash exists for it).</summary>
+    public bool Ed25519Certificate { get; init; }
+
     public IReadOnlyList<string> Mechanisms { get; init; } = ["SCRAM-SHA-256"];
 
     public int Iterations { get; init; } = 4096;

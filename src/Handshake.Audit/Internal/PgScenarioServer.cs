@@ -91,7 +91,15 @@ internal static class PgScenarioServer
                 case PgWire.SslRequestCode when plan.Tls && !context.Facts.UsedTls:
                     context.Facts.Add("client: SSLRequest; server: S");
                     await context.SendAsync("S"u8.ToArray()).ConfigureAwait(false);
-                    await context.UpgradeToTlsAsync().ConfigureAwait(false);
+                    if (plan.Ed25519Certificate)
+                    {
+                        await context.UpgradeToEd25519TlsAsync().ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await context.UpgradeToTlsAsync().ConfigureAwait(false);
+                    }
+
                     continue;
                 case PgWire.SslRequestCode or PgWire.GssEncRequestCode:
                     context.Facts.Add(code == PgWire.SslRequestCode ? "client: SSLRequest; server: N" : "client: GSSENCRequest; server: N");
@@ -170,7 +178,7 @@ internal static class PgScenarioServer
             return;
         }
 
-        var expectedBinding = ExpectedBinding(first, context.Certificate);
+        var expectedBinding = ExpectedBinding(first, context.PresentedCertificate ?? context.Certificate);
         var authMessage = first.Bare + "," + serverFirst + "," + final.WithoutProof;
         if (expectedBinding is null || !CryptographicOperations.FixedTimeEquals(final.ChannelBinding, expectedBinding)
             || !string.Equals(final.Nonce, nonce, StringComparison.Ordinal) || !ScramServer.VerifyProof(stored, authMessage, final.Proof))

@@ -11,6 +11,8 @@ internal sealed class ScenarioContext(Stream stream, SessionFacts facts, AuditSe
     private const int MaxDiscardedBytes = 1024 * 1024;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private SslStream? _tls;
+    private Stream? _inner;
+    private CancellationTokenRegistration _closeOnCancel;
 
     public Stream Stream { get; private set; } = stream;
 
@@ -23,6 +25,34 @@ internal sealed class ScenarioContext(Stream stream, SessionFacts facts, AuditSe
     public TimeSpan Elapsed => _clock.Elapsed;
 
     public X509Certificate2 Certificate => Options.Certificate ?? AuditCertificates.Default;
+
+    /// <summary>Gets the certificate the client was shown (null before TLS).</summary>
+    public X509Certificate2? PresentedCertificate { get; private set; }
+
+    /// <summary>Upgrades to TLS presenting a self-signed Ed25519 certificate (BouncyCastle's TLS server: SslStream cannot).</summary>
+    public async Task UpgradeToEd25519TlsAsync()
+    {
+        var inner = Stream;
+
+        // BouncyCastle's stream blocks in Read, whatever the token says: closing the connection at the deadline
+        // (or when the test reports) unblocks it, for the handshake and for every read after it.
+        _closeOnCancel = Token.Register(inner.Dispose);
+        try
+        {
+            Stream = await Task.Run(() => Ed25519TlsServer.Accept(inner), Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or Org.BouncyCastle.Tls.TlsFatalAlert or Org.BouncyCastle.Tls.TlsFatalAlertReceived or ObjectDisposedException)
+        {
+            Token.ThrowIfCancellationRequested();
+            Facts.Add("client: TLS handshake failed (" + ex.GetType().Name + ")");
+            throw new ClientClosedException("TLS handshake failed", ex);
+        }
+
+        _inner = inner;
+        PresentedCertificate = X509CertificateLoader.LoadCertificate(Ed25519TlsServer.Identity.CertificateDer);
+        Facts.UsedTls = true;
+        Facts.Add("tls: established with an Ed25519 certificate");
+    }
 
     public async Task UpgradeToTlsAsync()
     {
@@ -41,6 +71,7 @@ internal sealed class ScenarioContext(Stream stream, SessionFacts facts, AuditSe
         }
 
         Stream = tls;
+        PresentedCertificate = Certificate;
         Facts.UsedTls = true;
         Facts.Add($"tls: {tls.SslProtocol} established");
     }
@@ -80,9 +111,23 @@ internal sealed class ScenarioContext(Stream stream, SessionFacts facts, AuditSe
 
     public async ValueTask DisposeTlsAsync()
     {
+        await _closeOnCancel.DisposeAsync().ConfigureAwait(false);
         if (_tls is not null)
         {
             await _tls.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_inner is not null)
+        {
+            // The BouncyCastle stream: closing it sends close_notify; the session closes the socket itself.
+            try
+            {
+                await Stream.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // The client is gone already.
+            }
         }
     }
 }

@@ -77,7 +77,7 @@ internal static class VerdictRules
 
         if (facts.Gs2Flag == 'p')
         {
-            return (AuditVerdict.Pass, "bound the channel (SCRAM-SHA-256-PLUS); " + Did(input));
+            return (AuditVerdict.Pass, "chose SCRAM-SHA-256-PLUS (it did not fall back to the unbound mechanism); " + Did(input));
         }
 
         return input.Behavior == AuditClientBehavior.Refused && !facts.SentClientFinal

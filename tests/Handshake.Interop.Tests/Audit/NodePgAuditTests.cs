@@ -20,6 +20,7 @@ public sealed class NodePgAuditTests
         ["pg.salt-not-base64"] = AuditVerdict.Pass, // refused: pg: SASL: SCRAM-SERVER-FIRST-MESSAGE: salt must be base64
         ["pg.plus-stripped"] = AuditVerdict.Pass, // sent gs2 flag 'y' (can bind, server did not offer -PLUS); accepted the login
         ["pg.plus-foreign-binding"] = AuditVerdict.Pass, // refused: pg: SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature does not match
+        ["pg.ed25519-require"] = AuditVerdict.Pass, // chose SCRAM-SHA-256-PLUS; refused: pg: password authentication failed (binding did not verify)
         ["pg.ok-without-authentication"] = AuditVerdict.Fail, // accepted the login
         ["pg.length-1gib"] = AuditVerdict.Fail, // refused: pg: timeout expired only after 2.0 s (it waited for the announced bytes instead of checking the le...
         ["pg.stall-after-startup"] = AuditVerdict.Pass, // refused: pg: timeout expired

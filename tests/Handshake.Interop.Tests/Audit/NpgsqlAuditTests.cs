@@ -20,6 +20,7 @@ public sealed class NpgsqlAuditTests
         ["pg.salt-not-base64"] = AuditVerdict.Pass, // refused: FormatException: The input is not a valid Base-64 string as it contains a non-base 64 character, m...
         ["pg.plus-stripped"] = AuditVerdict.Pass, // sent gs2 flag 'y' (can bind, server did not offer -PLUS); accepted the login
         ["pg.plus-foreign-binding"] = AuditVerdict.Pass, // refused: NpgsqlException: [SCRAM] Unable to verify server signature
+        ["pg.ed25519-require"] = AuditVerdict.Pass, // refused: NpgsqlException: Unable to bind to SCRAM-SHA-256-PLUS
         ["pg.ok-without-authentication"] = AuditVerdict.Fail, // accepted the login
         ["pg.length-1gib"] = AuditVerdict.Fail, // refused: NpgsqlException: The operation has timed out (TimeoutException: The operation has timed out.) only...
         ["pg.stall-after-startup"] = AuditVerdict.Pass, // refused: NpgsqlException: The operation has timed out (TimeoutException: The operation has timed out.)

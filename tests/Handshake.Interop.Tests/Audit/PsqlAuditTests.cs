@@ -20,6 +20,7 @@ public sealed class PsqlAuditTests
         ["pg.salt-not-base64"] = AuditVerdict.Pass, // refused: psql: error: connection to server at "127.0.0.1", port N failed: malformed SCRAM message (invalid ...
         ["pg.plus-stripped"] = AuditVerdict.Pass, // sent gs2 flag 'y' (can bind, server did not offer -PLUS); accepted the login
         ["pg.plus-foreign-binding"] = AuditVerdict.Pass, // refused: psql: error: connection to server at "127.0.0.1", port N failed: incorrect server signature
+        ["pg.ed25519-require"] = AuditVerdict.Pass, // chose SCRAM-SHA-256-PLUS; refused: could not find digest for NID UNDEF
         ["pg.ok-without-authentication"] = AuditVerdict.Fail, // accepted the login
         ["pg.length-1gib"] = AuditVerdict.Pass, // refused: psql: error: connection to server at "127.0.0.1", port N failed: expected authentication request f...
         ["pg.stall-after-startup"] = AuditVerdict.Pass, // refused: psql: error: connection to server at "127.0.0.1", port N failed: timeout expired
