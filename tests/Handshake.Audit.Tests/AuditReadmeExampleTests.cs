@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace MyDriver.Tests;
 
-public sealed class ReadmeExampleTests
+public sealed class AuditReadmeExampleTests
 {
     [Fact]
     public async Task ReadmeExample_OkWithoutServerFinal_ClientRefuses()
