@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Handshake.Cli.Audit;
 using Handshake.Cli.Demo;
 using Handshake.Cli.Probe;
 using Handshake.Cli.Serve;
@@ -19,6 +20,7 @@ internal static class HandshakeCommand
         VerifierCommand.Create,
         ProbeCommand.Create,
         ServeCommand.Create,
+        AuditCommand.Create,
     ];
 
     public static Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error) =>

@@ -1,0 +1,27 @@
+namespace Handshake.Audit.Internal;
+
+/// <summary>What the MySQL scenario server does after the client's HandshakeResponse.</summary>
+internal enum MySqlMode
+{
+    Honest = 0,
+    ClearPassword = 1,
+    UnknownPlugin = 2,
+    NextFactorUnknown = 3,
+    SwitchLoop = 4,
+    HugeLength = 5,
+    StallAfterGreeting = 6,
+    ErrorControlCharacters = 7,
+}
+
+/// <summary>How one MySQL scenario bends the honest mysql_native_password exchange.</summary>
+internal sealed record MySqlPlan
+{
+    public MySqlMode Mode { get; init; }
+
+    /// <summary>Gets a value indicating whether the greeting offers CLIENT_SSL and the client must take it.</summary>
+    public bool Tls { get; init; }
+
+    public string? ErrorMessage { get; init; }
+
+    public int SwitchBound { get; init; } = 16;
+}

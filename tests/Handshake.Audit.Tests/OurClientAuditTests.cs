@@ -1,0 +1,46 @@
+namespace Handshake.Audit.Tests;
+
+/// <summary>
+/// Our own PostgreSQL and MySQL clients against every scenario. Each passes, except the findings listed in
+/// <see cref="KnownFailures"/>: they are asserted to fail (so a fix flips the test and the list shrinks).
+/// </summary>
+public sealed class OurClientAuditTests
+{
+    /// <summary>
+    /// mysql.length-16mib: MySqlClientConnector accepts handshake packets up to MySqlClientOptions.MaxPacketSize
+    /// (16 MiB by default), so a greeting announced as 0xFFFFFF bytes is waited for until the caller's timeout
+    /// instead of being refused when the header arrives. The fix belongs in the MySQL adapter (a connection-phase
+    /// limit well below MaxPacketSize), which is outside this package.
+    /// </summary>
+    public static readonly IReadOnlySet<string> KnownFailures = new HashSet<string>(StringComparer.Ordinal) { "mysql.length-16mib" };
+
+    private static readonly AuditServerOptions Options = new() { Deadline = TimeSpan.FromSeconds(4), Certificate = OurAuditClients.Certificate };
+    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(2);
+
+    public static TheoryData<string> PostgreSqlIds() => [.. AuditScenarios.PostgreSql.Select(s => s.Id)];
+
+    public static TheoryData<string> MySqlIds() => [.. AuditScenarios.MySql.Select(s => s.Id)];
+
+    [Theory]
+    [MemberData(nameof(PostgreSqlIds))]
+    public async Task PostgreSqlStartup_EveryScenario_Passes(string id)
+    {
+        var finding = await OurAuditClients.RunPostgreSqlAsync(AuditScenarios.Get(id), Options, ClientTimeout);
+
+        Assert.True(finding.Verdict == Expected(id), Describe(finding));
+    }
+
+    [Theory]
+    [MemberData(nameof(MySqlIds))]
+    public async Task MySqlClientConnector_EveryScenario_PassesButKnownFailures(string id)
+    {
+        var finding = await OurAuditClients.RunMySqlAsync(AuditScenarios.Get(id), Options, ClientTimeout);
+
+        Assert.True(finding.Verdict == Expected(id), Describe(finding));
+    }
+
+    internal static string Describe(AuditFinding finding) =>
+        $"{finding}\n{string.Join('\n', finding.Observation.Events)}";
+
+    private static AuditVerdict Expected(string id) => KnownFailures.Contains(id) ? AuditVerdict.Fail : AuditVerdict.Pass;
+}
