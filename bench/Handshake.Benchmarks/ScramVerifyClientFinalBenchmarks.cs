@@ -15,7 +15,7 @@ namespace Handshake.Benchmarks;
 [InvocationCount(Exchanges, 1)]
 public class ScramVerifyClientFinalBenchmarks
 {
-    private const int Exchanges = 8192;
+    private const int Exchanges = 65536;
     private const byte ServerNonceByte = 0x37;
     private static readonly byte[] ClientFirst = Encoding.ASCII.GetBytes(Rfc7677.ClientFirst);
     private readonly IVerifierExchange[] _ready = new IVerifierExchange[Exchanges];
