@@ -14,7 +14,7 @@ internal sealed unsafe class HmacKey : IDisposable
     private readonly byte[] _material;
     private readonly bool _isPadStates;
 
-    /// <summary>Wraps the key itself (the BCL path).</summary>
+    /// <summary>Wraps the key itself (the BCL path), or the two libcrypto contexts after the inner and outer pad blocks (<paramref name="isPadStates"/>).</summary>
     internal HmacKey(Digest digest, byte[] key, bool isPadStates = false)
     {
         _digest = digest;
