@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Handshake.Internal;
+using Handshake.Internal.Cryptography;
 
 namespace Handshake.Plugins.CachingSha2;
 
@@ -43,10 +44,10 @@ public static class CachingSha2Scramble
         Span<byte> key = stackalloc byte[ResponseLength];
         try
         {
-            _ = SHA256.HashData(password, stage1);
-            _ = SHA256.HashData(stage1, buffer);
+            Digest.Sha256.Hash(password, stage1);
+            Digest.Sha256.Hash(stage1, buffer);
             scramble.CopyTo(buffer[ResponseLength..]);
-            _ = SHA256.HashData(buffer, key);
+            Digest.Sha256.Hash(buffer, key);
             for (var i = 0; i < ResponseLength; i++)
             {
                 destination[i] = (byte)(stage1[i] ^ key[i]);

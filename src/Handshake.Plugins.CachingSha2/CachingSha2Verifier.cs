@@ -43,6 +43,8 @@ public sealed class CachingSha2Verifier : IAuthVerifier, IDisposable
         PublicKeyPem = _key.ExportSubjectPublicKeyInfoPem();
         PublicKeyPemBytes = Encoding.ASCII.GetBytes(PublicKeyPem);
         UnknownUserCredential = CachingSha2Credential.FromPassword(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)), iterations: value.UnknownUserIterations);
+        UnknownUserStoredValue = UnknownUserCredential.Format();
+        UnknownUserDoubleHash = RandomNumberGenerator.GetBytes(32);
     }
 
     /// <inheritdoc />
@@ -64,6 +66,15 @@ public sealed class CachingSha2Verifier : IAuthVerifier, IDisposable
     internal RSA Key => _key;
 
     internal CachingSha2Credential UnknownUserCredential { get; }
+
+    /// <summary>Gets the stored form of <see cref="UnknownUserCredential"/>: parsed and fingerprinted for an unknown user as a real user's is.</summary>
+    internal string UnknownUserStoredValue { get; }
+
+    /// <summary>Gets the stand-in cache entry the fast check runs against on a miss (random: no response matches it).</summary>
+    internal byte[] UnknownUserDoubleHash { get; }
+
+    /// <summary>Gets or sets the fast path's SHA-256 (a test seam that counts the work).</summary>
+    internal ICachingSha2Hasher Hasher { get; set; } = CachingSha2Hasher.Instance;
 
     /// <inheritdoc />
     public IVerifierExchange Start(VerifierContext context)

@@ -110,7 +110,23 @@ public sealed class AuthNegotiator : IDisposable
     /// <exception cref="HandshakeException">The step failed; the negotiator is then <see cref="AuthNegotiatorState.Failed"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the negotiator is then failed.</exception>
     /// <exception cref="InvalidOperationException">The handshake already ended, or another call is in progress.</exception>
-    public async ValueTask<AuthAction> HandleAsync(AuthEvent authEvent, CancellationToken cancellationToken = default)
+    public ValueTask<AuthAction> HandleAsync(AuthEvent authEvent, CancellationToken cancellationToken = default)
+    {
+        // A Continue in a running exchange, with every rule already met, goes straight to the plugin
+        // without an async state machine; anything else (and every rule's failure) takes the full path.
+        return authEvent.Kind == AuthEventKind.Continue
+            && State == AuthNegotiatorState.InProgress
+            && !_busy
+            && !_disposed
+            && _exchange is { } exchange
+            && _credentials is not null
+            && !cancellationToken.IsCancellationRequested
+            && _time.GetElapsedTime(_startTimestamp) <= _options.HandshakeTimeout
+            ? ContinueAsync(exchange, authEvent.Data, cancellationToken)
+            : HandleCoreAsync(authEvent, cancellationToken);
+    }
+
+    private async ValueTask<AuthAction> HandleCoreAsync(AuthEvent authEvent, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
@@ -168,10 +184,7 @@ public sealed class AuthNegotiator : IDisposable
         }
         catch (Exception ex)
         {
-            // Under RunAsync a cancellation its caller did not ask for is RunAsync's own deadline: it is
-            // recorded (metric, log, activity) as the Timeout the caller receives, not as a cancellation.
-            var source = _running && ex is OperationCanceledException && cancellationToken.IsCancellationRequested && !_runCaller.IsCancellationRequested ? TimedOut() : ex;
-            var mapped = Fail(source, cancellationToken);
+            var mapped = FailRound(ex, cancellationToken);
             if (ReferenceEquals(mapped, ex))
             {
                 throw;
@@ -189,6 +202,62 @@ public sealed class AuthNegotiator : IDisposable
                 Release();
             }
         }
+    }
+
+    /// <summary>The Continue round of <see cref="HandleAsync"/> once its checks passed: synchronous when the plugin answers synchronously.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Nothing is swallowed: every exception fails the handshake and is returned as the faulted result, as the async path throws it.")]
+    private ValueTask<AuthAction> ContinueAsync(IAuthExchange exchange, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        _busy = true;
+        ValueTask<AuthReply> pending;
+        try
+        {
+            pending = RespondAsync(exchange, data, cancellationToken);
+            if (pending.IsCompletedSuccessfully)
+            {
+                var action = ToAction(pending.Result);
+                _busy = false;
+                return new ValueTask<AuthAction>(action);
+            }
+        }
+        catch (Exception ex)
+        {
+            _busy = false;
+            return ValueTask.FromException<AuthAction>(FailRound(ex, cancellationToken));
+        }
+
+        return AwaitContinueAsync(pending, cancellationToken);
+    }
+
+    private async ValueTask<AuthAction> AwaitContinueAsync(ValueTask<AuthReply> pending, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return ToAction(await pending.ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            var mapped = FailRound(ex, cancellationToken);
+            if (ReferenceEquals(mapped, ex))
+            {
+                throw;
+            }
+
+            throw mapped;
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    /// <summary>Fails the handshake for an exception of one round and returns what the caller receives.</summary>
+    private Exception FailRound(Exception ex, CancellationToken cancellationToken)
+    {
+        // Under RunAsync a cancellation its caller did not ask for is RunAsync's own deadline: it is
+        // recorded (metric, log, activity) as the Timeout the caller receives, not as a cancellation.
+        var source = _running && ex is OperationCanceledException && cancellationToken.IsCancellationRequested && !_runCaller.IsCancellationRequested ? TimedOut() : ex;
+        return Fail(source, cancellationToken);
     }
 
     /// <summary>Runs the whole handshake over a transport: receive, handle, send, until completed or failed.</summary>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Handshake.Internal.Cryptography;
 
 namespace Handshake.Plugins.CachingSha2.Internal;
 
@@ -44,7 +45,12 @@ internal sealed class CachingSha2VerifierExchange(CachingSha2Verifier verifier, 
             case State.AwaitingScrambleResponse:
                 _state = State.Finished;
                 _stored = await context.GetStoredCredentialAsync(cancellationToken).ConfigureAwait(false);
-                if (_stored is not null && !CachingSha2Credential.TryParse(_stored.Value, out _credential))
+                if (_stored is null)
+                {
+                    // The same parse a known user's stored form costs, so an unknown user's reply is not quicker.
+                    _ = CachingSha2Credential.TryParse(verifier.UnknownUserStoredValue, out _);
+                }
+                else if (!CachingSha2Credential.TryParse(_stored.Value, out _credential))
                 {
                     return VerifierStep.Reject(AuthErrorCode.InvalidStoredCredential, "the user's caching_sha2_password stored credential is not in the $SHA2$ form");
                 }
@@ -84,10 +90,20 @@ internal sealed class CachingSha2VerifierExchange(CachingSha2Verifier verifier, 
             return VerifierStep.Reject(AuthErrorCode.InvalidCredential);
         }
 
+        // Every user takes the same steps here: one cache lookup (an unknown user's with a stand-in
+        // stored form) and the fast check's two SHA-256s (against a stand-in entry on a miss), so the
+        // time to answer does not tell a cached user from an uncached or unknown one.
         Span<byte> cached = stackalloc byte[CachingSha2Scramble.ResponseLength];
         try
         {
-            if (known && verifier.Cache.TryGet(context.UserName!, _stored!.Value, cached) && FastVerify(token, cached))
+            var hit = verifier.Cache.TryGet(context.UserName ?? string.Empty, _stored?.Value ?? verifier.UnknownUserStoredValue, cached);
+            if (!hit)
+            {
+                verifier.UnknownUserDoubleHash.CopyTo(cached);
+            }
+
+            var match = FastVerify(token, cached);
+            if (known && hit && match)
             {
                 // The adapter sends 0x03 as AuthMoreData, then OK.
                 return VerifierStep.Accept(FastAuthSuccessMarker);
@@ -157,8 +173,8 @@ internal sealed class CachingSha2VerifierExchange(CachingSha2Verifier verifier, 
 
             Span<byte> stage1 = stackalloc byte[CachingSha2Scramble.ResponseLength];
             Span<byte> stage2 = stackalloc byte[CachingSha2Scramble.ResponseLength];
-            _ = SHA256.HashData(password, stage1);
-            _ = SHA256.HashData(stage1, stage2);
+            Digest.Sha256.Hash(password, stage1);
+            Digest.Sha256.Hash(stage1, stage2);
             verifier.Cache.Set(context.UserName!, _stored!.Value, stage2);
             CryptographicOperations.ZeroMemory(stage1);
             CryptographicOperations.ZeroMemory(stage2);
@@ -183,13 +199,13 @@ internal sealed class CachingSha2VerifierExchange(CachingSha2Verifier verifier, 
         {
             cached.CopyTo(buffer);
             _scramble.CopyTo(buffer[CachingSha2Scramble.ResponseLength..]);
-            _ = SHA256.HashData(buffer, candidate);
+            verifier.Hasher.Sha256(buffer, candidate);
             for (var i = 0; i < candidate.Length; i++)
             {
                 candidate[i] ^= token[i];
             }
 
-            _ = SHA256.HashData(candidate, check);
+            verifier.Hasher.Sha256(candidate, check);
             return CryptographicOperations.FixedTimeEquals(check, cached);
         }
         finally

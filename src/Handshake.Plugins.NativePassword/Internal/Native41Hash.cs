@@ -1,11 +1,13 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Security.Cryptography;
+using Handshake.Internal.Cryptography;
 
 namespace Handshake.Plugins.NativePassword.Internal;
 
-/// <summary>The one place SHA-1 is called: mysql_native_password (Native41) is defined over SHA-1 and cannot use another hash.</summary>
+/// <summary>
+/// The one place SHA-1 is called: mysql_native_password (Native41) is defined over SHA-1 and cannot use
+/// another hash. Each of its three digests is a one-block message, so it goes to libcrypto's SHA-1
+/// directly (no EVP setup per call), with the BCL as fallback.
+/// </summary>
 internal static class Native41Hash
 {
-    [SuppressMessage("Security", "CA5350:Do not use weak cryptographic algorithms", Justification = "mysql_native_password is defined by MySQL over SHA-1; interoperability requires it. Use caching_sha2_password where a stronger method is possible.")]
-    public static void Sha1(ReadOnlySpan<byte> source, Span<byte> destination) => _ = SHA1.HashData(source, destination);
+    public static void Sha1(ReadOnlySpan<byte> source, Span<byte> destination) => Digest.Sha1.Hash(source, destination);
 }

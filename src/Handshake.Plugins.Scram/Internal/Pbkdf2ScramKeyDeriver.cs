@@ -1,6 +1,6 @@
 namespace Handshake.Plugins.Scram.Internal;
 
-/// <summary>The real Hi(): <see cref="System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte}, int, System.Security.Cryptography.HashAlgorithmName)"/>.</summary>
+/// <summary>The real Hi(): PBKDF2 on the process's block-level digest (libcrypto's block function, or the BCL's PBKDF2 as fallback).</summary>
 internal sealed class Pbkdf2ScramKeyDeriver : IScramKeyDeriver
 {
     public static Pbkdf2ScramKeyDeriver Instance { get; } = new();

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Handshake.Internal.Cryptography;
 
 namespace Handshake.Plugins.Scram.Internal;
 
@@ -36,19 +37,16 @@ internal sealed class ScramHash
     /// <summary>Gets the output length in bytes.</summary>
     public int Length { get; }
 
+    /// <summary>Gets the block-level digest this process selected (libcrypto or the BCL).</summary>
+    public Digest Digest => Digest.For(Algorithm);
+
     /// <summary>H(data).</summary>
-    public void Hash(ReadOnlySpan<byte> data, Span<byte> destination)
-    {
-        _ = CryptographicOperations.HashData(Algorithm, data, destination);
-    }
+    public void Hash(ReadOnlySpan<byte> data, Span<byte> destination) => Digest.Hash(data, destination);
 
     /// <summary>HMAC(key, data).</summary>
-    public void Hmac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<byte> destination)
-    {
-        _ = CryptographicOperations.HmacData(Algorithm, key, data, destination);
-    }
+    public void Hmac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<byte> destination) => Digest.Hmac(key, data, destination);
 
     /// <summary>Hi(password, salt, i) of RFC 5802 §2.2, which is PBKDF2 with HMAC as the PRF.</summary>
     public void Pbkdf2(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int iterations, Span<byte> destination) =>
-        Rfc2898DeriveBytes.Pbkdf2(password, salt, destination, iterations, Algorithm);
+        Digest.Pbkdf2(password, salt, iterations, destination);
 }

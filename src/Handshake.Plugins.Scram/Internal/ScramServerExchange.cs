@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -12,6 +14,8 @@ internal sealed class ScramServerExchange : IVerifierExchange
 {
     private const int ServerNonceByteCount = 18;
     private const string ProofFailed = "the client's SCRAM proof did not verify";
+    private const int MaxHashLength = 64;
+    private const int StackAuthMessageLength = 1024;
 
     private readonly VerifierContext _context;
     private readonly ScramHash _hash;
@@ -22,8 +26,7 @@ internal sealed class ScramServerExchange : IVerifierExchange
     private byte[]? _serverFirst;
     private byte[]? _nonce;
     private byte[]? _expectedChannelBinding;
-    private byte[]? _storedKey;
-    private byte[]? _serverKey;
+    private ScramServerKeys? _keys;
     private bool _fake;
     private State _state;
 
@@ -145,8 +148,7 @@ internal sealed class ScramServerExchange : IVerifierExchange
 
         // c= must later carry exactly this GS2 header, plus this server's binding data under -PLUS (RFC 5802 §6).
         _expectedChannelBinding = plus ? [.. message[..gs2Length], .. serverBinding!] : message[..gs2Length].ToArray();
-        var suffix = _nonceFactory is null ? NewNonceSuffix(_context.Random) : _nonceFactory(_context.Random);
-        _nonce = [.. nonce, .. Encoding.ASCII.GetBytes(suffix)];
+        _nonce = _nonceFactory is null ? NewCombinedNonce(nonce, _context.Random) : [.. nonce, .. Encoding.ASCII.GetBytes(_nonceFactory(_context.Random))];
         if (!ScramText.IsValidNonce(_nonce))
         {
             throw new InvalidOperationException("The nonce source produced an invalid SCRAM nonce.");
@@ -222,29 +224,28 @@ internal sealed class ScramServerExchange : IVerifierExchange
 
     private VerifierStep ServerFirst(StoredCredential? stored)
     {
-        byte[] salt;
-        int iterations;
+        byte[] saltAndIterations;
         if (stored is null)
         {
             // Unknown user: a salt derived from the name (stable across attempts, so probing cannot
             // tell it from a real one), the usual iteration count, keys no proof can match.
             _fake = true;
             var mac = HMACSHA256.HashData(_unknownUserKey, Encoding.UTF8.GetBytes(_context.UserName ?? string.Empty));
-            salt = mac.AsSpan(0, ScramCredential.DefaultSaltLength).ToArray();
-            iterations = _options.UnknownUserIterations;
-            _storedKey = RandomNumberGenerator.GetBytes(_hash.Length);
-            _serverKey = RandomNumberGenerator.GetBytes(_hash.Length);
+            saltAndIterations = ScramServerKeys.FormatSaltAndIterations(mac.AsSpan(0, ScramCredential.DefaultSaltLength), _options.UnknownUserIterations);
+            _keys = ScramServerKeys.Fake;
         }
         else
         {
-            var credential = ScramCredential.Parse(stored.Value);
-            salt = credential.Salt.ToArray();
-            iterations = credential.Iterations;
-            _storedKey = credential.StoredKey.ToArray();
-            _serverKey = credential.ServerKey.ToArray();
+            _keys = ScramServerKeys.Load(stored);
+            saltAndIterations = _keys.SaltAndIterations;
         }
 
-        _serverFirst = Encoding.ASCII.GetBytes($"r={Encoding.ASCII.GetString(_nonce!)},s={Convert.ToBase64String(salt)},i={iterations.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        // server-first-message = "r=" nonce "," "s=" salt "," "i=" iteration-count (RFC 5802 §7).
+        var serverFirst = new byte[2 + _nonce!.Length + saltAndIterations.Length];
+        "r="u8.CopyTo(serverFirst);
+        _nonce.CopyTo(serverFirst.AsSpan(2));
+        saltAndIterations.CopyTo(serverFirst.AsSpan(2 + _nonce.Length));
+        _serverFirst = serverFirst;
         _state = State.ClientFinal;
         return VerifierStep.Continue(_serverFirst);
     }
@@ -266,13 +267,20 @@ internal sealed class ScramServerExchange : IVerifierExchange
         var withoutProof = message[..proofAt];
         var rest = withoutProof;
         var field = ScramText.NextField(ref rest, out var more);
-        var binding = ScramText.TryAttribute(field, 'c', out var bindingText) ? ScramText.DecodeBase64(bindingText) : null;
-        if (binding is null || !more)
+        if (!ScramText.TryAttribute(field, 'c', out var bindingText) || !more)
         {
             throw Violation(AuthErrorCode.ProtocolViolation, "the client-final message must start with valid channel-binding data (c=)");
         }
 
-        if (!CryptographicOperations.FixedTimeEquals(binding, _expectedChannelBinding))
+        // GS2 header plus at most a 64-byte binding hash for a real client; a longer c= is decoded on the heap.
+        var bindingCapacity = Base64.GetMaxDecodedFromUtf8Length(bindingText.Length);
+        Span<byte> binding = bindingCapacity <= 256 ? stackalloc byte[256] : new byte[bindingCapacity];
+        if (!ScramText.TryDecodeBase64(bindingText, binding, out var bindingLength))
+        {
+            throw Violation(AuthErrorCode.ProtocolViolation, "the client-final message must start with valid channel-binding data (c=)");
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(binding[..bindingLength], _expectedChannelBinding))
         {
             throw Violation(AuthErrorCode.ChannelBindingFailure, "the channel-binding data (c=) does not match the GS2 header and this server's certificate");
         }
@@ -288,61 +296,77 @@ internal sealed class ScramServerExchange : IVerifierExchange
             throw Violation(AuthErrorCode.ProtocolViolation, "the client-final message has unexpected extensions");
         }
 
-        var proof = ScramText.DecodeBase64(message[(proofAt + 3)..]);
-        if (proof is null || proof.Length != _hash.Length)
+        Span<byte> proof = stackalloc byte[MaxHashLength];
+        if (!ScramText.TryDecodeBase64(message[(proofAt + 3)..], proof, out var proofLength) || proofLength != _hash.Length)
         {
             throw Violation(AuthErrorCode.ProtocolViolation, "the client's proof (p=) is not base64 of the hash length");
         }
 
-        byte[] authMessage = [.. _clientFirstBare!, (byte)',', .. _serverFirst!, (byte)',', .. withoutProof];
-        Span<byte> clientKey = stackalloc byte[_hash.Length];
-        Span<byte> computedStoredKey = stackalloc byte[_hash.Length];
+        // AuthMessage = client-first-message-bare "," server-first-message "," client-final-message-without-proof (RFC 5802 §3).
+        var authLength = _clientFirstBare!.Length + 1 + _serverFirst!.Length + 1 + withoutProof.Length;
+        var rented = authLength <= StackAuthMessageLength ? null : ArrayPool<byte>.Shared.Rent(authLength);
+        Span<byte> authMessage = rented is null ? stackalloc byte[StackAuthMessageLength] : rented;
+        authMessage = authMessage[..authLength];
+        _clientFirstBare.CopyTo(authMessage);
+        authMessage[_clientFirstBare.Length] = (byte)',';
+        _serverFirst.CopyTo(authMessage[(_clientFirstBare.Length + 1)..]);
+        authMessage[_clientFirstBare.Length + 1 + _serverFirst.Length] = (byte)',';
+        withoutProof.CopyTo(authMessage[(_clientFirstBare.Length + 2 + _serverFirst.Length)..]);
+
+        var keys = _keys!;
+        Span<byte> clientKey = stackalloc byte[MaxHashLength];
+        Span<byte> computedStoredKey = stackalloc byte[MaxHashLength];
         try
         {
             // ClientKey = ClientProof XOR HMAC(StoredKey, AuthMessage); it is right when H(ClientKey) = StoredKey (RFC 5802 §3).
-            _hash.Hmac(_storedKey, authMessage, clientKey);
+            clientKey = clientKey[.._hash.Length];
+            keys.StoredKeyMac.Compute(authMessage, clientKey);
             for (var i = 0; i < clientKey.Length; i++)
             {
                 clientKey[i] ^= proof[i];
             }
 
+            computedStoredKey = computedStoredKey[.._hash.Length];
             _hash.Hash(clientKey, computedStoredKey);
-            var valid = CryptographicOperations.FixedTimeEquals(computedStoredKey, _storedKey);
+            var valid = CryptographicOperations.FixedTimeEquals(computedStoredKey, keys.StoredKey);
             if (!valid || _fake)
             {
                 return VerifierStep.Reject(AuthErrorCode.InvalidCredential, ProofFailed);
             }
 
-            var signature = new byte[_hash.Length];
-            _hash.Hmac(_serverKey, authMessage, signature);
-            return VerifierStep.Accept(Encoding.ASCII.GetBytes("v=" + Convert.ToBase64String(signature)));
+            // server-final-message = "v=" base64(ServerSignature), ServerSignature = HMAC(ServerKey, AuthMessage).
+            Span<byte> signature = stackalloc byte[MaxHashLength];
+            keys.ServerKeyMac.Compute(authMessage, signature);
+            var serverFinal = new byte[2 + Base64.GetMaxEncodedToUtf8Length(_hash.Length)];
+            "v="u8.CopyTo(serverFinal);
+            _ = Base64.EncodeToUtf8(signature[.._hash.Length], serverFinal.AsSpan(2), out _, out _);
+            return VerifierStep.Accept(serverFinal);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(clientKey);
             CryptographicOperations.ZeroMemory(computedStoredKey);
             CryptographicOperations.ZeroMemory(proof);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+
             Wipe();
         }
     }
 
-    private static string NewNonceSuffix(IRandomSource random)
+    /// <summary>The client's nonce followed by 18 random bytes in base64 (24 characters, never a ',').</summary>
+    private static byte[] NewCombinedNonce(ReadOnlySpan<byte> clientNonce, IRandomSource random)
     {
         Span<byte> bytes = stackalloc byte[ServerNonceByteCount];
         random.Fill(bytes);
-        return Convert.ToBase64String(bytes);
+        var combined = new byte[clientNonce.Length + Base64.GetMaxEncodedToUtf8Length(ServerNonceByteCount)];
+        clientNonce.CopyTo(combined);
+        _ = Base64.EncodeToUtf8(bytes, combined.AsSpan(clientNonce.Length), out _, out _);
+        return combined;
     }
 
-    private void Wipe()
-    {
-        if (_storedKey is not null)
-        {
-            CryptographicOperations.ZeroMemory(_storedKey);
-        }
-
-        if (_serverKey is not null)
-        {
-            CryptographicOperations.ZeroMemory(_serverKey);
-        }
-    }
+    /// <summary>Drops the reference to the prepared keys: they belong to the stored credential, not to this exchange.</summary>
+    private void Wipe() => _keys = null;
 }

@@ -55,23 +55,33 @@ internal static class ScramText
     /// </summary>
     public static byte[]? DecodeBase64(ReadOnlySpan<byte> text)
     {
-        if (text.IsEmpty || text.Length % 4 != 0)
+        if (text.IsEmpty)
         {
             return null;
+        }
+
+        var buffer = new byte[Base64.GetMaxDecodedFromUtf8Length(text.Length)];
+        return TryDecodeBase64(text, buffer, out var written) ? buffer.AsSpan(0, written).ToArray() : null;
+    }
+
+    /// <summary>Decodes strict base64 as <see cref="DecodeBase64"/> does, into a caller's buffer; false when the text is not that or does not fit.</summary>
+    public static bool TryDecodeBase64(ReadOnlySpan<byte> text, Span<byte> destination, out int written)
+    {
+        written = 0;
+        if (text.IsEmpty || text.Length % 4 != 0)
+        {
+            return false;
         }
 
         foreach (var b in text)
         {
             if (!(b is >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z' or >= (byte)'0' and <= (byte)'9' or (byte)'+' or (byte)'/' or (byte)'='))
             {
-                return null;
+                return false;
             }
         }
 
-        var buffer = new byte[Base64.GetMaxDecodedFromUtf8Length(text.Length)];
-        return Base64.DecodeFromUtf8(text, buffer, out var consumed, out var written) == System.Buffers.OperationStatus.Done && consumed == text.Length
-            ? buffer.AsSpan(0, written).ToArray()
-            : null;
+        return Base64.DecodeFromUtf8(text, destination, out var consumed, out written) == System.Buffers.OperationStatus.Done && consumed == text.Length;
     }
 
     /// <summary>Parses a positive decimal count of at most 10 digits; null when it is not one.</summary>
