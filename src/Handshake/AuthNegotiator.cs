@@ -114,16 +114,35 @@ public sealed class AuthNegotiator : IDisposable
     {
         // A Continue in a running exchange, with every rule already met, goes straight to the plugin
         // without an async state machine; anything else (and every rule's failure) takes the full path.
-        return authEvent.Kind == AuthEventKind.Continue
+        if (authEvent.Kind == AuthEventKind.Continue
             && State == AuthNegotiatorState.InProgress
-            && !_busy
             && !_disposed
             && _exchange is { } exchange
             && _credentials is not null
             && !cancellationToken.IsCancellationRequested
             && _time.GetElapsedTime(_startTimestamp) <= _options.HandshakeTimeout
-            ? ContinueAsync(exchange, authEvent.Data, cancellationToken)
-            : HandleCoreAsync(authEvent, cancellationToken);
+            && Interlocked.CompareExchange(ref _busy, 1, 0) == 0)
+        {
+            // Owned now: Dispose (the one thing that changes these without owning the negotiator) is checked again.
+            if (!_disposed && ReferenceEquals(_exchange, exchange))
+            {
+                return ContinueAsync(exchange, authEvent.Data, cancellationToken);
+            }
+
+            LeaveCall();
+        }
+
+        return HandleCoreAsync(authEvent, cancellationToken);
+    }
+
+    /// <summary>Gives the negotiator back after a call; if Dispose ran meanwhile, the wiping it left for later happens now.</summary>
+    private void LeaveCall()
+    {
+        Interlocked.Exchange(ref _busy, 0);
+        if (_disposed)
+        {
+            Release();
+        }
     }
 
     private async ValueTask<AuthAction> HandleCoreAsync(AuthEvent authEvent, CancellationToken cancellationToken)
@@ -194,13 +213,9 @@ public sealed class AuthNegotiator : IDisposable
         }
         finally
         {
-            Interlocked.Exchange(ref _busy, 0);
-            if (_disposed)
-            {
-                // Dispose ran while this call was awaiting a plugin: it cancelled the plugin, and the
-                // wiping it left for later happens now that the plugin has returned.
-                Release();
-            }
+            // Dispose may have run while this call awaited a plugin: it cancelled the plugin, and
+            // LeaveCall wipes now that the plugin has returned.
+            LeaveCall();
         }
     }
 
@@ -208,7 +223,6 @@ public sealed class AuthNegotiator : IDisposable
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Nothing is swallowed: every exception fails the handshake and is returned as the faulted result, as the async path throws it.")]
     private ValueTask<AuthAction> ContinueAsync(IAuthExchange exchange, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        _busy = true;
         ValueTask<AuthReply> pending;
         try
         {
@@ -216,14 +230,15 @@ public sealed class AuthNegotiator : IDisposable
             if (pending.IsCompletedSuccessfully)
             {
                 var action = ToAction(pending.Result);
-                _busy = false;
+                LeaveCall();
                 return new ValueTask<AuthAction>(action);
             }
         }
         catch (Exception ex)
         {
-            _busy = false;
-            return ValueTask.FromException<AuthAction>(FailRound(ex, cancellationToken));
+            var failed = FailRound(ex, cancellationToken);
+            LeaveCall();
+            return ValueTask.FromException<AuthAction>(failed);
         }
 
         return AwaitContinueAsync(pending, cancellationToken);
@@ -247,7 +262,7 @@ public sealed class AuthNegotiator : IDisposable
         }
         finally
         {
-            _busy = false;
+            LeaveCall();
         }
     }
 
