@@ -49,9 +49,22 @@ internal sealed class CachingSha2VerifierExchange(CachingSha2Verifier verifier, 
                     return VerifierStep.Reject(AuthErrorCode.InvalidStoredCredential, "the user's caching_sha2_password stored credential is not in the $SHA2$ form");
                 }
 
-                return ProcessScrambleResponse(clientData.Span);
+                return await ProcessScrambleResponseAsync(clientData, cancellationToken).ConfigureAwait(false);
             case State.AwaitingFullAuthentication:
-                return ProcessFullAuthentication(clientData.Span);
+                var step = ProcessFullAuthentication(clientData.Span, out var toCache);
+                if (toCache is not null)
+                {
+                    try
+                    {
+                        await verifier.Cache.SetAsync(context.UserName!, _stored!.Value, toCache, cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        CryptographicOperations.ZeroMemory(toCache);
+                    }
+                }
+
+                return step;
             default:
                 return VerifierStep.Reject(AuthErrorCode.ProtocolViolation, "caching_sha2_password got a client message after the exchange finished");
         }
@@ -59,14 +72,31 @@ internal sealed class CachingSha2VerifierExchange(CachingSha2Verifier verifier, 
 
     public void Dispose() => CryptographicOperations.ZeroMemory(_scramble);
 
-    private VerifierStep ProcessScrambleResponse(ReadOnlySpan<byte> token)
+    private async ValueTask<VerifierStep> ProcessScrambleResponseAsync(ReadOnlyMemory<byte> clientData, CancellationToken cancellationToken)
     {
         // libmysqlclient sends a single NUL for an empty password; other clients send nothing.
-        if (token.Length == 1 && token[0] == 0)
+        var token = clientData.Length == 1 && clientData.Span[0] == 0 ? ReadOnlyMemory<byte>.Empty : clientData;
+        if (token.Length != CachingSha2Scramble.ResponseLength || _credential is { IsEmpty: true })
         {
-            token = [];
+            return ProcessScrambleResponse(token.Span, cached: null);
         }
 
+        // The cache is asked for every user, known or not (an unknown one against an empty stored
+        // value, which never hits), so a shared cache's round trip does not tell them apart.
+        var cached = GC.AllocateArray<byte>(CachingSha2Scramble.ResponseLength, pinned: true);
+        try
+        {
+            var hit = await verifier.Cache.TryGetAsync(context.UserName ?? string.Empty, _stored?.Value ?? string.Empty, cached, cancellationToken).ConfigureAwait(false);
+            return ProcessScrambleResponse(token.Span, hit && _credential is not null ? cached : null);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(cached);
+        }
+    }
+
+    private VerifierStep ProcessScrambleResponse(ReadOnlySpan<byte> token, byte[]? cached)
+    {
         if (token.Length is not 0 and not CachingSha2Scramble.ResponseLength)
         {
             return VerifierStep.Reject(AuthErrorCode.ProtocolViolation, $"the client's scramble response is {token.Length} bytes; it must be 0 or {CachingSha2Scramble.ResponseLength}");
@@ -84,18 +114,10 @@ internal sealed class CachingSha2VerifierExchange(CachingSha2Verifier verifier, 
             return VerifierStep.Reject(AuthErrorCode.InvalidCredential);
         }
 
-        Span<byte> cached = stackalloc byte[CachingSha2Scramble.ResponseLength];
-        try
+        if (known && cached is not null && FastVerify(token, cached))
         {
-            if (known && verifier.Cache.TryGet(context.UserName!, _stored!.Value, cached) && FastVerify(token, cached))
-            {
-                // The adapter sends 0x03 as AuthMoreData, then OK.
-                return VerifierStep.Accept(FastAuthSuccessMarker);
-            }
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(cached);
+            // The adapter sends 0x03 as AuthMoreData, then OK.
+            return VerifierStep.Accept(FastAuthSuccessMarker);
         }
 
         // A miss, a stale entry, a wrong response and an unknown user all look the same: full authentication.
@@ -103,8 +125,9 @@ internal sealed class CachingSha2VerifierExchange(CachingSha2Verifier verifier, 
         return VerifierStep.Continue(FullAuthenticationMarker);
     }
 
-    private VerifierStep ProcessFullAuthentication(ReadOnlySpan<byte> data)
+    private VerifierStep ProcessFullAuthentication(ReadOnlySpan<byte> data, out byte[]? toCache)
     {
+        toCache = null;
         if (data.Length == 1 && data[0] == RequestPublicKey && !_keySent)
         {
             _keySent = true;
@@ -156,12 +179,13 @@ internal sealed class CachingSha2VerifierExchange(CachingSha2Verifier verifier, 
             }
 
             Span<byte> stage1 = stackalloc byte[CachingSha2Scramble.ResponseLength];
-            Span<byte> stage2 = stackalloc byte[CachingSha2Scramble.ResponseLength];
+            var stage2 = GC.AllocateArray<byte>(CachingSha2Scramble.ResponseLength, pinned: true);
             _ = SHA256.HashData(password, stage1);
             _ = SHA256.HashData(stage1, stage2);
-            verifier.Cache.Set(context.UserName!, _stored!.Value, stage2);
             CryptographicOperations.ZeroMemory(stage1);
-            CryptographicOperations.ZeroMemory(stage2);
+
+            // Recorded by the caller (the cache may be a shared store, reached asynchronously), which wipes it.
+            toCache = stage2;
             return VerifierStep.Accept();
         }
         finally
