@@ -19,6 +19,8 @@ internal static class HandshakeCommand
         VerifierCommand.Create,
         ProbeCommand.Create,
         ServeCommand.Create,
+        Store.StoreCommand.Create,
+        Store.UserCommand.Create,
     ];
 
     public static Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error) =>
