@@ -69,6 +69,7 @@ internal sealed class ServeServer(bool isPostgres, IReadOnlyList<ServeUser> user
         using var listener = new TcpListener(IPAddress.Loopback, port);
         listener.Start();
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var maintenance = state?.MaintainAsync(provider, Log, stopping.Token) ?? Task.CompletedTask;
         using var slots = new SemaphoreSlim(maxConnections, maxConnections);
         var sessions = new List<Task>();
         var connectionId = 0u;
@@ -104,6 +105,7 @@ internal sealed class ServeServer(bool isPostgres, IReadOnlyList<ServeUser> user
         {
             listener.Stop();
             await stopping.CancelAsync().ConfigureAwait(false);
+            await maintenance.ConfigureAwait(false);
             try
             {
                 await Task.WhenAll(sessions).WaitAsync(ShutdownGrace, CancellationToken.None).ConfigureAwait(false);

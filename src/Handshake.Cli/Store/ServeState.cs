@@ -116,6 +116,44 @@ internal sealed class ServeState : IAsyncDisposable
         }
     }
 
+    /// <summary>How often serve deletes a shared store's expired rows (one bounded run each time).</summary>
+    public static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(5);
+
+    /// <summary>With a shared store, runs the bounded cleanup job every <see cref="CleanupInterval"/> until stopped; a failed run is logged and retried next time.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A failed cleanup (the database briefly away) must not stop the server; it is logged and retried.")]
+    public async Task MaintainAsync(IServiceProvider provider, Action<string> log, CancellationToken stopping)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(log);
+        if (_dataSource is null)
+        {
+            return;
+        }
+
+        var job = provider.GetRequiredService<PostgreSqlStoreMaintenance>();
+        var time = provider.GetService<TimeProvider>() ?? TimeProvider.System;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(CleanupInterval, time, stopping).ConfigureAwait(false);
+                var (deleted, limited) = await job.CleanupExpiredAsync(time.GetUtcNow(), stopping).ConfigureAwait(false);
+                if (deleted > 0 || limited)
+                {
+                    log(string.Create(CultureInfo.InvariantCulture, $"store cleanup: {deleted} expired row(s) deleted{(limited ? ", time limit reached (more next run)" : string.Empty)}"));
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                log($"store cleanup failed ({ex.GetType().Name}); retrying in {CleanupInterval.TotalMinutes.ToString(CultureInfo.InvariantCulture)} min");
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_dataSource is not null)
