@@ -21,6 +21,8 @@ internal static class HandshakeCommand
         ProbeCommand.Create,
         ServeCommand.Create,
         AuditCommand.Create,
+        Store.StoreCommand.Create,
+        Store.UserCommand.Create,
     ];
 
     public static Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error) =>

@@ -42,6 +42,9 @@ public static class CachingSha2BuilderExtensions
         _ = options.ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CachingSha2VerifierOptions>, CachingSha2VerifierOptionsValidator>());
         builder.Services.TryAddSingleton(sp => new CachingSha2PasswordCache(sp.GetRequiredService<IOptions<CachingSha2VerifierOptions>>().Value.CacheCapacity));
+
+        // The in-memory cache unless a shared one (a fleet's store) is registered.
+        builder.Services.TryAddSingleton<ICachingSha2PasswordCache>(sp => sp.GetRequiredService<CachingSha2PasswordCache>());
         return builder.AddVerifier<CachingSha2Verifier>();
     }
 }

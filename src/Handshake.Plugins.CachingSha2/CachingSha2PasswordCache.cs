@@ -15,7 +15,7 @@ namespace Handshake.Plugins.CachingSha2;
 /// credential changes (a new password), the old entry no longer matches and full authentication
 /// runs again, as MySQL flushes its cache on <c>ALTER USER</c>.
 /// </remarks>
-public sealed class CachingSha2PasswordCache
+public sealed class CachingSha2PasswordCache : ICachingSha2PasswordCache
 {
     private const int DigestLength = 32;
     private readonly Lock _gate = new();
@@ -126,6 +126,39 @@ public sealed class CachingSha2PasswordCache
 
             _entries[userName] = _recency.AddFirst(entry);
         }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> TryGetAsync(string userName, string storedValue, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userName);
+        ArgumentNullException.ThrowIfNull(storedValue);
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, DigestLength, nameof(destination));
+        return ValueTask.FromResult(TryGet(userName, storedValue, destination.Span));
+    }
+
+    /// <inheritdoc />
+    public ValueTask SetAsync(string userName, string storedValue, ReadOnlyMemory<byte> doubleHash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userName);
+        ArgumentNullException.ThrowIfNull(storedValue);
+        if (doubleHash.Length != DigestLength)
+        {
+            throw new ArgumentException($"The digest must be {DigestLength} bytes.", nameof(doubleHash));
+        }
+
+        Set(userName, storedValue, doubleHash.Span);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> RemoveAsync(string userName, CancellationToken cancellationToken) => ValueTask.FromResult(Remove(userName));
+
+    /// <inheritdoc />
+    public ValueTask ClearAsync(CancellationToken cancellationToken)
+    {
+        Clear();
+        return ValueTask.CompletedTask;
     }
 
     private static void Fingerprint(string storedValue, Span<byte> destination) =>

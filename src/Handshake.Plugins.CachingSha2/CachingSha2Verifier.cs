@@ -7,7 +7,7 @@ namespace Handshake.Plugins.CachingSha2;
 
 /// <summary>
 /// The server side of <c>caching_sha2_password</c>: a fast path against the in-memory
-/// <see cref="CachingSha2PasswordCache"/>, else full authentication with the password received
+/// <see cref="ICachingSha2PasswordCache"/>, else full authentication with the password received
 /// over TLS or a trusted local socket, or RSA-OAEP encrypted to the server's key; the password is
 /// checked against the stored form (<see cref="CachingSha2Credential"/>) and then cached.
 /// </summary>
@@ -22,27 +22,44 @@ public sealed class CachingSha2Verifier : IAuthVerifier, IDisposable
 
     /// <summary>Creates the verifier.</summary>
     /// <param name="options">The options.</param>
-    /// <param name="cache">The fast-auth cache (a singleton).</param>
-    public CachingSha2Verifier(IOptions<CachingSha2VerifierOptions> options, CachingSha2PasswordCache cache)
+    /// <param name="cache">The fast-auth cache (a singleton, or a fleet's shared one).</param>
+    /// <param name="secrets">The server secret options (the unknown-user key; whether secrets must be shared).</param>
+    /// <param name="secretProvider">Where shared secrets come from when no option or file gives them, or null.</param>
+    public CachingSha2Verifier(IOptions<CachingSha2VerifierOptions> options, ICachingSha2PasswordCache cache, IOptions<ServerSecretOptions> secrets, IServerSecretProvider? secretProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(secrets);
         var value = options.Value;
         Cache = cache;
-        if (string.IsNullOrEmpty(value.PrivateKeyPem))
+        var pem = ServerSecrets.LoadText(value.PrivateKeyPem, value.PrivateKeyPemFile, secretProvider, CachingSha2VerifierOptions.PrivateKeySecretName);
+        if (string.IsNullOrEmpty(pem))
         {
+            if (secrets.Value.RequireSharedSecrets)
+            {
+                throw ServerSecrets.NotShared(CachingSha2VerifierOptions.PrivateKeySecretName, "CachingSha2VerifierOptions.PrivateKeyPem or PrivateKeyPemFile (`handshake serve --rsa-key-file`)");
+            }
+
             _key = RSA.Create(RsaPasswordCipher.MinKeySizeBits);
             IsKeyGenerated = true;
         }
         else
         {
-            _key = RsaPasswordCipher.TryImport(value.PrivateKeyPem)
-                ?? throw new OptionsValidationException(nameof(CachingSha2VerifierOptions), typeof(CachingSha2VerifierOptions), ["CachingSha2VerifierOptions.PrivateKeyPem is not an RSA key in PEM."]);
+            _key = RsaPasswordCipher.TryImport(pem)
+                ?? throw new OptionsValidationException(nameof(CachingSha2VerifierOptions), typeof(CachingSha2VerifierOptions), ["The caching_sha2_password RSA private key (CachingSha2VerifierOptions.PrivateKeyPem, PrivateKeyPemFile or the secret provider) is not an RSA key of at least 2048 bits in PEM."]);
         }
 
         PublicKeyPem = _key.ExportSubjectPublicKeyInfoPem();
         PublicKeyPemBytes = Encoding.ASCII.GetBytes(PublicKeyPem);
-        UnknownUserCredential = CachingSha2Credential.FromPassword(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)), iterations: value.UnknownUserIterations);
+
+        // An unknown user is checked against a fake credential with the iteration count real ones
+        // have (the full-authentication reply then takes as long); its password derives from the
+        // unknown-user key, so every instance holds the same one.
+        var unknownUserKey = ServerSecrets.LoadUnknownUserKey(secrets.Value, secretProvider);
+        var fakePassword = ServerSecrets.DeriveForUnknownUser(unknownUserKey, "caching_sha2_password credential", string.Empty);
+        UnknownUserCredential = CachingSha2Credential.FromPassword(Convert.ToBase64String(fakePassword), iterations: value.UnknownUserIterations);
+        CryptographicOperations.ZeroMemory(fakePassword);
+        CryptographicOperations.ZeroMemory(unknownUserKey);
         UnknownUserStoredValue = UnknownUserCredential.Format();
         UnknownUserDoubleHash = RandomNumberGenerator.GetBytes(32);
     }
@@ -59,7 +76,7 @@ public sealed class CachingSha2Verifier : IAuthVerifier, IDisposable
     /// <summary>Gets a value indicating whether the key pair was generated because none was configured.</summary>
     public bool IsKeyGenerated { get; }
 
-    internal CachingSha2PasswordCache Cache { get; }
+    internal ICachingSha2PasswordCache Cache { get; }
 
     internal ReadOnlyMemory<byte> PublicKeyPemBytes { get; }
 

@@ -66,7 +66,8 @@ public static class KeyAuthHandshakeBuilderExtensions
         builder.Services.AddSingleton<IAuthVerifier>(sp => new KeyAuthVerifier(
             name,
             sp.GetRequiredService<IOptionsMonitor<KeyAuthVerifierOptions>>().Get(name),
-            sp.GetService<IKeyAuthRevocationList>()));
+            sp.GetService<IKeyAuthRevocationList>(),
+            ServerSecrets.LoadUnknownUserKey(sp.GetRequiredService<IOptions<ServerSecretOptions>>().Value, sp.GetService<IServerSecretProvider>())));
         return builder;
     }
 }

@@ -46,6 +46,21 @@ public sealed class KeyAuthVerifier : IAuthVerifier
     /// <param name="revocationList">Revoked keys besides those in the options, or null.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public KeyAuthVerifier(string name, KeyAuthVerifierOptions options, IKeyAuthRevocationList? revocationList)
+        : this(name, options, revocationList, unknownUserKey: null)
+    {
+    }
+
+    /// <summary>Creates the verifier under a name of your choice, with the server's unknown-user key.</summary>
+    /// <param name="name">The verifier name a user's factor policy names.</param>
+    /// <param name="options">The settings.</param>
+    /// <param name="revocationList">Revoked keys besides those in the options, or null.</param>
+    /// <param name="unknownUserKey">
+    /// The key (at least 32 bytes) unknown users' made-up fingerprints derive from, shared by every
+    /// instance of a fleet (<see cref="ServerSecretOptions.UnknownUserKey"/>); null generates one for
+    /// this verifier, which then answers differently from any other instance.
+    /// </param>
+    /// <exception cref="ArgumentException">The options are invalid, or the key is shorter than 32 bytes.</exception>
+    public KeyAuthVerifier(string name, KeyAuthVerifierOptions options, IKeyAuthRevocationList? revocationList, ReadOnlyMemory<byte>? unknownUserKey)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(options);
@@ -61,7 +76,12 @@ public sealed class KeyAuthVerifier : IAuthVerifier
         Challenges = new ConsumedChallengeStore(options.MaxTrackedChallenges);
 
         // Keys the made-up fingerprint lists of unknown users; a server secret, never sent.
-        DecoyListKey = RandomNumberGenerator.GetBytes(32);
+        if (unknownUserKey is { } key && key.Length < ServerSecrets.MinKeyLength)
+        {
+            throw new ArgumentException($"The unknown-user key must be at least {ServerSecrets.MinKeyLength} bytes.", nameof(unknownUserKey));
+        }
+
+        DecoyListKey = unknownUserKey?.ToArray() ?? RandomNumberGenerator.GetBytes(ServerSecrets.MinKeyLength);
     }
 
     /// <inheritdoc />

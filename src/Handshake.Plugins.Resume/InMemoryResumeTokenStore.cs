@@ -107,33 +107,15 @@ public sealed class InMemoryResumeTokenStore : IResumeTokenStore
         }
 
         var record = entry.Record;
-        if (family.Revoked)
+        var outcome = ResumeRedeemRules.Decide(record, family.Revoked, entry.UsedAt, request);
+        if (outcome == ResumeRedeemOutcome.ReusedFamilyRevoked)
         {
-            return new(ResumeRedeemOutcome.Revoked, record);
-        }
-
-        if (entry.UsedAt is { } usedAt)
-        {
-            // Reuse detection (as Supabase's refresh tokens): a second presentation is always refused;
-            // inside the grace interval it is taken for a client retry that lost the reply, after it
-            // for a stolen token, and the whole family goes.
-            if (request.Now - usedAt < request.ReuseGrace)
-            {
-                return new(ResumeRedeemOutcome.ReusedWithinGrace, record);
-            }
-
             family.Revoked = true;
-            return new(ResumeRedeemOutcome.ReusedFamilyRevoked, record);
         }
 
-        if (request.Now >= record.ExpiresAt)
+        if (outcome != ResumeRedeemOutcome.Accepted)
         {
-            return new(ResumeRedeemOutcome.Expired, record);
-        }
-
-        if (request.Now - record.IssuedAt >= request.InactivityTimeout)
-        {
-            return new(ResumeRedeemOutcome.Inactive, record);
+            return new(outcome, record);
         }
 
         if (_tokens.ContainsKey(request.SuccessorHash))

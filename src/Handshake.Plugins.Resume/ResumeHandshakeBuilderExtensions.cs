@@ -45,6 +45,24 @@ public static class ResumeHandshakeBuilderExtensions
             options.Configure(configure);
         }
 
+        // HashKeyFile or the secret provider fill HashKey once, before validation, so every
+        // instance of a fleet hashes tokens alike (the store holds only hashes).
+        options.PostConfigure<IServiceProvider>((o, sp) =>
+        {
+            if (o.HashKey is null && ServerSecrets.LoadKey(null, o.HashKeyFile, sp.GetService<IServerSecretProvider>(), ResumeServerOptions.HashKeySecretName) is { } key)
+            {
+                o.HashKey = key;
+            }
+        });
+        // HashKeyFile or the secret provider fill HashKey once, before validation, so every
+        // instance of a fleet hashes tokens alike (the store holds only hashes).
+        options.PostConfigure<IServiceProvider>((o, sp) =>
+        {
+            if (o.HashKey is null && ServerSecrets.LoadKey(null, o.HashKeyFile, sp.GetService<IServerSecretProvider>(), ResumeServerOptions.HashKeySecretName) is { } key)
+            {
+                o.HashKey = key;
+            }
+        });
         options
             .Validate(o => !string.IsNullOrEmpty(o.Name), "ResumeServerOptions.Name must not be empty.")
             .Validate(o => o.AbsoluteLifetime > TimeSpan.Zero, "ResumeServerOptions.AbsoluteLifetime must be positive.")

@@ -3,6 +3,9 @@ namespace Handshake.Plugins.Resume;
 /// <summary>Server-side rules for resume tokens. Validated at start-up.</summary>
 public sealed class ResumeServerOptions
 {
+    /// <summary>The name of the token hash key in an <see cref="IServerSecretProvider"/>.</summary>
+    public const string HashKeySecretName = "resume-hash-key";
+
     /// <summary>Gets or sets the verifier's name (the mechanism the client picks). Default "resume".</summary>
     public string Name { get; set; } = ResumeClientOptions.DefaultName;
 
@@ -24,5 +27,13 @@ public sealed class ResumeServerOptions
     /// HMAC-SHA-256 under it, so a leaked store cannot even be checked against guessed tokens without
     /// the key; when null, as SHA-256 (enough for 256-bit random tokens). Changing it invalidates every token.
     /// </summary>
+    /// <remarks>
+    /// Every instance sharing one token store must use the same key (or none): set it here, through
+    /// <see cref="HashKeyFile"/>, or with an <see cref="IServerSecretProvider"/> secret named
+    /// <see cref="HashKeySecretName"/>. It is never generated, so it cannot silently differ per instance.
+    /// </remarks>
     public ReadOnlyMemory<byte>? HashKey { get; set; }
+
+    /// <summary>Gets or sets a file holding <see cref="HashKey"/> as base64 text, read at start-up when <see cref="HashKey"/> is not set.</summary>
+    public string? HashKeyFile { get; set; }
 }

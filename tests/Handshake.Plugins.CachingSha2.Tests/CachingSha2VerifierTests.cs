@@ -15,7 +15,7 @@ public sealed class CachingSha2VerifierTests
     {
         using var verifier = Verifier();
         var stored = CachingSha2Credential.FromPassword(password, iterations: 1000).ToStoredCredential();
-        verifier.Cache.Set("alice", stored.Value, SHA256.HashData(SHA256.HashData(Encoding.UTF8.GetBytes(password))));
+        ((CachingSha2PasswordCache)verifier.Cache).Set("alice", stored.Value, SHA256.HashData(SHA256.HashData(Encoding.UTF8.GetBytes(password))));
         using var exchange = Start(verifier, Convert.FromHexString(scrambleHex), stored, TransportSecurity.None);
         Assert.Equal(scrambleHex, Convert.ToHexStringLower((await exchange.BeginAsync(CancellationToken.None)).Span));
         var step = await exchange.ProcessAsync(Convert.FromHexString(responseHex), CancellationToken.None);
@@ -66,7 +66,7 @@ public sealed class CachingSha2VerifierTests
         _ = await exchange.ProcessAsync(new byte[32], CancellationToken.None);
         var step = await exchange.ProcessAsync("secret\0"u8.ToArray(), CancellationToken.None);
         Assert.Equal(VerifierStepKind.Accept, step.Kind);
-        Assert.Equal(1, verifier.Cache.Count);
+        Assert.Equal(1, ((CachingSha2PasswordCache)verifier.Cache).Count);
     }
 
     [Theory]
@@ -155,14 +155,14 @@ public sealed class CachingSha2VerifierTests
     [Fact]
     public void Constructor_NoKeyConfigured_GeneratesOne()
     {
-        using var verifier = new CachingSha2Verifier(Options.Create(new CachingSha2VerifierOptions()), new CachingSha2PasswordCache(4));
+        using var verifier = new CachingSha2Verifier(Options.Create(new CachingSha2VerifierOptions()), new CachingSha2PasswordCache(4), Options.Create(new ServerSecretOptions()));
         Assert.True(verifier.IsKeyGenerated);
         Assert.StartsWith("-----BEGIN PUBLIC KEY-----", verifier.PublicKeyPem, StringComparison.Ordinal);
         Assert.True(verifier.UsesServerStoredPassword);
     }
 
     private static CachingSha2Verifier Verifier() =>
-        new(Options.Create(new CachingSha2VerifierOptions { PrivateKeyPem = TestKeys.ServerPrivatePem, UnknownUserIterations = 1000 }), new CachingSha2PasswordCache(4));
+        new(Options.Create(new CachingSha2VerifierOptions { PrivateKeyPem = TestKeys.ServerPrivatePem, UnknownUserIterations = 1000 }), new CachingSha2PasswordCache(4), Options.Create(new ServerSecretOptions()));
 
     private static IVerifierExchange Start(CachingSha2Verifier verifier, byte[] random, StoredCredential? stored, TransportSecurity transport) =>
         verifier.Start(new VerifierContext(CachingSha2Plugin.PluginName, CachingSha2Plugin.PluginName, 1, transport, new FixedCredentialSource("alice", stored))

@@ -34,7 +34,7 @@ public sealed class CachingSha2VerifierWorkParityTests
     private static async Task<(VerifierStepKind Kind, long Lookups, int[] HashedLengths)> MeasureAsync(string path)
     {
         var cache = new CachingSha2PasswordCache(4);
-        using var verifier = new CachingSha2Verifier(Options.Create(new CachingSha2VerifierOptions { PrivateKeyPem = TestKeys.ServerPrivatePem, UnknownUserIterations = 1000 }), cache);
+        using var verifier = new CachingSha2Verifier(Options.Create(new CachingSha2VerifierOptions { PrivateKeyPem = TestKeys.ServerPrivatePem, UnknownUserIterations = 1000 }), cache, Options.Create(new ServerSecretOptions()));
         var hasher = new CountingHasher();
         verifier.Hasher = hasher;
         var stored = CachingSha2Credential.FromPassword(Password, iterations: 1000).ToStoredCredential();

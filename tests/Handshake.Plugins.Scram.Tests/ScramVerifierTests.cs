@@ -194,7 +194,7 @@ public sealed class ScramVerifierTests
     public void GetMechanisms_TlsWithCertificate_OffersPlusFirst()
     {
         using var cert = RsaCertificate(HashAlgorithmName.SHA256);
-        var verifier = new ScramSha256Verifier(Options.Create(new ScramVerifierOptions()));
+        var verifier = new ScramSha256Verifier(Options.Create(new ScramVerifierOptions()), Options.Create(new ServerSecretOptions()));
         Assert.Equal(["SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"], verifier.GetMechanisms(Tls(cert)));
         Assert.Equal(["SCRAM-SHA-256"], verifier.GetMechanisms(TransportSecurity.None));
         Assert.Equal(["SCRAM-SHA-256"], verifier.GetMechanisms(new TransportSecurity { IsEncrypted = true }));
@@ -206,7 +206,7 @@ public sealed class ScramVerifierTests
     public void GetMechanisms_CertificateWithoutBindingHash_OffersPlainOnly()
     {
         using var cert = CertificateClaiming("1.3.101.112");
-        var verifier = new ScramSha256Verifier(Options.Create(new ScramVerifierOptions()));
+        var verifier = new ScramSha256Verifier(Options.Create(new ScramVerifierOptions()), Options.Create(new ServerSecretOptions()));
         Assert.Equal(["SCRAM-SHA-256"], verifier.GetMechanisms(Tls(cert)));
     }
 

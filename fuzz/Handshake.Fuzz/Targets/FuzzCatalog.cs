@@ -155,7 +155,7 @@ internal static class FuzzCatalog
         // Over verified TLS: the full-authentication path (cleartext password) runs; the cache is emptied per
         // exchange so every replay takes the same path as the recording (one verifier: its RSA key is slow to make).
         var cache = new CachingSha2PasswordCache(16);
-        var verifier = new CachingSha2Verifier(Options.Create(new CachingSha2VerifierOptions()), cache);
+        var verifier = new CachingSha2Verifier(Options.Create(new CachingSha2VerifierOptions()), cache, Options.Create(new ServerSecretOptions()));
         return new Conversation
         {
             Name = "cachingsha2",

@@ -20,14 +20,17 @@ internal static class ServeCommand
         var protocol = new Argument<string>("protocol") { Description = "postgres or mysql: which adapter's acceptor to run." };
         protocol.AcceptOnlyFromAmong("postgres", "mysql");
         var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1; 0 picks a free one (printed).", DefaultValueFactory = _ => 0 };
-        var users = new Option<FileInfo>("--users") { Description = "users.json: {\"users\":[{\"name\":\"alice\",\"factors\":[{\"plugin\":\"SCRAM-SHA-256\",\"stored\":\"SCRAM-SHA-256$4096:...\"}]}]}.", Required = true, HelpName = "FILE" };
+        var users = new Option<FileInfo>("--users") { Description = "users.json: {\"users\":[{\"name\":\"alice\",\"factors\":[{\"plugin\":\"SCRAM-SHA-256\",\"stored\":\"SCRAM-SHA-256$4096:...\"}]}]}.", HelpName = "FILE" };
+        var store = new Option<string?>("--store") { Description = "A shared store instead of --users: postgres://user@host:port/database[?schema=NAME&host=SOCKETDIR] (see `handshake store init`, `handshake user add`).", HelpName = "URL" };
+        var unknownUserKey = new Option<FileInfo?>("--unknown-user-key-file") { Description = "The key unknown users' fake salts derive from (base64, `openssl rand -base64 32`); the same on every instance. Without it, with --users, one is generated once next to users.json.", HelpName = "FILE" };
+        var rsaKey = new Option<FileInfo?>("--rsa-key-file") { Description = "caching_sha2_password's RSA private key (PEM); the same on every instance, so a client that pinned the public key logs in anywhere. Without it, with --users, an ephemeral key.", HelpName = "FILE" };
         var tlsCert = new Option<FileInfo?>("--tls-cert") { Description = "PEM certificate; with --tls-key, clients may (postgres) or can (mysql) upgrade to TLS.", HelpName = "FILE" };
         var tlsKey = new Option<FileInfo?>("--tls-key") { Description = "PEM private key for --tls-cert.", HelpName = "FILE" };
         var maxConnections = new Option<int>("--max-connections") { Description = $"Connections served at once; more are closed at once (default {DefaultMaxConnections}).", DefaultValueFactory = _ => DefaultMaxConnections };
         var defaultPlugin = new Option<string?>("--default-plugin") { Description = $"mysql: the plugin named in the greeting (default {NativePasswordPlugin.PluginName}); users with another first factor are switched.", HelpName = "NAME" };
         var command = new Command("serve", "Run the handshake acceptor behind the PostgreSQL or MySQL adapter on 127.0.0.1 for testing clients; stop with Ctrl+C.")
         {
-            protocol, port, users, tlsCert, tlsKey, maxConnections, defaultPlugin,
+            protocol, port, users, store, unknownUserKey, rsaKey, tlsCert, tlsKey, maxConnections, defaultPlugin,
         };
         context.SetAction(command, async (parse, ct) =>
         {
@@ -51,8 +54,9 @@ internal static class ServeCommand
             }
 
             using var certificate = LoadCertificate(parse.GetValue(tlsCert), parse.GetValue(tlsKey));
-            var loaded = UsersFile.Load(parse.GetValue(users)!.FullName, context.Environment.Error);
-            var server = new ServeServer(isPostgres, loaded, certificate, limit, mysqlDefault, context.Environment.Output);
+            var state = await Store.ServeState.CreateAsync(parse.GetValue(users), parse.GetValue(store), parse.GetValue(unknownUserKey), parse.GetValue(rsaKey), context.Environment.Error, ct).ConfigureAwait(false);
+            await using var stateScope = state.ConfigureAwait(false);
+            var server = new ServeServer(isPostgres, state.Users, certificate, limit, mysqlDefault, context.Environment.Output, state);
             await server.RunAsync(portNumber, ct).ConfigureAwait(false);
             return ExitCodes.Success;
         });

@@ -20,7 +20,7 @@ namespace Handshake.Cli.Serve;
 /// <c>maxConnections</c> at once, one log line per login (user, plugins per factor, outcome; never a
 /// secret), and a bounded shutdown when the token is cancelled.
 /// </summary>
-internal sealed class ServeServer(bool isPostgres, IReadOnlyList<ServeUser> users, X509Certificate2? certificate, int maxConnections, string mysqlDefaultPlugin, TextWriter log)
+internal sealed class ServeServer(bool isPostgres, IReadOnlyList<ServeUser> users, X509Certificate2? certificate, int maxConnections, string mysqlDefaultPlugin, TextWriter log, Store.ServeState? state = null)
 {
     /// <summary>How long one connection may take from accept to the end of its session.</summary>
     public static readonly TimeSpan SessionLimit = TimeSpan.FromMinutes(5);
@@ -51,21 +51,32 @@ internal sealed class ServeServer(bool isPostgres, IReadOnlyList<ServeUser> user
                     store.AddUser(user.Name, [.. user.Factors]);
                 }
             });
-        _ = builder;
+        state?.Configure(services, builder);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         await using var providerScope = provider.ConfigureAwait(false);
-        var factory = provider.GetRequiredService<IAuthAcceptorFactory>();
+        IAuthAcceptorFactory factory;
+        try
+        {
+            factory = provider.GetRequiredService<IAuthAcceptorFactory>();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            // A key a shared store needs, a key file that is not a key: one line saying what to set.
+            throw new CliUsageException(ex.Message, ex);
+        }
+
 
         using var listener = new TcpListener(IPAddress.Loopback, port);
         listener.Start();
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var maintenance = state?.MaintainAsync(provider, Log, stopping.Token) ?? Task.CompletedTask;
         using var slots = new SemaphoreSlim(maxConnections, maxConnections);
         var sessions = new List<Task>();
         var connectionId = 0u;
         try
         {
             var bound = (IPEndPoint)listener.LocalEndpoint;
-            Log($"listening on 127.0.0.1:{bound.Port.ToString(CultureInfo.InvariantCulture)} ({(isPostgres ? "postgres" : "mysql")}, {users.Count.ToString(CultureInfo.InvariantCulture)} user(s), TLS {(certificate is null ? "off" : "on")}); Ctrl+C stops");
+            Log($"listening on 127.0.0.1:{bound.Port.ToString(CultureInfo.InvariantCulture)} ({(isPostgres ? "postgres" : "mysql")}, {users.Count.ToString(CultureInfo.InvariantCulture)} user(s), {state?.Describe ?? "users in memory"}, TLS {(certificate is null ? "off" : "on")}); Ctrl+C stops");
             while (!cancellationToken.IsCancellationRequested)
             {
                 TcpClient client;
@@ -94,6 +105,7 @@ internal sealed class ServeServer(bool isPostgres, IReadOnlyList<ServeUser> user
         {
             listener.Stop();
             await stopping.CancelAsync().ConfigureAwait(false);
+            await maintenance.ConfigureAwait(false);
             try
             {
                 await Task.WhenAll(sessions).WaitAsync(ShutdownGrace, CancellationToken.None).ConfigureAwait(false);

@@ -55,9 +55,22 @@ internal sealed class CachingSha2VerifierExchange(CachingSha2Verifier verifier, 
                     return VerifierStep.Reject(AuthErrorCode.InvalidStoredCredential, "the user's caching_sha2_password stored credential is not in the $SHA2$ form");
                 }
 
-                return ProcessScrambleResponse(clientData.Span);
+                return await ProcessScrambleResponseAsync(clientData, cancellationToken).ConfigureAwait(false);
             case State.AwaitingFullAuthentication:
-                return ProcessFullAuthentication(clientData.Span);
+                var step = ProcessFullAuthentication(clientData.Span, out var toCache);
+                if (toCache is not null)
+                {
+                    try
+                    {
+                        await verifier.Cache.SetAsync(context.UserName!, _stored!.Value, toCache, cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        CryptographicOperations.ZeroMemory(toCache);
+                    }
+                }
+
+                return step;
             default:
                 return VerifierStep.Reject(AuthErrorCode.ProtocolViolation, "caching_sha2_password got a client message after the exchange finished");
         }
@@ -65,14 +78,31 @@ internal sealed class CachingSha2VerifierExchange(CachingSha2Verifier verifier, 
 
     public void Dispose() => CryptographicOperations.ZeroMemory(_scramble);
 
-    private VerifierStep ProcessScrambleResponse(ReadOnlySpan<byte> token)
+    private async ValueTask<VerifierStep> ProcessScrambleResponseAsync(ReadOnlyMemory<byte> clientData, CancellationToken cancellationToken)
     {
         // libmysqlclient sends a single NUL for an empty password; other clients send nothing.
-        if (token.Length == 1 && token[0] == 0)
+        var token = clientData.Length == 1 && clientData.Span[0] == 0 ? ReadOnlyMemory<byte>.Empty : clientData;
+        if (token.Length != CachingSha2Scramble.ResponseLength || _credential is { IsEmpty: true })
         {
-            token = [];
+            return ProcessScrambleResponse(token.Span, cached: null);
         }
 
+        // The cache is asked for every user, known or not (an unknown one against an empty stored
+        // value, which never hits), so a shared cache's round trip does not tell them apart.
+        var cached = GC.AllocateArray<byte>(CachingSha2Scramble.ResponseLength, pinned: true);
+        try
+        {
+            var hit = await verifier.Cache.TryGetAsync(context.UserName ?? string.Empty, _stored?.Value ?? verifier.UnknownUserStoredValue, cached, cancellationToken).ConfigureAwait(false);
+            return ProcessScrambleResponse(token.Span, hit ? cached : null);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(cached);
+        }
+    }
+
+    private VerifierStep ProcessScrambleResponse(ReadOnlySpan<byte> token, byte[]? cached)
+    {
         if (token.Length is not 0 and not CachingSha2Scramble.ResponseLength)
         {
             return VerifierStep.Reject(AuthErrorCode.ProtocolViolation, $"the client's scramble response is {token.Length} bytes; it must be 0 or {CachingSha2Scramble.ResponseLength}");
@@ -90,28 +120,14 @@ internal sealed class CachingSha2VerifierExchange(CachingSha2Verifier verifier, 
             return VerifierStep.Reject(AuthErrorCode.InvalidCredential);
         }
 
-        // Every user takes the same steps here: one cache lookup (an unknown user's with a stand-in
-        // stored form) and the fast check's two SHA-256s (against a stand-in entry on a miss), so the
-        // time to answer does not tell a cached user from an uncached or unknown one.
-        Span<byte> cached = stackalloc byte[CachingSha2Scramble.ResponseLength];
-        try
+        // Every user takes the same steps here: one cache lookup (done by the caller; an unknown user's
+        // with a stand-in stored form) and the fast check's two SHA-256s (against a stand-in entry on a
+        // miss), so the time to answer does not tell a cached user from an uncached or unknown one.
+        var match = FastVerify(token, cached ?? verifier.UnknownUserDoubleHash);
+        if (known && cached is not null && match)
         {
-            var hit = verifier.Cache.TryGet(context.UserName ?? string.Empty, _stored?.Value ?? verifier.UnknownUserStoredValue, cached);
-            if (!hit)
-            {
-                verifier.UnknownUserDoubleHash.CopyTo(cached);
-            }
-
-            var match = FastVerify(token, cached);
-            if (known && hit && match)
-            {
-                // The adapter sends 0x03 as AuthMoreData, then OK.
-                return VerifierStep.Accept(FastAuthSuccessMarker);
-            }
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(cached);
+            // The adapter sends 0x03 as AuthMoreData, then OK.
+            return VerifierStep.Accept(FastAuthSuccessMarker);
         }
 
         // A miss, a stale entry, a wrong response and an unknown user all look the same: full authentication.
@@ -119,8 +135,9 @@ internal sealed class CachingSha2VerifierExchange(CachingSha2Verifier verifier, 
         return VerifierStep.Continue(FullAuthenticationMarker);
     }
 
-    private VerifierStep ProcessFullAuthentication(ReadOnlySpan<byte> data)
+    private VerifierStep ProcessFullAuthentication(ReadOnlySpan<byte> data, out byte[]? toCache)
     {
+        toCache = null;
         if (data.Length == 1 && data[0] == RequestPublicKey && !_keySent)
         {
             _keySent = true;
@@ -172,12 +189,13 @@ internal sealed class CachingSha2VerifierExchange(CachingSha2Verifier verifier, 
             }
 
             Span<byte> stage1 = stackalloc byte[CachingSha2Scramble.ResponseLength];
-            Span<byte> stage2 = stackalloc byte[CachingSha2Scramble.ResponseLength];
+            var stage2 = GC.AllocateArray<byte>(CachingSha2Scramble.ResponseLength, pinned: true);
             Digest.Sha256.Hash(password, stage1);
             Digest.Sha256.Hash(stage1, stage2);
-            verifier.Cache.Set(context.UserName!, _stored!.Value, stage2);
             CryptographicOperations.ZeroMemory(stage1);
-            CryptographicOperations.ZeroMemory(stage2);
+
+            // Recorded by the caller (the cache may be a shared store, reached asynchronously), which wipes it.
+            toCache = stage2;
             return VerifierStep.Accept();
         }
         finally

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 
 namespace Handshake.Plugins.KeyAuth.Internal;
 
@@ -127,8 +126,7 @@ internal sealed class KeyAuthVerifierExchange(VerifierContext context, KeyAuthVe
         if (keys is null)
         {
             // Unknown user: a made-up fingerprint, stable per user name, so asking twice gives the same plausible answer.
-            var userName = Encoding.UTF8.GetBytes(context.UserName ?? string.Empty);
-            return [KeyAuthFingerprint.FromHash(HMACSHA256.HashData(owner.DecoyListKey, userName))];
+            return [KeyAuthFingerprint.FromHash(ServerSecrets.DeriveForUnknownUser(owner.DecoyListKey, "key auth fingerprint", context.UserName ?? string.Empty))];
         }
 
         var listed = new List<KeyAuthFingerprint>(keys.Count);

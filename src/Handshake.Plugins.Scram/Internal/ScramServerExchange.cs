@@ -227,10 +227,11 @@ internal sealed class ScramServerExchange : IVerifierExchange
         byte[] saltAndIterations;
         if (stored is null)
         {
-            // Unknown user: a salt derived from the name (stable across attempts, so probing cannot
-            // tell it from a real one), the usual iteration count, keys no proof can match.
+            // Unknown user: a salt derived from the server's unknown-user key and the name (stable across
+            // attempts, restarts and a fleet's instances, so probing cannot tell it from a real one), the
+            // iteration count real credentials have, keys no proof can match.
             _fake = true;
-            var mac = HMACSHA256.HashData(_unknownUserKey, Encoding.UTF8.GetBytes(_context.UserName ?? string.Empty));
+            var mac = ServerSecrets.DeriveForUnknownUser(_unknownUserKey, "SCRAM-SHA-256 salt", _context.UserName ?? string.Empty);
             saltAndIterations = ScramServerKeys.FormatSaltAndIterations(mac.AsSpan(0, ScramCredential.DefaultSaltLength), _options.UnknownUserIterations);
             _keys = ScramServerKeys.Fake;
         }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 
 namespace Handshake.Plugins.Scram.Internal;
@@ -7,10 +6,11 @@ namespace Handshake.Plugins.Scram.Internal;
 /// The server verifier "SCRAM-SHA-256": checks PostgreSQL-format stored credentials and runs both
 /// SCRAM-SHA-256 and, over TLS with a bindable certificate, SCRAM-SHA-256-PLUS.
 /// </summary>
-internal sealed class ScramSha256Verifier(IOptions<ScramVerifierOptions> options) : IAuthVerifier
+internal sealed class ScramSha256Verifier(IOptions<ScramVerifierOptions> options, IOptions<ServerSecretOptions> secrets, IServerSecretProvider? secretProvider = null) : IAuthVerifier
 {
-    // Per-process key for unknown users' fake salts: stable within the process, unknowable outside it.
-    private static readonly byte[] UnknownUserKey = RandomNumberGenerator.GetBytes(32);
+    // The key unknown users' fake salts derive from: configured (shared by a fleet, stable across
+    // restarts) or, for a single process, generated once here. Never sent.
+    private readonly byte[] _unknownUserKey = ServerSecrets.LoadUnknownUserKey(secrets.Value, secretProvider);
     private readonly ScramVerifierOptions _options = options.Value;
 
     public string Name => ScramHash.Sha256.MechanismName;
@@ -28,10 +28,10 @@ internal sealed class ScramSha256Verifier(IOptions<ScramVerifierOptions> options
     public IVerifierExchange Start(VerifierContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new ScramServerExchange(context, ScramHash.Sha256, _options, UnknownUserKey);
+        return new ScramServerExchange(context, ScramHash.Sha256, _options, _unknownUserKey);
     }
 
     /// <summary>Test seam: an exchange with a pinned server nonce suffix.</summary>
-    internal static IVerifierExchange StartWithNonce(VerifierContext context, ScramVerifierOptions options, Func<IRandomSource, string> nonceFactory) =>
-        new ScramServerExchange(context, ScramHash.Sha256, options, UnknownUserKey, nonceFactory);
+    internal static IVerifierExchange StartWithNonce(VerifierContext context, ScramVerifierOptions options, Func<IRandomSource, string> nonceFactory, byte[]? unknownUserKey = null) =>
+        new ScramServerExchange(context, ScramHash.Sha256, options, unknownUserKey ?? new byte[ServerSecrets.MinKeyLength], nonceFactory);
 }

@@ -1,0 +1,188 @@
+using System.CommandLine;
+using System.Globalization;
+using Handshake.Cli.Internal;
+using Handshake.Cli.Serve;
+using Handshake.Mfa;
+using Handshake.Plugins.CachingSha2;
+using Handshake.Plugins.KeyAuth;
+using Handshake.Plugins.NativePassword;
+using Handshake.Plugins.Scram;
+using Handshake.Stores.PostgreSql;
+using Microsoft.Extensions.Options;
+
+namespace Handshake.Cli.Store;
+
+/// <summary>
+/// <c>handshake user add|remove|list --store &lt;url&gt;</c>: fills a shared store without SQL. Factors are
+/// named in order; a password is read without echo (or one line from a pipe), never from the command
+/// line; a TOTP factor is enrolled here and its otpauth:// URI printed once, for the user's app.
+/// </summary>
+internal static class UserCommand
+{
+    public const string TotpIssuer = "handshake";
+
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new Command("user", "Add, remove and list the users of a shared store (see `handshake store init`).")
+        {
+            Add(context), Remove(context), List(context),
+        };
+    }
+
+    private static Option<string> StoreOption() => new("--store") { Description = "postgres://user@host:port/database[?schema=NAME&host=SOCKETDIR]; the password from PGPASSWORD.", Required = true, HelpName = "URL" };
+
+    private static Command Add(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = "The user name." };
+        var store = StoreOption();
+        var factors = new Option<string[]>("--factor") { Description = $"A factor's plugin, in order (repeat up to 3): {string.Join(", ", UsersFile.Plugins)}.", Required = true, AllowMultipleArgumentsPerToken = false, HelpName = "PLUGIN" };
+        var publicKey = new Option<FileInfo?>("--public-key") { Description = $"For {KeyAuthDefaults.Name}: the user's public key (PEM or an authorized_keys line).", HelpName = "FILE" };
+        var iterations = new Option<int>("--iterations") { Description = $"PBKDF2 iterations for SCRAM-SHA-256 and caching_sha2_password (default {Verifier.VerifierCommand.DefaultScramIterations}); use the count every user has, so unknown users look alike.", DefaultValueFactory = _ => Verifier.VerifierCommand.DefaultScramIterations };
+        var command = new Command("add", "Add a user, or replace every factor of an existing one.") { name, store, factors, publicKey, iterations };
+        context.SetAction(command, async (parse, ct) =>
+        {
+            var user = parse.GetValue(name)!;
+            if (user.Length is 0 or > 63 || user.Any(char.IsControl))
+            {
+                throw new CliUsageException("name: 1 to 63 characters, no control characters");
+            }
+
+            var plugins = parse.GetValue(factors) ?? [];
+            if (plugins.Length is < 1 or > AuthCredentials.MaxFactors || plugins.Distinct(StringComparer.Ordinal).Count() != plugins.Length)
+            {
+                throw new CliUsageException("--factor: one to three different plugins, in order");
+            }
+
+            var count = parse.GetValue(iterations);
+            if (count is < 4096 or > 1_000_000)
+            {
+                throw new CliUsageException("--iterations: 4096 to 1000000 (the range the library's own clients accept)");
+            }
+
+            var policies = new List<AuthFactorPolicy>();
+            var enrolment = new List<string>();
+            for (var i = 0; i < plugins.Length; i++)
+            {
+                policies.Add(await FactorAsync(context, user, plugins[i], i + 1, parse.GetValue(publicKey), count, enrolment).ConfigureAwait(false));
+            }
+
+            var url = StoreUrl.Parse(parse.GetValue(store));
+            var dataSource = url.CreateDataSource();
+            await using var dataSourceScope = dataSource.ConfigureAwait(false);
+            var credentials = new PostgreSqlCredentialStore(dataSource, Options.Create(new PostgreSqlStoreOptions { Schema = url.Schema }));
+            var isNew = await StoreCommand.Run(async () => await credentials.AddOrReplaceUserAsync(new UserAuthPolicy(user, policies), ct).ConfigureAwait(false)).ConfigureAwait(false);
+            var output = context.Environment.Output;
+            await output.WriteLineAsync($"{(isNew ? "added" : "replaced")} {user}: {string.Join(" -> ", plugins)}").ConfigureAwait(false);
+            foreach (var line in enrolment)
+            {
+                await output.WriteLineAsync(line).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task<AuthFactorPolicy> FactorAsync(CliContext context, string user, string plugin, int index, FileInfo? publicKey, int iterations, List<string> enrolment)
+    {
+        if (plugin is UsersFile.Scram or NativePasswordPlugin.PluginName or CachingSha2Plugin.PluginName && index > 1)
+        {
+            throw new CliUsageException($"--factor {plugin}: checks a server-stored password and may only be factor 1 (as MySQL rules)");
+        }
+
+        switch (plugin)
+        {
+            case UsersFile.Scram:
+                return new(plugin, ScramCredential.Create(ReadPassword(context, user), SystemRandomSource.Instance, iterations).ToStoredCredential());
+            case NativePasswordPlugin.PluginName:
+                return new(plugin, StoredCredential.FromString(NativePasswordCredential.FromPassword(ReadPassword(context, user)).Format()));
+            case CachingSha2Plugin.PluginName:
+                return new(plugin, CachingSha2Credential.FromPassword(ReadPassword(context, user), iterations: iterations).ToStoredCredential());
+            case TotpVerifierOptions.DefaultName:
+                var secret = TotpEnrollment.GenerateSecret(SystemRandomSource.Instance);
+                try
+                {
+                    enrolment.Add($"totp: add this to the user's authenticator app (shown once): {TotpEnrollment.CreateUri(TotpIssuer, user, secret)}");
+                    return new(plugin, StoredCredential.FromString(Base32.Encode(secret)));
+                }
+                finally
+                {
+                    System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
+                }
+
+            case KeyAuthDefaults.Name:
+                if (publicKey is null)
+                {
+                    throw new CliUsageException($"--factor {KeyAuthDefaults.Name} needs --public-key FILE");
+                }
+
+                string text;
+                try
+                {
+                    text = await File.ReadAllTextAsync(publicKey.FullName).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new CliUsageException($"--public-key {publicKey.Name}: cannot be read ({ex.GetType().Name})", ex);
+                }
+
+                return new(plugin, StoredCredential.FromString(text.Trim()));
+            default:
+                throw new CliUsageException($"--factor '{plugin}': not a plugin serve has; one of {string.Join(", ", UsersFile.Plugins)}");
+        }
+    }
+
+    private static string ReadPassword(CliEnvironment environment, string user)
+    {
+        var password = SecretReader.ReadLine(environment, $"password for {user}: ");
+        return password.Length == 0 ? throw new CliUsageException("no password given (type it, or pipe one line on standard input)") : password;
+    }
+
+    private static string ReadPassword(CliContext context, string user) => ReadPassword(context.Environment, user);
+
+    private static Command Remove(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = "The user name." };
+        var store = StoreOption();
+        var command = new Command("remove", "Remove a user.") { name, store };
+        context.SetAction(command, async (parse, ct) =>
+        {
+            var url = StoreUrl.Parse(parse.GetValue(store));
+            var dataSource = url.CreateDataSource();
+            await using var dataSourceScope = dataSource.ConfigureAwait(false);
+            var credentials = new PostgreSqlCredentialStore(dataSource, Options.Create(new PostgreSqlStoreOptions { Schema = url.Schema }));
+            var user = parse.GetValue(name)!;
+            if (!await StoreCommand.Run(async () => await credentials.RemoveUserAsync(user, ct).ConfigureAwait(false)).ConfigureAwait(false))
+            {
+                throw new CliUsageException($"no user '{user}' in {url}");
+            }
+
+            await context.Environment.Output.WriteLineAsync($"removed {user}").ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command List(CliContext context)
+    {
+        var store = StoreOption();
+        var command = new Command("list", "List the users and their factors (never a stored credential).") { store };
+        context.SetAction(command, async (parse, ct) =>
+        {
+            var url = StoreUrl.Parse(parse.GetValue(store));
+            var dataSource = url.CreateDataSource();
+            await using var dataSourceScope = dataSource.ConfigureAwait(false);
+            var credentials = new PostgreSqlCredentialStore(dataSource, Options.Create(new PostgreSqlStoreOptions { Schema = url.Schema }));
+            var users = await StoreCommand.Run(async () => await credentials.ListUsersAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
+            foreach (var user in users)
+            {
+                await context.Environment.Output.WriteLineAsync($"{user.UserName}: {string.Join(" -> ", user.Factors.Select(f => f.PluginName))}").ConfigureAwait(false);
+            }
+
+            await context.Environment.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{users.Count} user(s) in {url}")).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
