@@ -318,9 +318,16 @@ public sealed class AuthAcceptor : IDisposable
         _activity?.Dispose();
     }
 
-    private AuthEvent OfferWithoutUser()
+    /// <summary>
+    /// Gets the mechanisms <see cref="StartAsync"/> offers in <see cref="AcceptorStartMode.Offer"/> when no
+    /// user is named at start (those of <see cref="AcceptorOptions.OfferedPlugins"/> over this transport,
+    /// then the alternatives), without starting: what IMAP's CAPABILITY and SMTP's EHLO advertise
+    /// before the client begins authentication.
+    /// </summary>
+    /// <returns>The mechanism names, in offer order.</returns>
+    public IReadOnlyList<string> GetOfferedMechanisms()
     {
-        _userFromVerifier = true;
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var mechanisms = new List<string>();
         foreach (var verifier in OfferedVerifiers())
         {
@@ -328,7 +335,13 @@ public sealed class AuthAcceptor : IDisposable
         }
 
         mechanisms.AddRange(_options.AlternativeFirstPlugins.Where(a => !mechanisms.Contains(a, StringComparer.Ordinal)).Order(StringComparer.Ordinal));
-        _expectedMechanisms = mechanisms;
+        return mechanisms;
+    }
+
+    private AuthEvent OfferWithoutUser()
+    {
+        _userFromVerifier = true;
+        _expectedMechanisms = GetOfferedMechanisms();
         _awaitingChoice = true;
         return AuthEvent.Offer(_expectedMechanisms);
     }
@@ -392,7 +405,10 @@ public sealed class AuthAcceptor : IDisposable
                 _alternative = true;
             }
 
-            verifier ??= throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"No offered verifier runs mechanism '{Text.Printable(chosen, Text.MaxNameLength)}'.", CurrentPlugin, CurrentFactor);
+            if (verifier is null)
+            {
+                throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"No offered verifier runs mechanism '{Text.Printable(chosen, Text.MaxNameLength)}'.", CurrentPlugin, CurrentFactor);
+            }
 
             _factorPlugins.Clear();
             _ = await StartExchangeAsync(verifier, message.PluginName, _expectedMechanisms, cancellationToken).ConfigureAwait(false);
