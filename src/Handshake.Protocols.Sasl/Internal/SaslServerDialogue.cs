@@ -25,6 +25,7 @@ internal abstract class SaslServerDialogue(LineConnection lines, SaslAcceptorOpt
 
     public int Attempts { get; private set; }
 
+    /// <summary>Gets the reason of the last failed exchange, or, when none failed, why the session ended.</summary>
     public AuthErrorCode FailureReason { get; private set; }
 
     public string? FailureDetail { get; private set; }
@@ -45,7 +46,7 @@ internal abstract class SaslServerDialogue(LineConnection lines, SaslAcceptorOpt
                 if (++_commands > options.MaxCommands)
                 {
                     await SayGoodbyeAsync("Too many commands", token).ConfigureAwait(false);
-                    Fail(AuthErrorCode.RoundLimitExceeded, $"the client sent more than {options.MaxCommands} commands (SaslAcceptorOptions.MaxCommands)");
+                    EndedBy(AuthErrorCode.RoundLimitExceeded, $"the client sent more than {options.MaxCommands} commands (SaslAcceptorOptions.MaxCommands)");
                     break;
                 }
 
@@ -58,17 +59,17 @@ internal abstract class SaslServerDialogue(LineConnection lines, SaslAcceptorOpt
         catch (HandshakeException ex) when (ex.Code == AuthErrorCode.Timeout && Authenticated is null)
         {
             await TrySayGoodbyeAsync("Timeout waiting for the client").ConfigureAwait(false);
-            Fail(ex.Code, ex.Message);
+            EndedBy(ex.Code, ex.Message);
         }
         catch (HandshakeException ex) when (Authenticated is null)
         {
             await TrySayGoodbyeAsync("Protocol error").ConfigureAwait(false);
-            Fail(ex.Code, ex.Message);
+            EndedBy(ex.Code, ex.Message);
         }
         catch (OperationCanceledException) when (authenticationDeadline.IsCancellationRequested && Authenticated is null && !sessionToken.IsCancellationRequested)
         {
             await TrySayGoodbyeAsync("Authentication took too long").ConfigureAwait(false);
-            Fail(AuthErrorCode.Timeout, $"the client did not authenticate within {options.AuthenticationTimeout.TotalSeconds:0.###} s (SaslAcceptorOptions.AuthenticationTimeout)");
+            EndedBy(AuthErrorCode.Timeout, $"the client did not authenticate within {options.AuthenticationTimeout.TotalSeconds:0.###} s (SaslAcceptorOptions.AuthenticationTimeout)");
         }
         catch (HandshakeException)
         {
@@ -76,7 +77,7 @@ internal abstract class SaslServerDialogue(LineConnection lines, SaslAcceptorOpt
         }
         catch (IOException ex) when (Authenticated is null)
         {
-            Fail(AuthErrorCode.TransportFailure, $"the connection failed ({ex.GetType().Name})");
+            EndedBy(AuthErrorCode.TransportFailure, $"the connection failed ({ex.GetType().Name})");
         }
         catch (IOException)
         {
@@ -138,6 +139,15 @@ internal abstract class SaslServerDialogue(LineConnection lines, SaslAcceptorOpt
     {
         FailureReason = code;
         FailureDetail = detail;
+    }
+
+    /// <summary>Why the session ended, unless an exchange already failed: that reason is the one the logs need.</summary>
+    private void EndedBy(AuthErrorCode code, string? detail)
+    {
+        if (FailureReason == AuthErrorCode.Unspecified)
+        {
+            Fail(code, detail);
+        }
     }
 
     private async ValueTask TrySayGoodbyeAsync(string reason)
