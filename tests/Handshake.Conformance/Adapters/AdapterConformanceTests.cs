@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,8 +23,6 @@ public abstract class AdapterConformanceTests
 
     /// <summary>That user's password.</summary>
     protected const string Password = "conformance-secret";
-
-    private static readonly Lazy<X509Certificate2> SharedCertificate = new(CreateCertificate);
 
     /// <summary>Gets how much later than its deadline a silent peer may be dropped (a shared 2-core machine is slow).</summary>
     protected virtual TimeSpan Slack => TimeSpan.FromSeconds(3);
@@ -53,7 +50,7 @@ public abstract class AdapterConformanceTests
     protected abstract byte[] OversizedServerMessage(int limit);
 
     /// <summary>Gets the certificate the conformance server presents.</summary>
-    protected static X509Certificate2 Certificate => SharedCertificate.Value;
+    protected static X509Certificate2 Certificate => ConformanceServerCertificate.Instance;
 
     public static TheoryData<AdapterTlsMode> AllTlsModes() => [AdapterTlsMode.None, AdapterTlsMode.Upgrade, AdapterTlsMode.Implicit];
 
@@ -241,19 +238,6 @@ public abstract class AdapterConformanceTests
         {
             // The peer went away: that is how a drain ends.
         }
-    }
-
-    private static X509Certificate2 CreateCertificate()
-    {
-        using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        san.AddDnsName("localhost");
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), password: null);
     }
 
     /// <summary>Two ends of one loopback TCP connection.</summary>
