@@ -5,37 +5,19 @@ namespace Handshake.Protocols.Sasl.Internal;
 /// AUTH= capabilities; the first message goes with the command (SASL-IR, RFC 4959) or after the
 /// server's empty continuation; "+ base64" lines are challenges; the tagged reply ends the exchange.
 /// </summary>
-internal sealed class ImapClientTransport(LineConnection lines, TransportSecurity security, IReadOnlyList<string> mechanisms, bool initialResponse, string tag) : IAuthTransport
+internal sealed class ImapClientTransport(LineConnection lines, TransportSecurity security, IReadOnlyList<string> mechanisms, bool initialResponse, string tag)
+    : SaslClientTransport(lines, security, mechanisms)
 {
-    private bool _offered;
-    private bool _commandSent;
-    private bool _challengeUnanswered;
     private byte[]? _heldInitial;
-
-    public TransportSecurity Security => security;
 
     /// <summary>Gets the capabilities the server sent with its OK, when it did.</summary>
     public IReadOnlyList<string>? CapabilitiesAfter { get; private set; }
 
-    public async ValueTask<AuthEvent> ReceiveAsync(CancellationToken cancellationToken)
+    protected override async ValueTask<AuthEvent> ReadEventAsync(CancellationToken cancellationToken)
     {
-        if (!_offered)
-        {
-            _offered = true;
-            return AuthEvent.Offer(mechanisms);
-        }
-
-        if (_challengeUnanswered)
-        {
-            // The mechanism had nothing to say to the last challenge (SCRAM's server-final data arrives as
-            // a continuation): RFC 9051 §6.2.2 has the client answer it with an empty line.
-            _challengeUnanswered = false;
-            await lines.WriteLineAsync(string.Empty, cancellationToken).ConfigureAwait(false);
-        }
-
         while (true)
         {
-            var line = await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            var line = await Lines.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             if (line == "+" || line.StartsWith("+ ", StringComparison.Ordinal))
             {
                 var challenge = SaslBase64.Decode(line.Length > 2 ? line[2..].Trim() : string.Empty);
@@ -45,7 +27,7 @@ internal sealed class ImapClientTransport(LineConnection lines, TransportSecurit
                     _heldInitial = null;
                     try
                     {
-                        await lines.WritePayloadLineAsync(string.Empty, held, initialResponse: false, cancellationToken).ConfigureAwait(false);
+                        await Lines.WritePayloadLineAsync(string.Empty, held, initialResponse: false, cancellationToken).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -55,7 +37,6 @@ internal sealed class ImapClientTransport(LineConnection lines, TransportSecurit
                     continue;
                 }
 
-                _challengeUnanswered = true;
                 return AuthEvent.Continue(challenge);
             }
 
@@ -94,25 +75,16 @@ internal sealed class ImapClientTransport(LineConnection lines, TransportSecurit
         }
     }
 
-    public async ValueTask SendAsync(AuthClientMessage message, CancellationToken cancellationToken)
+    protected override async ValueTask SendCommandAsync(string mechanism, ReadOnlyMemory<byte> firstMessage, CancellationToken cancellationToken)
     {
-        _challengeUnanswered = false;
-        if (_commandSent)
-        {
-            await lines.WritePayloadLineAsync(string.Empty, message.Data, initialResponse: false, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        _commandSent = true;
-        var mechanism = message.PluginName ?? throw SaslErrors.Violation("The negotiator chose no mechanism.");
         if (initialResponse)
         {
-            await lines.WritePayloadLineAsync($"{tag} AUTHENTICATE {mechanism} ", message.Data, initialResponse: true, cancellationToken).ConfigureAwait(false);
+            await Lines.WritePayloadLineAsync($"{tag} AUTHENTICATE {mechanism} ", firstMessage, initialResponse: true, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            _heldInitial = message.Data.ToArray();
-            await lines.WriteLineAsync($"{tag} AUTHENTICATE {mechanism}", cancellationToken).ConfigureAwait(false);
+            _heldInitial = firstMessage.ToArray();
+            await Lines.WriteLineAsync($"{tag} AUTHENTICATE {mechanism}", cancellationToken).ConfigureAwait(false);
         }
     }
 }

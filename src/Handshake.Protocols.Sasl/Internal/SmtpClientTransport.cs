@@ -7,36 +7,18 @@ namespace Handshake.Protocols.Sasl.Internal;
 /// first message goes with the command as the initial response ("=" when empty); "334 base64" replies are
 /// challenges; 235 ends with success, any 4xx/5xx with failure.
 /// </summary>
-internal sealed class SmtpClientTransport(LineConnection lines, TransportSecurity security, IReadOnlyList<string> mechanisms) : IAuthTransport
+internal sealed class SmtpClientTransport(LineConnection lines, TransportSecurity security, IReadOnlyList<string> mechanisms)
+    : SaslClientTransport(lines, security, mechanisms)
 {
     private const int Success = 235;
     private const int Challenge = 334;
-    private bool _offered;
-    private bool _commandSent;
-    private bool _challengeUnanswered;
 
-    public TransportSecurity Security => security;
-
-    public async ValueTask<AuthEvent> ReceiveAsync(CancellationToken cancellationToken)
+    protected override async ValueTask<AuthEvent> ReadEventAsync(CancellationToken cancellationToken)
     {
-        if (!_offered)
-        {
-            _offered = true;
-            return AuthEvent.Offer(mechanisms);
-        }
-
-        if (_challengeUnanswered)
-        {
-            // Additional data with success arrives as a 334 challenge; the client answers with an empty line (RFC 4954 §4).
-            _challengeUnanswered = false;
-            await lines.WriteLineAsync(string.Empty, cancellationToken).ConfigureAwait(false);
-        }
-
-        var reply = await SmtpReply.ReadAsync(lines, cancellationToken).ConfigureAwait(false);
+        var reply = await SmtpReply.ReadAsync(Lines, cancellationToken).ConfigureAwait(false);
         switch (reply.Code)
         {
             case Challenge:
-                _challengeUnanswered = true;
                 return AuthEvent.Continue(SaslBase64.Decode(reply.Lines[0].Trim()));
             case Success:
                 return AuthEvent.Succeeded();
@@ -48,17 +30,6 @@ internal sealed class SmtpClientTransport(LineConnection lines, TransportSecurit
         }
     }
 
-    public async ValueTask SendAsync(AuthClientMessage message, CancellationToken cancellationToken)
-    {
-        _challengeUnanswered = false;
-        if (_commandSent)
-        {
-            await lines.WritePayloadLineAsync(string.Empty, message.Data, initialResponse: false, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        _commandSent = true;
-        var mechanism = message.PluginName ?? throw SaslErrors.Violation("The negotiator chose no mechanism.");
-        await lines.WritePayloadLineAsync($"AUTH {mechanism} ", message.Data, initialResponse: true, cancellationToken).ConfigureAwait(false);
-    }
+    protected override ValueTask SendCommandAsync(string mechanism, ReadOnlyMemory<byte> firstMessage, CancellationToken cancellationToken) =>
+        Lines.WritePayloadLineAsync($"AUTH {mechanism} ", firstMessage, initialResponse: true, cancellationToken);
 }
