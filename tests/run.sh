@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The README's test command. On a fresh machine or a developer machine:
 #   1. installs what the suite needs and is missing (tests/setup.d/*.sh: apt-get, npm ci);
-#   2. starts a throwaway PostgreSQL 15 (TLS on) and MariaDB 10.11 on 127.0.0.1, free ports,
-#      temporary data directories, and exports where they are (HANDSHAKE_PG_*, HANDSHAKE_MARIADB_*);
+#   2. starts a throwaway PostgreSQL 15 (TLS on), MariaDB 10.11 and Dovecot 2.3 (IMAP, submission) on
+#      127.0.0.1, free ports, temporary directories, and exports where they are (HANDSHAKE_PG_*,
+#      HANDSHAKE_MARIADB_*, HANDSHAKE_DOVECOT_*);
 #   3. runs `dotnet test` with any arguments given to this script;
-#   4. stops both servers by PID and deletes their directories, whatever the outcome.
+#   4. stops the servers by PID and deletes their directories, whatever the outcome.
 # Interop tests read the exported variables. HANDSHAKE_REQUIRE_SERVERS=1 (the default here) makes a
 # test whose server is missing fail instead of passing vacuously.
 set -euo pipefail
@@ -29,6 +30,7 @@ root="$(mktemp -d /tmp/handshake-servers.XXXXXX)"
 chmod 755 "$root"
 pg_pid=""
 maria_pid=""
+dovecot_pid=""
 
 stop_servers() {
   set +e
@@ -39,6 +41,11 @@ stop_servers() {
     kill "$maria_pid" 2>/dev/null
     for _ in $(seq 1 100); do kill -0 "$maria_pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$maria_pid" 2>/dev/null
+  fi
+  if [ -n "$dovecot_pid" ]; then
+    kill "$dovecot_pid" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$dovecot_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$dovecot_pid" 2>/dev/null
   fi
   rm -rf "$root"
 }
@@ -108,6 +115,93 @@ if [ -x "$MARIADBD" ] && command -v mariadb-install-db >/dev/null 2>&1; then
   echo "run: MariaDB $("$MARIADBD" --version | awk '{print $3}') on 127.0.0.1:$maria_port (pid $maria_pid, ssl on)"
 else
   echo "run: mariadbd not found; MariaDB interop tests will fail" >&2
+fi
+
+# --- Dovecot 2.3 (IMAP and submission) -----------------------------------------------------------
+# Its own config and base_dir under $root, 127.0.0.1 on free ports, TLS with the shared certificate,
+# a passwd-file passdb: one user with a {SCRAM-SHA-256} credential, one with {SCRAM-SHA-1} (Dovecot
+# runs SCRAM-SHA-1 only from SCRAM-SHA-1 credentials; PLAIN verifies against either).
+DOVECOT="$(command -v dovecot || echo /usr/sbin/dovecot)"
+if [ -x "$DOVECOT" ] && command -v doveadm >/dev/null 2>&1; then
+  dv="$root/dovecot"
+  mkdir -p "$dv/base" "$dv/state" "$dv/home/scram256" "$dv/home/scram1"
+  cp "$root/server.crt" "$root/server.key" "$dv/"
+  chmod 600 "$dv/server.key"
+  dv_password="dove-$(openssl rand -hex 6)"
+  dv_uid="$(id -u dovecot 2>/dev/null || id -u)"; dv_gid="$(id -g dovecot 2>/dev/null || id -g)"
+  {
+    echo "scram256:$(doveadm pw -s SCRAM-SHA-256 -p "$dv_password"):$dv_uid:$dv_gid::$dv/home/scram256::"
+    echo "scram1:$(doveadm pw -s SCRAM-SHA-1 -p "$dv_password"):$dv_uid:$dv_gid::$dv/home/scram1::"
+  } >"$dv/passwd"
+  chmod 644 "$dv/passwd"
+  if [ "$(id -u)" -eq 0 ]; then chown -R "$dv_uid:$dv_gid" "$dv/home"; fi
+  dv_imap="$(free_port)"; dv_imaps="$(free_port)"; dv_sub="$(free_port)"; dv_subs="$(free_port)"
+  cat >"$dv/dovecot.conf" <<EOF
+base_dir = $dv/base
+state_dir = $dv/state
+protocols = imap submission
+listen = 127.0.0.1
+hostname = localhost
+log_path = $dv/dovecot.log
+ssl = yes
+ssl_cert = <$dv/server.crt
+ssl_key = <$dv/server.key
+disable_plaintext_auth = yes
+auth_mechanisms = plain scram-sha-1 scram-sha-256
+auth_verbose = yes
+submission_relay_host = 127.0.0.1
+submission_relay_port = 9
+mail_location = maildir:~/Maildir
+first_valid_uid = $dv_uid
+first_valid_gid = $dv_gid
+passdb {
+  driver = passwd-file
+  args = $dv/passwd
+}
+userdb {
+  driver = static
+  args = uid=$dv_uid gid=$dv_gid home=$dv/home/%u
+}
+service imap-login {
+  inet_listener imap {
+    port = $dv_imap
+  }
+  inet_listener imaps {
+    port = $dv_imaps
+    ssl = yes
+  }
+}
+service submission-login {
+  inet_listener submission {
+    port = $dv_sub
+  }
+  inet_listener submissions {
+    port = $dv_subs
+    ssl = yes
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = 0
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+EOF
+  "$DOVECOT" -c "$dv/dovecot.conf" -F >"$dv/stdout.log" 2>&1 &
+  dovecot_pid=$!
+  for _ in $(seq 1 100); do
+    python3 -c "import socket,sys; s=socket.create_connection(('127.0.0.1',$dv_imap),1); sys.exit(0 if s.recv(64).startswith(b'* OK') else 1)" 2>/dev/null && break
+    sleep 0.1
+  done
+  export HANDSHAKE_DOVECOT_HOST=127.0.0.1 HANDSHAKE_DOVECOT_IMAP_PORT="$dv_imap" HANDSHAKE_DOVECOT_IMAPS_PORT="$dv_imaps" \
+    HANDSHAKE_DOVECOT_SUBMISSION_PORT="$dv_sub" HANDSHAKE_DOVECOT_SUBMISSIONS_PORT="$dv_subs" \
+    HANDSHAKE_DOVECOT_SCRAM256_USER=scram256 HANDSHAKE_DOVECOT_SCRAM1_USER=scram1 HANDSHAKE_DOVECOT_PASSWORD="$dv_password" \
+    HANDSHAKE_DOVECOT_LOG="$dv/dovecot.log"
+  echo "run: Dovecot $("$DOVECOT" --version | awk '{print $1}') on 127.0.0.1: imap $dv_imap, imaps $dv_imaps, submission $dv_sub, submissions $dv_subs (pid $dovecot_pid, ssl on)"
+else
+  echo "run: dovecot not found; Dovecot interop tests will fail" >&2
 fi
 
 status=0

@@ -10,6 +10,21 @@ public interface IVerifierCredentialSource
     /// <summary>Gets the user name, once the client has sent it.</summary>
     string? UserName { get; }
 
+    /// <summary>
+    /// Names the user from the mechanism's own first message (SCRAM's <c>n=</c>, PLAIN's authcid), for
+    /// protocols that offer mechanisms before anyone is named (IMAP, SMTP). The acceptor then looks up the
+    /// user's policy; an unknown user still gets a credential of null, so the exchange fails as a wrong
+    /// password does. When the user is already known, the name must equal it.
+    /// </summary>
+    /// <param name="userName">The user, decoded by the mechanism's rules.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>A task that completes when the user's policy is known.</returns>
+    /// <exception cref="HandshakeException"><see cref="AuthErrorCode.ProtocolViolation"/> when the name is empty, too long, or differs from a user already named.</exception>
+    ValueTask IdentifyUserAsync(string userName, CancellationToken cancellationToken) =>
+        string.Equals(userName, UserName, StringComparison.Ordinal)
+            ? ValueTask.CompletedTask
+            : throw new HandshakeException(AuthErrorCode.ProtocolViolation, "The user named inside the mechanism differs from the user authenticating.");
+
     /// <summary>Finds the stored credential for a verifier and factor of the current user.</summary>
     /// <param name="verifierName">The verifier.</param>
     /// <param name="factorIndex">The factor.</param>

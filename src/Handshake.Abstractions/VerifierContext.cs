@@ -66,4 +66,33 @@ public sealed class VerifierContext
     /// <returns>The credential, or null.</returns>
     public ValueTask<StoredCredential?> GetStoredCredentialAsync(CancellationToken cancellationToken) =>
         _source.FindCredentialAsync(VerifierName, FactorIndex, cancellationToken);
+
+    /// <summary>
+    /// Finds the current user's stored credential of another verifier's family for this factor: a
+    /// mechanism that checks a plaintext password (PLAIN) verifies it against the credential the user's
+    /// policy keeps for this factor (e.g. "SCRAM-SHA-256"). Null as for <see cref="GetStoredCredentialAsync(CancellationToken)"/>.
+    /// </summary>
+    /// <param name="credentialFamily">The verifier name the user's policy stores the credential under.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The credential, or null.</returns>
+    public ValueTask<StoredCredential?> GetStoredCredentialAsync(string credentialFamily, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(credentialFamily);
+        return _source.FindCredentialAsync(credentialFamily, FactorIndex, cancellationToken);
+    }
+
+    /// <summary>
+    /// Names the user from the mechanism's first message (SCRAM's <c>n=</c>, PLAIN's authcid), where the
+    /// protocol offered mechanisms before anyone was named (IMAP, SMTP); see <see cref="IVerifierCredentialSource.IdentifyUserAsync"/>.
+    /// Call it before <see cref="GetStoredCredentialAsync(CancellationToken)"/>. A verifier calls it only
+    /// while <see cref="UserName"/> is null, or to confirm the same name.
+    /// </summary>
+    /// <param name="userName">The user, decoded by the mechanism's rules.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>A task that completes when the user's policy is known.</returns>
+    public ValueTask IdentifyUserAsync(string userName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userName);
+        return _source.IdentifyUserAsync(userName, cancellationToken);
+    }
 }

@@ -13,6 +13,14 @@ public sealed class AcceptorOptions
     /// </summary>
     public string? UnknownUserPlugin { get; set; }
 
+    /// <summary>
+    /// Gets the verifiers whose mechanisms are offered, in this order, when the acceptor runs in
+    /// <see cref="AcceptorStartMode.Offer"/> before it knows the user (IMAP <c>AUTHENTICATE</c>, SMTP
+    /// <c>AUTH</c>: the server lists its mechanisms first). The verifier the client's choice belongs to
+    /// names the user from its first message. Empty: <see cref="DefaultPlugin"/> alone.
+    /// </summary>
+    public IList<string> OfferedPlugins { get; } = [];
+
     /// <summary>Gets or sets the most rounds one handshake may take. Default 32.</summary>
     public int MaxRounds { get; set; } = 32;
 

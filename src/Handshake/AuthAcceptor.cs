@@ -17,6 +17,9 @@ public sealed class AuthAcceptor : IDisposable
 {
     private const string Role = "server";
 
+    // A bound on a user name a mechanism names (SCRAM n=, PLAIN authcid): RFC 4616 §2 allows 255 octets.
+    private const int MaxUserNameLength = 255;
+
     private readonly AuthVerifierRegistry _registry;
     private readonly AcceptorOptions _options;
     private readonly ICredentialStore _store;
@@ -38,6 +41,7 @@ public sealed class AuthAcceptor : IDisposable
     private bool _expectFirstMessage = true;
     private bool _awaitingChoice;
     private bool _alternative;
+    private bool _userFromVerifier;
     private int _factorRounds;
     private long _startTimestamp;
     private Activity? _activity;
@@ -174,7 +178,9 @@ public sealed class AuthAcceptor : IDisposable
             }
             else if (_mode == AcceptorStartMode.Offer)
             {
-                throw new InvalidOperationException("AcceptorStartMode.Offer needs the user name at start: the offer depends on the user's method.");
+                // SASL-native protocols (IMAP, SMTP) offer before anyone is named: the verifier of the
+                // client's choice names the user from its first message (IdentifyUserAsync).
+                return OfferWithoutUser();
             }
 
             var verifier = ResolveVerifier(FirstFactorPlugin());
@@ -358,9 +364,67 @@ public sealed class AuthAcceptor : IDisposable
         _activity?.Dispose();
     }
 
+    /// <summary>
+    /// Gets the mechanisms <see cref="StartAsync"/> offers in <see cref="AcceptorStartMode.Offer"/> when no
+    /// user is named at start (those of <see cref="AcceptorOptions.OfferedPlugins"/> over this transport,
+    /// then the alternatives), without starting: what IMAP's CAPABILITY and SMTP's EHLO advertise
+    /// before the client begins authentication.
+    /// </summary>
+    /// <returns>The mechanism names, in offer order.</returns>
+    public IReadOnlyList<string> GetOfferedMechanisms()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var mechanisms = new List<string>();
+        foreach (var verifier in OfferedVerifiers())
+        {
+            mechanisms.AddRange(verifier.GetMechanisms(_transport).Where(m => !mechanisms.Contains(m, StringComparer.Ordinal)));
+        }
+
+        mechanisms.AddRange(_options.AlternativeFirstPlugins.Where(a => !mechanisms.Contains(a, StringComparer.Ordinal)).Order(StringComparer.Ordinal));
+        return mechanisms;
+    }
+
+    private AuthEvent OfferWithoutUser()
+    {
+        _userFromVerifier = true;
+        _expectedMechanisms = GetOfferedMechanisms();
+        _awaitingChoice = true;
+        return AuthEvent.Offer(_expectedMechanisms);
+    }
+
+    private IEnumerable<IAuthVerifier> OfferedVerifiers() =>
+        _options.OfferedPlugins.Count > 0
+            ? _options.OfferedPlugins.Select(ResolveVerifier)
+            : [ResolveVerifier(_options.DefaultPlugin ?? throw new InvalidOperationException("AcceptorOptions.DefaultPlugin is not set."))];
+
+    private async ValueTask IdentifyUserAsync(string userName, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(userName) || userName.Length > MaxUserNameLength)
+        {
+            throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"The mechanism named no user, or one longer than {MaxUserNameLength} characters.", CurrentPlugin, CurrentFactor);
+        }
+
+        if (PolicyLoaded)
+        {
+            // The protocol (or an earlier message) named the user already: a mechanism may only agree.
+            if (!string.Equals(userName, UserName, StringComparison.Ordinal))
+            {
+                throw new HandshakeException(AuthErrorCode.ProtocolViolation, "The user named inside the mechanism differs from the user authenticating.", CurrentPlugin, CurrentFactor);
+            }
+
+            return;
+        }
+
+        await LoadUserAsync(userName, cancellationToken).ConfigureAwait(false);
+    }
+
     private async ValueTask<AuthEvent?> FirstMessageAsync(AuthClientMessage message, CancellationToken cancellationToken)
     {
-        if (!PolicyLoaded)
+        if (!PolicyLoaded && string.IsNullOrEmpty(message.UserName) && _userFromVerifier)
+        {
+            // The verifier names the user when it reads this message (IdentifyUserAsync).
+        }
+        else if (!PolicyLoaded)
         {
             if (string.IsNullOrEmpty(message.UserName))
             {
@@ -379,11 +443,17 @@ public sealed class AuthAcceptor : IDisposable
                 throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"The client chose mechanism '{Text.Printable(message.PluginName, Text.MaxNameLength)}', which was not offered.", CurrentPlugin, CurrentFactor);
             }
 
-            var verifier = _verifier!;
-            if (_options.AlternativeFirstPlugins.Contains(message.PluginName) && !verifier.GetMechanisms(_transport).Contains(message.PluginName, StringComparer.Ordinal))
+            var chosen = message.PluginName;
+            var verifier = _verifier ?? OfferedVerifiers().FirstOrDefault(v => v.GetMechanisms(_transport).Contains(chosen, StringComparer.Ordinal));
+            if (_options.AlternativeFirstPlugins.Contains(chosen) && (verifier is null || !verifier.GetMechanisms(_transport).Contains(chosen, StringComparer.Ordinal)))
             {
-                verifier = ResolveVerifier(message.PluginName);
+                verifier = ResolveVerifier(chosen);
                 _alternative = true;
+            }
+
+            if (verifier is null)
+            {
+                throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"No offered verifier runs mechanism '{Text.Printable(chosen, Text.MaxNameLength)}'.", CurrentPlugin, CurrentFactor);
             }
 
             _factorPlugins.Clear();
@@ -561,6 +631,8 @@ public sealed class AuthAcceptor : IDisposable
     private sealed class CredentialSource(AuthAcceptor owner) : IVerifierCredentialSource
     {
         public string? UserName => owner.UserName;
+
+        public ValueTask IdentifyUserAsync(string userName, CancellationToken cancellationToken) => owner.IdentifyUserAsync(userName, cancellationToken);
 
         public ValueTask<StoredCredential?> FindCredentialAsync(string verifierName, int factorIndex, CancellationToken cancellationToken)
         {

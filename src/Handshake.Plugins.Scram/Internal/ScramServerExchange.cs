@@ -59,7 +59,9 @@ internal sealed class ScramServerExchange : IVerifierExchange
             switch (_state)
             {
                 case State.ClientFirst:
-                    ParseClientFirst(clientData.Span);
+                    var authzid = ParseClientFirst(clientData.Span, out var name);
+                    await NameUserAsync(name, cancellationToken).ConfigureAwait(false);
+                    CheckAuthorizationIdentity(authzid);
                     var stored = await _context.GetStoredCredentialAsync(cancellationToken).ConfigureAwait(false);
                     return ServerFirst(stored);
                 case State.ClientFinal:
@@ -81,7 +83,8 @@ internal sealed class ScramServerExchange : IVerifierExchange
 
     private static HandshakeException Violation(AuthErrorCode code, string message) => new(code, message);
 
-    private void ParseClientFirst(ReadOnlySpan<byte> message)
+    /// <summary>Parses client-first; returns the authorization identity (a=) when one was sent, and the user name of n= (unescaped, RFC 5802 §5.1).</summary>
+    private string? ParseClientFirst(ReadOnlySpan<byte> message, out string name)
     {
         if (message.IsEmpty || message.Length > ScramText.MaxMessageLength)
         {
@@ -110,7 +113,7 @@ internal sealed class ScramServerExchange : IVerifierExchange
         // A server that named the plain mechanism directly (no offer) advertised nothing, so 'y' is then honest.
         var advertisedBinding = serverBinding is not null && _context.OfferedMechanisms.Contains(_hash.PlusMechanismName, StringComparer.Ordinal);
         CheckChannelBindingFlag(flag, plus, serverBinding, advertisedBinding);
-        CheckAuthorizationIdentity(authzid);
+        var authorizationIdentity = ParseAuthorizationIdentity(authzid);
 
         // client-first-message-bare = [reserved-mext ","] username "," nonce ["," extensions].
         var bareSpan = rest;
@@ -120,18 +123,12 @@ internal sealed class ScramServerExchange : IVerifierExchange
             throw Violation(AuthErrorCode.ProtocolViolation, "the client sent a mandatory extension (m=), which is not supported");
         }
 
-        if (!ScramText.TryAttribute(field, 'n', out var nameText) || !more || ScramText.UnescapeSaslName(nameText) is not { } name)
+        if (!ScramText.TryAttribute(field, 'n', out var nameText) || !more || ScramText.UnescapeSaslName(nameText) is not { } userName)
         {
             throw Violation(AuthErrorCode.ProtocolViolation, "the client-first message has no valid user name (n=)");
         }
 
-        // PostgreSQL clients take the user from the startup message and put a placeholder here: libpq an
-        // empty n=, node-postgres and Npgsql "n=*". PostgreSQL ignores the field (auth-scram.c,
-        // read_client_first_message); a real name given must be this user.
-        if (name.Length > 0 && name != "*" && _context.UserName is { } user && !string.Equals(name, user, StringComparison.Ordinal))
-        {
-            throw Violation(AuthErrorCode.ProtocolViolation, "the SCRAM user name differs from the user authenticating");
-        }
+        name = userName;
 
         field = ScramText.NextField(ref rest, out more);
         if (!ScramText.TryAttribute(field, 'r', out var nonce) || !ScramText.IsValidNonce(nonce))
@@ -153,6 +150,39 @@ internal sealed class ScramServerExchange : IVerifierExchange
         {
             throw new InvalidOperationException("The nonce source produced an invalid SCRAM nonce.");
         }
+
+        return authorizationIdentity;
+    }
+
+    private async ValueTask NameUserAsync(string name, CancellationToken cancellationToken)
+    {
+        // PostgreSQL clients take the user from the startup message and put a placeholder here: libpq an
+        // empty n=, node-postgres and Npgsql "n=*". PostgreSQL ignores the field (auth-scram.c,
+        // read_client_first_message); a real name given must be this user.
+        var placeholder = name.Length == 0 || name == "*";
+        if (_context.UserName is { } user)
+        {
+            if (!placeholder && !string.Equals(name, user, StringComparison.Ordinal))
+            {
+                throw Violation(AuthErrorCode.ProtocolViolation, "the SCRAM user name differs from the user authenticating");
+            }
+
+            return;
+        }
+
+        // IMAP and SMTP name nobody before the mechanism: n= is the user. RFC 5802 §5.1 has the client
+        // SASLprep it; preparing again is idempotent, and it maps what a client left unprepared.
+        if (placeholder)
+        {
+            throw Violation(AuthErrorCode.ProtocolViolation, "the client-first message names no user (n=), and the protocol did not name one");
+        }
+
+        if (!SaslPrep.TryPrepare(name, out var prepared) || string.IsNullOrEmpty(prepared))
+        {
+            throw Violation(AuthErrorCode.ProtocolViolation, "the SCRAM user name (n=) is refused by SASLprep (RFC 4013)");
+        }
+
+        await _context.IdentifyUserAsync(prepared, cancellationToken).ConfigureAwait(false);
     }
 
     private static void CheckChannelBindingFlag(ReadOnlySpan<byte> flag, bool plus, byte[]? serverBinding, bool advertisedBinding)
@@ -199,16 +229,26 @@ internal sealed class ScramServerExchange : IVerifierExchange
         }
     }
 
-    private void CheckAuthorizationIdentity(ReadOnlySpan<byte> authzid)
+    private static string? ParseAuthorizationIdentity(ReadOnlySpan<byte> authzid)
     {
         if (authzid.IsEmpty)
         {
-            return;
+            return null;
         }
 
         if (!ScramText.TryAttribute(authzid, 'a', out var value) || ScramText.UnescapeSaslName(value) is not { } identity)
         {
             throw Violation(AuthErrorCode.ProtocolViolation, "the GS2 header has an invalid authorization identity");
+        }
+
+        return identity;
+    }
+
+    private void CheckAuthorizationIdentity(string? identity)
+    {
+        if (identity is null)
+        {
+            return;
         }
 
         if (!_options.AllowAuthorizationIdentity)

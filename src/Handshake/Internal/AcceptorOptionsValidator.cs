@@ -53,6 +53,14 @@ internal sealed class AcceptorOptionsValidator(IServiceProvider services) : IVal
                 }
             }
 
+            foreach (var offered in options.OfferedPlugins)
+            {
+                if (!registry.TryGet(offered, out _))
+                {
+                    failures.Add($"AcceptorOptions.OfferedPlugins names '{offered}', which is not a registered verifier. Registered: {Describe(registry.Names)}.");
+                }
+            }
+
             if (!string.IsNullOrEmpty(options.UnknownUserPlugin) && !registry.TryGet(options.UnknownUserPlugin, out _))
             {
                 failures.Add($"AcceptorOptions.UnknownUserPlugin '{options.UnknownUserPlugin}' is not a registered verifier. Registered: {Describe(registry.Names)}.");

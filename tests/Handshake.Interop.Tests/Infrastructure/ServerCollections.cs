@@ -13,3 +13,10 @@ public sealed class MariaDbServerGroup : ICollectionFixture<MariaDbServer>
 {
     public const string Name = "MariaDB";
 }
+
+/// <summary>Test classes that use the Dovecot server share one <see cref="DovecotServer"/>.</summary>
+[CollectionDefinition(Name)]
+public sealed class DovecotServerGroup : ICollectionFixture<DovecotServer>
+{
+    public const string Name = "Dovecot";
+}

@@ -1,0 +1,312 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Handshake.Testing.Conformance.Adapters;
+
+/// <summary>
+/// The rules every protocol adapter keeps, in both roles, whatever its protocol: a silent peer is dropped
+/// by the first-message deadline; an oversized message is a typed protocol violation, not an allocation;
+/// a login succeeds in every TLS mode the adapter supports and reports the transport it ran on; a wrong
+/// password is the server's typed rejection on the client, an InvalidCredential on the server, and a
+/// counted failure; an unknown user fails exactly like a wrong password. An adapter's test project derives
+/// one class from this per protocol and supplies the two entry points; the peers meet on 127.0.0.1.
+/// </summary>
+public abstract class AdapterConformanceTests
+{
+    /// <summary>The user the server knows.</summary>
+    protected const string UserName = "conformance-user";
+
+    /// <summary>That user's password.</summary>
+    protected const string Password = "conformance-secret";
+
+    /// <summary>Gets how much later than its deadline a silent peer may be dropped (a shared 2-core machine is slow).</summary>
+    protected virtual TimeSpan Slack => TimeSpan.FromSeconds(3);
+
+    /// <summary>Gets the TLS modes the adapter supports.</summary>
+    protected abstract IReadOnlyList<AdapterTlsMode> SupportedTlsModes { get; }
+
+    /// <summary>
+    /// Builds the services both roles use: client plugins, verifiers, the acceptor and a store holding
+    /// <see cref="UserName"/> with <see cref="Password"/>. The meter factory given must be registered so
+    /// the failure-accounting test can tell this run's measurements apart.
+    /// </summary>
+    protected abstract ServiceProvider CreateServices(IMeterFactory meterFactory);
+
+    /// <summary>Runs the adapter's client on a connected stream; returns whether it ran over TLS, or throws <see cref="HandshakeException"/>.</summary>
+    protected abstract Task<bool> RunClientAsync(Stream stream, AdapterScenario scenario, IServiceProvider services, AuthCredentials credentials, CancellationToken cancellationToken);
+
+    /// <summary>Runs the adapter's server session on an accepted stream until it ends.</summary>
+    protected abstract Task<AdapterServerOutcome> RunServerAsync(Stream stream, AdapterScenario scenario, IServiceProvider services, CancellationToken cancellationToken);
+
+    /// <summary>Gets bytes a client could send first that exceed <paramref name="limit"/> in one message (e.g. a line without end).</summary>
+    protected abstract byte[] OversizedClientMessage(int limit);
+
+    /// <summary>Gets bytes a server could send first that exceed <paramref name="limit"/> in one message.</summary>
+    protected abstract byte[] OversizedServerMessage(int limit);
+
+    /// <summary>Gets the certificate the conformance server presents.</summary>
+    protected static X509Certificate2 Certificate => ConformanceServerCertificate.Instance;
+
+    /// <summary>Gets every TLS mode, as theory data.</summary>
+    /// <returns>The theory data.</returns>
+    public static TheoryData<AdapterTlsMode> AllTlsModes() => [AdapterTlsMode.None, AdapterTlsMode.Upgrade, AdapterTlsMode.Implicit];
+
+    /// <summary>Conformance rule: <c>Server</c>: silent client  is dropped by the first message deadline.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Server_SilentClient_IsDroppedByTheFirstMessageDeadline()
+    {
+        using var meters = new ScopedMeterFactory();
+        await using var services = CreateServices(meters);
+        var scenario = new AdapterScenario { Certificate = Certificate, FirstMessageTimeout = TimeSpan.FromMilliseconds(500) };
+        using var pair = await SocketPair.CreateAsync();
+        var watch = Stopwatch.StartNew();
+        var outcome = await RunServerAsync(pair.Server, scenario, services, TestTimeout());
+
+        Assert.Null(outcome.Authentication);
+        Assert.Equal(AuthErrorCode.Timeout, outcome.FailureReason);
+        Assert.InRange(watch.Elapsed, scenario.FirstMessageTimeout - TimeSpan.FromMilliseconds(50), scenario.FirstMessageTimeout + Slack);
+    }
+
+    /// <summary>Conformance rule: <c>Server</c>: silent client under implicit tls  is dropped by the first message deadline.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Server_SilentClientUnderImplicitTls_IsDroppedByTheFirstMessageDeadline()
+    {
+        if (!SupportedTlsModes.Contains(AdapterTlsMode.Implicit))
+        {
+            return;
+        }
+
+        using var meters = new ScopedMeterFactory();
+        await using var services = CreateServices(meters);
+        var scenario = new AdapterScenario { Certificate = Certificate, Tls = AdapterTlsMode.Implicit, FirstMessageTimeout = TimeSpan.FromMilliseconds(500) };
+        using var pair = await SocketPair.CreateAsync();
+        var watch = Stopwatch.StartNew();
+        var outcome = await RunServerAsync(pair.Server, scenario, services, TestTimeout());
+
+        Assert.Null(outcome.Authentication);
+        Assert.Equal(AuthErrorCode.Timeout, outcome.FailureReason);
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, scenario.FirstMessageTimeout + Slack);
+    }
+
+    /// <summary>Conformance rule: <c>Client</c>: silent server  fails with timeout by the first message deadline.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Client_SilentServer_FailsWithTimeoutByTheFirstMessageDeadline()
+    {
+        using var meters = new ScopedMeterFactory();
+        await using var services = CreateServices(meters);
+        var scenario = new AdapterScenario { Certificate = Certificate, FirstMessageTimeout = TimeSpan.FromMilliseconds(500) };
+        using var pair = await SocketPair.CreateAsync();
+        using var credentials = AuthCredentials.FromPasswords(UserName, Password);
+        var watch = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<HandshakeException>(() => RunClientAsync(pair.Client, scenario, services, credentials, TestTimeout()));
+
+        Assert.Equal(AuthErrorCode.Timeout, error.Code);
+        Assert.InRange(watch.Elapsed, scenario.FirstMessageTimeout - TimeSpan.FromMilliseconds(50), scenario.FirstMessageTimeout + Slack);
+    }
+
+    /// <summary>Conformance rule: <c>Server</c>: oversized client message  ends with protocol violation.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Server_OversizedClientMessage_EndsWithProtocolViolation()
+    {
+        using var meters = new ScopedMeterFactory();
+        await using var services = CreateServices(meters);
+        var scenario = new AdapterScenario { Certificate = Certificate, MaxMessageLength = 1024 };
+        using var pair = await SocketPair.CreateAsync();
+        var server = RunServerAsync(pair.Server, scenario, services, TestTimeout());
+        var drain = DrainAsync(pair.Client);
+        await pair.Client.WriteAsync(OversizedClientMessage(scenario.MaxMessageLength));
+        var outcome = await server;
+
+        Assert.Null(outcome.Authentication);
+        Assert.Equal(AuthErrorCode.ProtocolViolation, outcome.FailureReason);
+        pair.Client.Close();
+        await drain;
+    }
+
+    /// <summary>Conformance rule: <c>Client</c>: oversized server message  fails with protocol violation.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Client_OversizedServerMessage_FailsWithProtocolViolation()
+    {
+        using var meters = new ScopedMeterFactory();
+        await using var services = CreateServices(meters);
+        var scenario = new AdapterScenario { Certificate = Certificate, MaxMessageLength = 1024 };
+        using var pair = await SocketPair.CreateAsync();
+        using var credentials = AuthCredentials.FromPasswords(UserName, Password);
+        var drain = DrainAsync(pair.Server);
+        await pair.Server.WriteAsync(OversizedServerMessage(64 * 1024));
+        var error = await Assert.ThrowsAsync<HandshakeException>(() => RunClientAsync(pair.Client, scenario, services, credentials, TestTimeout()));
+
+        Assert.Equal(AuthErrorCode.ProtocolViolation, error.Code);
+        pair.Server.Close();
+        await drain;
+    }
+
+    /// <summary>Conformance rule: <c>Login</c>: each supported tls mode  succeeds and reports the transport.</summary>
+    /// <param name="tls">The TLS mode.</param>
+    /// <returns>A task.</returns>
+    [Theory]
+    [MemberData(nameof(AllTlsModes))]
+    public async Task Login_EachSupportedTlsMode_SucceedsAndReportsTheTransport(AdapterTlsMode tls)
+    {
+        if (!SupportedTlsModes.Contains(tls))
+        {
+            return;
+        }
+
+        var (client, server) = await LoginAsync(tls, Password);
+
+        Assert.True(client.Encrypted == (tls != AdapterTlsMode.None), $"client reported encrypted={client.Encrypted} under {tls}");
+        Assert.Null(client.Error);
+        Assert.NotNull(server.Authentication);
+        Assert.Equal(UserName, server.Authentication.UserName);
+        Assert.Equal(tls != AdapterTlsMode.None, server.IsEncrypted);
+    }
+
+    /// <summary>Conformance rule: <c>Login</c>: wrong password  is rejected typed on both sides and counted.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Login_WrongPassword_IsRejectedTypedOnBothSidesAndCounted()
+    {
+        using var meters = new ScopedMeterFactory();
+        var failures = new ConcurrentQueue<(string? Role, string? Code)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Name == "handshake.authentications")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            var all = tags.ToArray();
+            if (all.Any(t => t.Key == "handshake.outcome" && (string?)t.Value == "failure"))
+            {
+                failures.Enqueue((all.FirstOrDefault(t => t.Key == "handshake.role").Value?.ToString(), all.FirstOrDefault(t => t.Key == "error.type").Value?.ToString()));
+            }
+        });
+        listener.Start();
+
+        var (client, server) = await LoginAsync(SupportedTlsModes.Contains(AdapterTlsMode.Upgrade) ? AdapterTlsMode.Upgrade : SupportedTlsModes[0], "conformance-wrong", meters);
+
+        Assert.Equal(AuthErrorCode.ServerRejected, client.Error?.Code);
+        Assert.Null(server.Authentication);
+        Assert.Equal(AuthErrorCode.InvalidCredential, server.FailureReason);
+        Assert.Contains(failures, f => f is { Role: "server", Code: nameof(AuthErrorCode.InvalidCredential) });
+        Assert.Contains(failures, f => f is { Role: "client", Code: nameof(AuthErrorCode.ServerRejected) });
+        Assert.DoesNotContain("conformance-wrong", client.Error!.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Conformance rule: <c>Login</c>: unknown user  fails exactly like a wrong password.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Login_UnknownUser_FailsExactlyLikeAWrongPassword()
+    {
+        var tls = SupportedTlsModes.Contains(AdapterTlsMode.Upgrade) ? AdapterTlsMode.Upgrade : SupportedTlsModes[0];
+        var (wrongClient, wrongServer) = await LoginAsync(tls, "conformance-wrong");
+        var (unknownClient, unknownServer) = await LoginAsync(tls, Password, userName: "no-such-user");
+
+        Assert.Equal(wrongClient.Error?.Code, unknownClient.Error?.Code);
+        Assert.Equal(wrongClient.Error?.ServerErrorCode, unknownClient.Error?.ServerErrorCode);
+        Assert.Equal(wrongServer.FailureReason, unknownServer.FailureReason);
+    }
+
+    /// <summary>Runs both roles of one login on 127.0.0.1.</summary>
+    protected async Task<((bool Encrypted, HandshakeException? Error) Client, AdapterServerOutcome Server)> LoginAsync(AdapterTlsMode tls, string password, ScopedMeterFactory? meters = null, string userName = UserName)
+    {
+        using var own = meters is null ? new ScopedMeterFactory() : null;
+        await using var services = CreateServices(meters ?? own!);
+        var scenario = new AdapterScenario { Certificate = Certificate, Tls = tls };
+        using var pair = await SocketPair.CreateAsync();
+        using var credentials = AuthCredentials.FromPasswords(userName, password);
+        var server = RunServerAsync(pair.Server, scenario, services, TestTimeout());
+        (bool, HandshakeException?) client;
+        try
+        {
+            client = (await RunClientAsync(pair.Client, scenario, services, credentials, TestTimeout()), null);
+        }
+        catch (HandshakeException ex)
+        {
+            client = (false, ex);
+        }
+
+        // The client is done: closing its side ends the server's session (an authenticated one is only a courtesy).
+        pair.Client.Close();
+        return (client, await server);
+    }
+
+    private static CancellationToken TestTimeout() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
+
+    private static async Task DrainAsync(Stream stream)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            while (await stream.ReadAsync(buffer) > 0)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The peer went away: that is how a drain ends.
+        }
+    }
+
+    /// <summary>Two ends of one loopback TCP connection.</summary>
+    protected sealed class SocketPair : IDisposable
+    {
+        private readonly TcpClient _client;
+        private readonly TcpClient _server;
+
+        private SocketPair(TcpClient client, TcpClient server)
+        {
+            _client = client;
+            _server = server;
+            Client = client.GetStream();
+            Server = server.GetStream();
+        }
+
+        /// <summary>Gets the client's end.</summary>
+        public NetworkStream Client { get; }
+
+        /// <summary>Gets the server's end.</summary>
+        public NetworkStream Server { get; }
+
+        /// <summary>Connects a client to a listener on 127.0.0.1 and returns both ends.</summary>
+        /// <returns>The pair.</returns>
+        public static async Task<SocketPair> CreateAsync()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var client = new TcpClient();
+            try
+            {
+                var accept = listener.AcceptTcpClientAsync();
+                await client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
+                return new SocketPair(client, await accept);
+            }
+            catch
+            {
+                client.Dispose();
+                throw;
+            }
+        }
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            _client.Dispose();
+            _server.Dispose();
+        }
+    }
+}

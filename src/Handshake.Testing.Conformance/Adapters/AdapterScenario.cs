@@ -1,0 +1,22 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace Handshake.Testing.Conformance.Adapters;
+
+/// <summary>What one conformance run asks of an adapter: TLS, the certificate, limits and deadlines.</summary>
+public sealed class AdapterScenario
+{
+    /// <summary>Gets the TLS arrangement.</summary>
+    public AdapterTlsMode Tls { get; init; }
+
+    /// <summary>Gets the server's certificate (CN=localhost, SAN 127.0.0.1); the client trusts exactly it.</summary>
+    public required X509Certificate2 Certificate { get; init; }
+
+    /// <summary>Gets the first-message deadline both roles must apply.</summary>
+    public TimeSpan FirstMessageTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Gets the per-round deadline both roles must apply.</summary>
+    public TimeSpan RoundTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Gets the largest message (line, packet) the server must accept; larger is a protocol violation.</summary>
+    public int MaxMessageLength { get; init; } = 4096;
+}
