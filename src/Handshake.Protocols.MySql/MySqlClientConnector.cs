@@ -27,7 +27,7 @@ public static class MySqlClientConnector
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(options.UserName);
 
-        var channel = new MySqlPacketChannel(stream, options.MaxPacketSize);
+        var channel = new MySqlPacketChannel(stream, options.MaxHandshakePacketSize);
         var greeting = await channel.ReadAsync(cancellationToken).ConfigureAwait(false);
         if (greeting.Length > 0 && greeting[0] == MySqlPackets.Err)
         {

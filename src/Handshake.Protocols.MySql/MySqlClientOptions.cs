@@ -31,6 +31,13 @@ public sealed class MySqlClientOptions
     /// <summary>Gets or sets the character set id sent to the server. Default 45 (utf8mb4_general_ci, known to MySQL and MariaDB).</summary>
     public byte CharacterSet { get; set; } = 45;
 
-    /// <summary>Gets or sets the largest payload accepted from the server during the handshake. Default 16 MiB.</summary>
+    /// <summary>Gets or sets the max_packet_size announced to the server in HandshakeResponse41 (for the command phase). Default 16 MiB.</summary>
     public int MaxPacketSize { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets the largest payload accepted from the server during the connection phase. Default 64 KiB:
+    /// a greeting, an AuthSwitchRequest or an RSA public key is well under 4 KiB, so a length header announcing
+    /// more (up to 0xFFFFFF) is refused when it arrives instead of being waited for until the deadline.
+    /// </summary>
+    public int MaxHandshakePacketSize { get; set; } = 64 * 1024;
 }
