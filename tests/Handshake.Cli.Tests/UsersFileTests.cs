@@ -33,6 +33,7 @@ public sealed class UsersFileTests
     [InlineData("{\"users\":[{\"name\":\"alice\",\"factors\":[{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"},{\"plugin\":\"mysql_native_password\",\"password\":\"" + Secret + "\"}]}]}", "factors[1].plugin: mysql_native_password checks a server-stored password and may only be factor 1")]
     [InlineData("{\"users\":[{\"name\":\"alice\",\"factors\":[{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"},{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"},{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"},{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"}]}]}", "factors: at most 3")]
     [InlineData("{\"users\":[{\"name\":\"alice\",\"factors\":[{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"}]},{\"name\":\"alice\",\"factors\":[{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"}]}]}", "user 'alice' (users[1]): name: appears twice")]
+    [InlineData("{\"users\":[{\"name\":\"alice\",\"factors\":[{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"},{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"}]}]}", "factors[1].plugin: totp is already factor 1")]
     public void Parse_Malformed_ThrowsUsageNamingUserAndField(string json, string expected)
     {
         using var warnings = new StringWriter();
@@ -109,5 +110,22 @@ public sealed class UsersFileTests
 
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Contains("--tls-cert and --tls-key go together", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("SCRAM-SHA-256", "`handshake verifier scram`")]
+    [InlineData("mysql_native_password", "`handshake verifier native`")]
+    [InlineData("caching_sha2_password", "handshake user add --store")]
+    public void Parse_PasswordField_WarningNamesACommandThatExists(string plugin, string advice)
+    {
+        var json = "{\"users\":[{\"name\":\"alice\",\"factors\":[{\"plugin\":\"" + plugin + "\",\"password\":\"" + Secret + "\"}]}]}";
+        using var warnings = new StringWriter();
+
+        _ = UsersFile.Parse(json, warnings);
+
+        var text = warnings.ToString();
+        Assert.Contains(advice, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("`handshake verifier` as", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, text, StringComparison.Ordinal);
     }
 }

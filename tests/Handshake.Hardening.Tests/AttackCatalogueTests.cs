@@ -284,17 +284,19 @@ public sealed class AttackCatalogueTests
     [Fact]
     public void MySqlClient_PacketClaiming16MiBThenClose_TypedFailureWithoutMegabyteAllocation()
     {
-        // A 4-byte header claiming 0xFFFFFF bytes must not buy a 16 MiB buffer: memory follows the bytes that arrive.
-        var (ex, allocated) = MeasureMySqlClient([0xFF, 0xFF, 0xFF, 0x00], new MySqlClientOptions { UserName = "alice" });
+        // Even with a limit that allows it, a 4-byte header claiming 0xFFFFFF bytes must not buy a 16 MiB
+        // buffer: memory follows the bytes that arrive.
+        var (ex, allocated) = MeasureMySqlClient([0xFF, 0xFF, 0xFF, 0x00], new MySqlClientOptions { UserName = "alice", MaxHandshakePacketSize = 16 * 1024 * 1024 });
 
         Assert.Equal(AuthErrorCode.TransportFailure, ex.Code);
         Assert.True(allocated < 256 * 1024, $"allocated {allocated} bytes");
     }
 
     [Fact]
-    public void MySqlClient_PacketOverMaxPacketSize_RefusedBeforeAllocation()
+    public void MySqlClient_PacketOverHandshakeLimit_RefusedBeforeAllocation()
     {
-        var (ex, allocated) = MeasureMySqlClient([0xFF, 0xFF, 0xFF, 0x00], new MySqlClientOptions { UserName = "alice", MaxPacketSize = 64 * 1024 });
+        // The default connection-phase limit (64 KiB) refuses the header as it arrives.
+        var (ex, allocated) = MeasureMySqlClient([0xFF, 0xFF, 0xFF, 0x00], new MySqlClientOptions { UserName = "alice" });
 
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
         Assert.True(allocated < 256 * 1024, $"allocated {allocated} bytes");
@@ -303,9 +305,9 @@ public sealed class AttackCatalogueTests
     [Fact]
     public void MySqlClient_ChainedMaxChunksBeyondLimit_ProtocolViolation()
     {
-        // 0xFFFFFF-byte chunks say "more follows" (16 MiB split); the sum is checked against MaxPacketSize.
+        // 0xFFFFFF-byte chunks say "more follows" (16 MiB split); the sum is checked against the limit.
         byte[] stream = [0xFF, 0xFF, 0xFF, 0x00, .. new byte[0xFFFFFF], 0xFF, 0xFF, 0xFF, 0x01];
-        var (ex, _) = MeasureMySqlClient(stream, new MySqlClientOptions { UserName = "alice" });
+        var (ex, _) = MeasureMySqlClient(stream, new MySqlClientOptions { UserName = "alice", MaxHandshakePacketSize = 16 * 1024 * 1024 });
 
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }

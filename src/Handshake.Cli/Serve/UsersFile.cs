@@ -125,7 +125,14 @@ internal static class UsersFile
         var i = 0;
         foreach (var factor in factors.EnumerateArray())
         {
-            policies.Add(ParseFactor(factor, $"{where}: factors[{i}]", name, i + 1, warnings, scramIterations));
+            var policy = ParseFactor(factor, $"{where}: factors[{i}]", name, i + 1, warnings, scramIterations);
+            // A verifier proves one factor once: the same one twice would count one secret as two factors.
+            if (policies.FirstOrDefault(p => string.Equals(p.PluginName, policy.PluginName, StringComparison.Ordinal)) is { } earlier)
+            {
+                throw Error($"{where}: factors[{i}].plugin: {policy.PluginName} is already factor {policies.IndexOf(earlier) + 1}; each factor needs a different plugin");
+            }
+
+            policies.Add(policy);
             i++;
         }
 
@@ -174,11 +181,11 @@ internal static class UsersFile
         var stored = (plugin, field) switch
         {
             (Scram, "stored") => ScramCredential.TryParse(value, out _) ? value : throw Error($"{where}.stored: not a SCRAM-SHA-256 stored credential (SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>, as `handshake verifier scram` prints)"),
-            (Scram, "password") => Hashed(warnings, where, ScramCredential.Create(value, SystemRandomSource.Instance, scramIterations).Format()),
+            (Scram, "password") => Hashed(warnings, where, "handshake verifier scram", ScramCredential.Create(value, SystemRandomSource.Instance, scramIterations).Format()),
             (NativePasswordPlugin.PluginName, "stored") => NativePasswordCredential.TryParse(value, out _) ? value : throw Error($"{where}.stored: not a mysql_native_password stored credential (*HEX, 41 characters, as `handshake verifier native` prints)"),
-            (NativePasswordPlugin.PluginName, "password") => Hashed(warnings, where, NativePasswordCredential.FromPassword(value).Format()),
+            (NativePasswordPlugin.PluginName, "password") => Hashed(warnings, where, "handshake verifier native", NativePasswordCredential.FromPassword(value).Format()),
             (CachingSha2Plugin.PluginName, "stored") => CachingSha2Credential.TryParse(value, out _) ? value : throw Error($"{where}.stored: not a caching_sha2_password stored credential"),
-            (CachingSha2Plugin.PluginName, "password") => Hashed(warnings, where, CachingSha2Credential.FromPassword(value).ToStoredCredential().Value),
+            (CachingSha2Plugin.PluginName, "password") => Hashed(warnings, where, null, CachingSha2Credential.FromPassword(value).ToStoredCredential().Value),
             (TotpVerifierOptions.DefaultName, "secret" or "stored") => value.StartsWith("otpauth://", StringComparison.OrdinalIgnoreCase) || Base32.TryDecode(value, out _)
                 ? value
                 : throw Error($"{where}.{field}: not a base32 TOTP secret or otpauth:// URI (as `handshake verifier totp` prints)"),
@@ -190,9 +197,13 @@ internal static class UsersFile
         return new AuthFactorPolicy(plugin, StoredCredential.FromString(stored));
     }
 
-    private static string Hashed(TextWriter warnings, string where, string stored)
+    /// <summary>Warns that a password sits in the file, and names the command that prints its stored form (where one exists).</summary>
+    private static string Hashed(TextWriter warnings, string where, string? verifierCommand, string stored)
     {
-        warnings.WriteLine($"warning: {where["users.json: ".Length..]}: \"password\" was hashed at load; the file still holds it in the clear. Store the output of `handshake verifier` as \"stored\" instead.");
+        var instead = verifierCommand is null
+            ? "Keep the file private, or move the user to a store (handshake user add --store) where no password is kept."
+            : $"Store the output of `{verifierCommand}` as \"stored\" instead.";
+        warnings.WriteLine($"warning: {where["users.json: ".Length..]}: \"password\" was hashed at load; the file still holds it in the clear. {instead}");
         return stored;
     }
 
