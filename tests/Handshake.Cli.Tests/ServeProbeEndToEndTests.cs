@@ -96,6 +96,10 @@ public sealed class ServeProbeEndToEndTests : IDisposable
         Assert.Contains("server certificate CN=localhost, verified (--ca-cert, host name)", run.Output, StringComparison.Ordinal);
         Assert.Contains("channel binding: used", run.Output, StringComparison.Ordinal);
         AssertNoSecret(run.Output + run.Error + server.Output);
+
+        // serve logs the mechanism that ran and that it bound the channel, not the verifier's family name.
+        Assert.Equal(ExitCodes.Success, await server.StopAsync());
+        Assert.Contains("user alice over TLS: accepted, factors 1: SCRAM-SHA-256-PLUS (channel-bound)", server.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -185,8 +185,19 @@ internal sealed class ServeServer(bool isPostgres, IReadOnlyList<ServeUser> user
 
     private static string Outcome(AuthResult? result, AuthErrorCode reason, string? detail) =>
         result is not null
-            ? $"accepted, factors {string.Join(", ", result.Factors.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.FactorIndex}: {f.PluginName}")))} (assurance level {result.AssuranceLevel.ToString(CultureInfo.InvariantCulture)})"
+            ? $"accepted, factors {string.Join(", ", result.Factors.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.FactorIndex}: {Ran(f)}")))} (assurance level {result.AssuranceLevel.ToString(CultureInfo.InvariantCulture)})"
             : $"rejected, {reason}{(string.IsNullOrEmpty(detail) ? string.Empty : $" ({detail})")}";
+
+    /// <summary>
+    /// The mechanism that ran for a factor (the last one tried: a verifier's name is its family, e.g.
+    /// SCRAM-SHA-256, while the client may have run SCRAM-SHA-256-PLUS), and whether it bound the channel.
+    /// </summary>
+    private static string Ran(AuthFactorOutcome factor)
+    {
+        var mechanism = factor.PluginsTried.Count > 0 ? factor.PluginsTried[^1] : factor.PluginName;
+        // RFC 5802 section 4 (after RFC 5056): a SASL mechanism whose name ends in -PLUS binds the channel.
+        return mechanism.EndsWith("-PLUS", StringComparison.Ordinal) ? $"{mechanism} (channel-bound)" : mechanism;
+    }
 
     private static string Peer(TcpClient client) =>
         client.Client.RemoteEndPoint?.ToString() ?? "(unknown peer)";
