@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Handshake.Cli.Demo;
 
 /// <summary>
-/// The resume page (issue 11): a full SCRAM + TOTP login earns a resume token; the next connection
+/// The resume page: a full SCRAM + TOTP login earns a resume token; the next connection
 /// presents it and skips PBKDF2 and the TOTP prompt; a stolen copy of the spent token is reuse and
 /// revokes the family; the owner then falls back to the full chain in the same connection.
 /// </summary>
