@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Handshake.Hardening.Tests;
 
 /// <summary>
-/// Fault-injected concurrency soak (issue 10 §2): many concurrent handshakes over the in-memory transport
+/// Fault-injected concurrency soak: many concurrent handshakes over the in-memory transport
 /// with dropped, delayed, duplicated and reordered messages and cancellations, native and SCRAM users mixed.
 /// HANDSHAKE_SOAK_COUNT sets how many (default 10,000); HANDSHAKE_SOAK_SEED the seed.
 /// </summary>

@@ -17,7 +17,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Handshake.Hardening.Tests;
 
 /// <summary>
-/// Secret hygiene scan (issue 10 §3): every plugin pair through success and its failure paths, with a
+/// Secret hygiene scan: every plugin pair through success and its failure paths, with a
 /// capturing logger, a transcript recorder, a metric listener and an activity listener; then every
 /// exception, log line, transcript, metric and activity tag and ToString() is searched for each secret
 /// in every encoding (UTF-8 text, hex lower/upper, base64, and the derived values that can be computed).

@@ -5,7 +5,7 @@ using Handshake.Interop.Tests.Infrastructure;
 namespace Handshake.Interop.Tests.PostgreSql;
 
 /// <summary>
-/// Pairing 4 (issue 7): node-postgres (<c>pg</c>, tests/interop/node-pg/connect.js) against our acceptor,
+/// Pairing 4: node-postgres (<c>pg</c>, tests/interop/node-pg/connect.js) against our acceptor,
 /// with TLS and <c>enableChannelBinding: true</c> (SCRAM-SHA-256-PLUS) and without TLS. The password goes
 /// to node through PGPASSWORD. connect.js prints one JSON line: a completed login, then how SELECT 1 went.
 /// </summary>

@@ -4,7 +4,7 @@ using Npgsql;
 namespace Handshake.Interop.Tests.PostgreSql;
 
 /// <summary>
-/// Pairing 9 (issue 7): Npgsql against our acceptor, with <c>Channel Binding=Require</c> over TLS and
+/// Pairing 9: Npgsql against our acceptor, with <c>Channel Binding=Require</c> over TLS and
 /// without TLS. <c>Server Compatibility Mode=NoTypeLoading</c> keeps Open() from querying pg_type (our
 /// acceptor runs no queries); what Open() needs from the startup phase (AuthenticationOk,
 /// ParameterStatus, BackendKeyData, ReadyForQuery) is what is under test.

@@ -7,7 +7,7 @@ using Handshake.Protocols.PostgreSql;
 namespace Handshake.Interop.Tests.PostgreSql;
 
 /// <summary>
-/// Pairing 2 (issue 7): our client, SCRAM-SHA-256-PLUS with channel binding required, against the real
+/// Pairing 2: our client, SCRAM-SHA-256-PLUS with channel binding required, against the real
 /// PostgreSQL 15 with ssl = on, under sslmode require and verify-full (the server's self-signed
 /// certificate, HANDSHAKE_SERVER_CA, trusted through a custom chain), and the refusals: no TLS, an
 /// untrusted certificate, a wrong host name.

@@ -5,7 +5,7 @@ using Handshake.Protocols.PostgreSql;
 namespace Handshake.Interop.Tests.PostgreSql;
 
 /// <summary>
-/// Pairing 1 (issue 7): our client, SCRAM-SHA-256, against the real PostgreSQL 15 that tests/run.sh
+/// Pairing 1: our client, SCRAM-SHA-256, against the real PostgreSQL 15 that tests/run.sh
 /// started, with roles whose passwords PostgreSQL prepares with SASLprep and roles where it falls back
 /// to the raw UTF-8 bytes. A password that differs in the prepared form from the raw bytes tells the
 /// two behaviours apart: the login works only if our client prepared it exactly as PostgreSQL did.

@@ -4,7 +4,7 @@ using Handshake.Interop.Tests.Infrastructure;
 namespace Handshake.Interop.Tests.PostgreSql;
 
 /// <summary>
-/// Pairing 3 (issue 7): psql (libpq 15) against our acceptor. psql runs <c>SELECT 1</c>; our session
+/// Pairing 3: psql (libpq 15) against our acceptor. psql runs <c>SELECT 1</c>; our session
 /// answers every query with feature_not_supported, so psql printing that ERROR proves it logged in
 /// (libpq would have printed a FATAL from the startup phase otherwise). The password reaches psql
 /// through PGPASSWORD, never argv.
