@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Handshake.Audit;
 
 namespace Handshake.Cli.Audit;
@@ -54,7 +52,7 @@ internal static class AuditCommand
                 throw new CliUsageException("--deadline must be more than 0 and at most 300 seconds");
             }
 
-            using var certificate = LoadCertificate(parse.GetValue(tlsCert), parse.GetValue(tlsKey));
+            using var certificate = Internal.TlsCertificateFiles.Load(parse.GetValue(tlsCert), parse.GetValue(tlsKey));
             var options = new AuditServerOptions { Deadline = TimeSpan.FromSeconds(seconds), Certificate = certificate, Port = portNumber };
             var runCommand = parse.GetValue(run);
             var findings = runCommand is null
@@ -91,28 +89,5 @@ internal static class AuditCommand
         }
 
         return selected;
-    }
-
-    private static X509Certificate2? LoadCertificate(FileInfo? certificate, FileInfo? key)
-    {
-        if (certificate is null && key is null)
-        {
-            return null;
-        }
-
-        if (certificate is null || key is null)
-        {
-            throw new CliUsageException("--tls-cert and --tls-key go together");
-        }
-
-        try
-        {
-            using var pem = X509Certificate2.CreateFromPemFile(certificate.FullName, key.FullName);
-            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
-        }
-        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            throw new CliUsageException($"--tls-cert {certificate.Name} / --tls-key {key.Name}: not a readable PEM certificate and matching private key ({ex.GetType().Name})", ex);
-        }
     }
 }

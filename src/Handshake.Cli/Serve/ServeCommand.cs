@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Handshake.Plugins.NativePassword;
 
 namespace Handshake.Cli.Serve;
@@ -53,7 +51,7 @@ internal static class ServeCommand
                 throw new CliUsageException($"--default-plugin must be {NativePasswordPlugin.PluginName} or {Plugins.CachingSha2.CachingSha2Plugin.PluginName} (a plugin whose greeting carries a scramble)");
             }
 
-            using var certificate = LoadCertificate(parse.GetValue(tlsCert), parse.GetValue(tlsKey));
+            using var certificate = Internal.TlsCertificateFiles.Load(parse.GetValue(tlsCert), parse.GetValue(tlsKey));
             var state = await Store.ServeState.CreateAsync(parse.GetValue(users), parse.GetValue(store), parse.GetValue(unknownUserKey), parse.GetValue(rsaKey), context.Environment.Error, ct).ConfigureAwait(false);
             await using var stateScope = state.ConfigureAwait(false);
             var server = new ServeServer(isPostgres, state.Users, certificate, limit, mysqlDefault, context.Environment.Output, state);
@@ -61,30 +59,5 @@ internal static class ServeCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    private static X509Certificate2? LoadCertificate(FileInfo? certificate, FileInfo? key)
-    {
-        if (certificate is null && key is null)
-        {
-            return null;
-        }
-
-        if (certificate is null || key is null)
-        {
-            throw new CliUsageException("--tls-cert and --tls-key go together");
-        }
-
-        try
-        {
-            using var pem = X509Certificate2.CreateFromPemFile(certificate.FullName, key.FullName);
-
-            // Re-import so the key is usable by SslStream on every platform (ephemeral PEM keys are not on Windows).
-            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
-        }
-        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            throw new CliUsageException($"--tls-cert {certificate.Name} / --tls-key {key.Name}: not a readable PEM certificate and matching private key ({ex.GetType().Name})", ex);
-        }
     }
 }
