@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Handshake.Internal;
 
 namespace Handshake;
 
@@ -9,6 +10,14 @@ namespace Handshake;
 /// </summary>
 public sealed class TransportSecurity
 {
+    /// <summary>The channel-binding type of RFC 5929 §4 (SCRAM's GS2 header names it: <c>p=tls-server-end-point</c>).</summary>
+    public const string TlsServerEndPointType = "tls-server-end-point";
+
+    // Computed once per transport: the certificate is fixed at construction (init-only), so a race
+    // between two readers computes the same bytes and either result may win.
+    private byte[]? _tlsServerEndPoint;
+    private int _tlsServerEndPointState; // 0 not computed, 1 computed (null or bytes)
+
     /// <summary>A plain, unencrypted transport (no TLS, not a trusted local socket).</summary>
     public static TransportSecurity None { get; } = new();
 
@@ -35,6 +44,33 @@ public sealed class TransportSecurity
 
     /// <summary>Gets a value indicating whether a secret may be sent in the clear over this transport.</summary>
     public bool IsSafeForCleartext => (IsEncrypted && IsCertificateVerified) || IsTrustedLocal;
+
+    /// <summary>
+    /// Gets the <c>tls-server-end-point</c> channel-binding data of <see cref="ServerCertificate"/>
+    /// (RFC 5929 §4.1): the hash of the certificate's DER with the hash of its signature algorithm,
+    /// MD5 and SHA-1 replaced by SHA-256, and for RSA-PSS the hash named in the PSS parameters. Every
+    /// plugin that binds to the channel reads it here, so client and server, and SCRAM-PLUS and key
+    /// auth, always agree on it.
+    /// </summary>
+    /// <returns>
+    /// A fresh copy of the binding data, or null when there is no server certificate or its signature
+    /// algorithm defines no single hash (Ed25519, Ed448, unknown): then no binding exists.
+    /// </returns>
+    public byte[]? GetTlsServerEndPointBinding()
+    {
+        if (ServerCertificate is null)
+        {
+            return null;
+        }
+
+        if (Volatile.Read(ref _tlsServerEndPointState) == 0)
+        {
+            _tlsServerEndPoint = TlsServerEndPoint.Compute(ServerCertificate);
+            Volatile.Write(ref _tlsServerEndPointState, 1);
+        }
+
+        return _tlsServerEndPoint is { } binding ? (byte[])binding.Clone() : null;
+    }
 
     /// <summary>Describes the transport without any secret.</summary>
     /// <returns>A description.</returns>

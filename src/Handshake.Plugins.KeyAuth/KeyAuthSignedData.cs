@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Handshake.Plugins.KeyAuth.Internal;
 
 namespace Handshake.Plugins.KeyAuth;
 
@@ -20,9 +18,10 @@ namespace Handshake.Plugins.KeyAuth;
 /// u8   factor index            (1..3)
 /// u16  challenge length        , then the server's challenge, 16..255 bytes (the server sends 32)
 /// u8   channel-binding type    0 = none, 1 = tls-server-end-point (RFC 5929 §4)
-/// u16  channel-binding length  , then the data: for type 1, the hash of the server certificate's
-///                                DER with the certificate's signature hash (SHA-256 when that is
-///                                MD5 or SHA-1; SHA-384/SHA-512 as signed); empty for type 0
+/// u16  channel-binding length  , then the data: for type 1, the transport's tls-server-end-point
+///                                binding (<see cref="TransportSecurity.GetTlsServerEndPointBinding"/>:
+///                                the hash of the server certificate's DER with its signature hash,
+///                                SHA-256 for MD5/SHA-1, the PSS parameters' hash for RSA-PSS); empty for type 0
 /// </code>
 /// <para>
 /// Type 1 is used exactly when the transport has a server certificate (the client sees its
@@ -55,13 +54,14 @@ public static class KeyAuthSignedData
     /// <param name="userName">The user name.</param>
     /// <param name="factorIndex">The factor, 1 to 3.</param>
     /// <param name="challenge">The server's challenge.</param>
-    /// <param name="serverCertificate">The server certificate of the TLS channel, or null when there is none.</param>
+    /// <param name="transport">The transport; its server certificate, when it has one, is bound (type 1).</param>
     /// <returns>The bytes.</returns>
     /// <exception cref="HandshakeException">A field is out of bounds (<see cref="AuthErrorCode.ProtocolViolation"/>) or the certificate's hash cannot be determined (<see cref="AuthErrorCode.ChannelBindingFailure"/>).</exception>
-    public static byte[] Build(string pluginName, string userName, int factorIndex, ReadOnlySpan<byte> challenge, X509Certificate2? serverCertificate)
+    public static byte[] Build(string pluginName, string userName, int factorIndex, ReadOnlySpan<byte> challenge, TransportSecurity transport)
     {
         ArgumentException.ThrowIfNullOrEmpty(pluginName);
         ArgumentNullException.ThrowIfNull(userName);
+        ArgumentNullException.ThrowIfNull(transport);
         var plugin = Encoding.UTF8.GetBytes(pluginName);
         var user = Encoding.UTF8.GetBytes(userName);
         if (plugin.Length > MaxPluginNameBytes)
@@ -84,7 +84,13 @@ public static class KeyAuthSignedData
             throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"The server's challenge is {challenge.Length} bytes; key auth accepts {MinChallengeLength} to {MaxChallengeLength}.", pluginName, factorIndex);
         }
 
-        var binding = serverCertificate is null ? [] : TlsServerEndPoint.Compute(serverCertificate, pluginName, factorIndex);
+        var serverCertificate = transport.ServerCertificate;
+        var binding = serverCertificate is null ? [] : transport.GetTlsServerEndPointBinding()
+            ?? throw new HandshakeException(
+                AuthErrorCode.ChannelBindingFailure,
+                $"The server certificate's signature algorithm ({serverCertificate.SignatureAlgorithm.FriendlyName ?? serverCertificate.SignatureAlgorithm.Value}) has no single hash, so tls-server-end-point channel binding is undefined for it (RFC 5929 §4.1). Use a certificate signed with RSA or ECDSA.",
+                pluginName,
+                factorIndex);
         var domain = Encoding.ASCII.GetBytes(Domain);
         var total = 1 + 1 + domain.Length + 2 + plugin.Length + 2 + user.Length + 1 + 2 + challenge.Length + 1 + 2 + binding.Length;
         var buffer = new byte[total];

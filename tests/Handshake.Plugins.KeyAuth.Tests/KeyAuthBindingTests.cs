@@ -85,7 +85,7 @@ public sealed class KeyAuthBindingTests
     {
         var challenge = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
 
-        var data = KeyAuthSignedData.Build("ssh-key-auth", "al", 2, challenge, null);
+        var data = KeyAuthSignedData.Build("ssh-key-auth", "al", 2, challenge, TransportSecurity.None);
 
         byte[] expected =
         [
@@ -114,7 +114,7 @@ public sealed class KeyAuthBindingTests
             _ => SHA512.HashData(cert.RawData),
         };
 
-        var data = KeyAuthSignedData.Build("ssh-key-auth", "alice", 1, new byte[32], cert);
+        var data = KeyAuthSignedData.Build("ssh-key-auth", "alice", 1, new byte[32], new TransportSecurity { IsEncrypted = true, ServerCertificate = cert });
 
         Assert.Equal([0x01, 0x00, (byte)length, .. expectedHash], data[^(3 + length)..]);
     }
@@ -139,22 +139,33 @@ public sealed class KeyAuthBindingTests
             """;
         using var cert = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(pem);
 
-        var data = KeyAuthSignedData.Build("ssh-key-auth", "alice", 1, new byte[32], cert);
+        var data = KeyAuthSignedData.Build("ssh-key-auth", "alice", 1, new byte[32], new TransportSecurity { IsEncrypted = true, ServerCertificate = cert });
 
         Assert.Equal("1.2.840.10045.4.1", cert.SignatureAlgorithm.Value);
         Assert.Equal([0x01, 0x00, 32, .. SHA256.HashData(cert.RawData)], data[^35..]);
     }
 
-    [Fact]
-    public void Build_CertificateSignedWithRsaPss_ThrowsChannelBindingFailure()
+    [Theory]
+    [InlineData("SHA256")]
+    [InlineData("SHA384")]
+    [InlineData("SHA512")]
+    public void Build_CertificateSignedWithRsaPss_BindsWithHashFromPssParameters(string hash)
     {
+        // RFC 5929 §4.1 with RFC 4055 §3.1: id-RSASSA-PSS carries its hash in the parameters.
         using var key = RSA.Create(2048);
-        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=pss", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=pss", key, new HashAlgorithmName(hash), RSASignaturePadding.Pss);
         using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        byte[] expected = hash switch
+        {
+            "SHA256" => SHA256.HashData(cert.RawData),
+            "SHA384" => SHA384.HashData(cert.RawData),
+            _ => SHA512.HashData(cert.RawData),
+        };
 
-        var ex = Assert.Throws<HandshakeException>(() => KeyAuthSignedData.Build("ssh-key-auth", "alice", 1, new byte[32], cert));
+        var data = KeyAuthSignedData.Build("ssh-key-auth", "alice", 1, new byte[32], new TransportSecurity { IsEncrypted = true, ServerCertificate = cert });
 
-        Assert.Equal(AuthErrorCode.ChannelBindingFailure, ex.Code);
+        Assert.Equal("1.2.840.113549.1.1.10", cert.SignatureAlgorithm.Value);
+        Assert.Equal([0x01, 0x00, (byte)expected.Length, .. expected], data[^(3 + expected.Length)..]);
     }
 
     [Theory]
@@ -162,7 +173,7 @@ public sealed class KeyAuthBindingTests
     [InlineData(256)]
     public void Build_ChallengeOutOfBounds_ThrowsProtocolViolation(int length)
     {
-        var ex = Assert.Throws<HandshakeException>(() => KeyAuthSignedData.Build("ssh-key-auth", "alice", 1, new byte[length], null));
+        var ex = Assert.Throws<HandshakeException>(() => KeyAuthSignedData.Build("ssh-key-auth", "alice", 1, new byte[length], TransportSecurity.None));
 
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
@@ -170,7 +181,7 @@ public sealed class KeyAuthBindingTests
     [Fact]
     public void Build_UserNameTooLong_ThrowsProtocolViolation()
     {
-        var ex = Assert.Throws<HandshakeException>(() => KeyAuthSignedData.Build("ssh-key-auth", new string('u', 1025), 1, new byte[32], null));
+        var ex = Assert.Throws<HandshakeException>(() => KeyAuthSignedData.Build("ssh-key-auth", new string('u', 1025), 1, new byte[32], TransportSecurity.None));
 
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }

@@ -22,7 +22,7 @@ public sealed class WriteYourOwnPluginTests
             // Server's challenge message: 01 01 | u8 length | challenge.
             var challenge = data[3..].ToArray();
             using var key = await keyVault.GetKeyAsync(ctx.UserName, ct); // an ECDsa P-256 private key
-            var toSign = KeyAuthSignedData.Build(ctx.PluginName, ctx.UserName, ctx.FactorIndex, challenge, ctx.Transport.ServerCertificate);
+            var toSign = KeyAuthSignedData.Build(ctx.PluginName, ctx.UserName, ctx.FactorIndex, challenge, ctx.Transport);
             var signature = key.SignData(toSign, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
             var fingerprint = KeyAuthFingerprint.FromPublicKey(key);
 
@@ -88,7 +88,7 @@ public sealed class WriteYourOwnPluginTests
                 }
 
                 _key ??= await keyVault.GetKeyAsync(ctx.UserName, cancellationToken);
-                var toSign = KeyAuthSignedData.Build(ctx.PluginName, ctx.UserName, ctx.FactorIndex, serverData.Span[3..], ctx.Transport.ServerCertificate);
+                var toSign = KeyAuthSignedData.Build(ctx.PluginName, ctx.UserName, ctx.FactorIndex, serverData.Span[3..], ctx.Transport);
                 var signature = _key.SignData(toSign, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
                 var fingerprint = KeyAuthFingerprint.FromPublicKey(_key);
                 return AuthReply.Send((byte[])[0x01, 0x01, .. fingerprint.Hash, (byte)KeyAuthAlgorithm.EcdsaP256Sha256, 0x00, (byte)signature.Length, .. signature]);

@@ -8,69 +8,6 @@ namespace Handshake.Plugins.Scram.Tests;
 /// <summary>tls-server-end-point (RFC 5929 §4.1) and the GS2 flag rules (RFC 5802 §6) on the client.</summary>
 public sealed class ScramChannelBindingTests
 {
-    public static TheoryData<string, string?> SignatureAlgorithms => new()
-    {
-        { "1.2.840.113549.1.1.4", "SHA256" },   // md5WithRSA -> SHA-256
-        { "1.2.840.113549.1.1.5", "SHA256" },   // sha1WithRSA -> SHA-256
-        { "1.2.840.113549.1.1.11", "SHA256" },
-        { "1.2.840.113549.1.1.12", "SHA384" },
-        { "1.2.840.113549.1.1.13", "SHA512" },
-        { "1.2.840.10045.4.1", "SHA256" },      // ecdsa-with-SHA1 -> SHA-256
-        { "1.2.840.10045.4.3.2", "SHA256" },
-        { "1.2.840.10045.4.3.3", "SHA384" },
-        { "1.2.840.10045.4.3.4", "SHA512" },
-        { "1.2.840.113549.1.1.10", "SHA256" },  // RSA-PSS, no parameters: hash DEFAULT sha1 -> SHA-256
-        { "1.3.101.112", null },                // Ed25519: no single hash
-        { "1.3.101.113", null },                // Ed448
-        { "1.2.840.113549.1.1.14", null },      // sha224WithRSA: no SHA-224 here
-        { "1.2.3.4", null },
-    };
-
-    [Theory]
-    [MemberData(nameof(SignatureAlgorithms))]
-    public void HashForSignatureAlgorithm_Oid_MapsPerRfc5929(string oid, string? expected)
-    {
-        Assert.Equal(expected, TlsServerEndPoint.HashForSignatureAlgorithm(oid)?.Name);
-    }
-
-    [Fact]
-    public void Compute_RsaSha256Certificate_IsSha256OfDer()
-    {
-        using var cert = RsaCertificate(HashAlgorithmName.SHA256);
-        Assert.Equal(SHA256.HashData(cert.RawData), TlsServerEndPoint.Compute(cert));
-    }
-
-    [Fact]
-    public void Compute_EcdsaSha384Certificate_IsSha384OfDer()
-    {
-        using var cert = EcdsaCertificate(HashAlgorithmName.SHA384);
-        Assert.Equal(SHA384.HashData(cert.RawData), TlsServerEndPoint.Compute(cert));
-    }
-
-    [Fact]
-    public void Compute_RsaPssSha384Certificate_UsesHashFromPssParameters()
-    {
-        using var cert = RsaCertificate(HashAlgorithmName.SHA384, RSASignaturePadding.Pss);
-        Assert.Equal("1.2.840.113549.1.1.10", cert.SignatureAlgorithm.Value);
-        Assert.Equal(SHA384.HashData(cert.RawData), TlsServerEndPoint.Compute(cert));
-    }
-
-    [Fact]
-    public void Compute_RsaSha1Certificate_UsesSha256()
-    {
-        // CertificateRequest refuses SHA-1 now; a certificate claiming sha1WithRSAEncryption serves.
-        using var cert = CertificateClaiming("1.2.840.113549.1.1.5");
-        Assert.Equal(SHA256.HashData(cert.RawData), TlsServerEndPoint.Compute(cert));
-    }
-
-    [Fact]
-    public void Compute_Ed25519Certificate_HasNoBinding()
-    {
-        using var cert = CertificateClaiming("1.3.101.112");
-        Assert.Equal("1.3.101.112", cert.SignatureAlgorithm.Value);
-        Assert.Null(TlsServerEndPoint.Compute(cert));
-    }
-
     [Fact]
     public void Start_PlusWithEd25519CertificateUnderRequire_ThrowsChannelBindingFailure()
     {

@@ -63,7 +63,7 @@ internal sealed class KeyAuthClientExchange(AuthExchangeContext context, KeyAuth
 
     private async ValueTask<byte[]> AnswerAsync(byte[] challenge, KeyAuthFingerprint[] acceptedKeys, CancellationToken cancellationToken)
     {
-        var data = KeyAuthSignedData.Build(context.PluginName, context.UserName, context.FactorIndex, challenge, context.Transport.ServerCertificate);
+        var data = KeyAuthSignedData.Build(context.PluginName, context.UserName, context.FactorIndex, challenge, context.Transport);
         return options.Signer is { } signer
             ? await SignRemotelyAsync(signer, data, acceptedKeys, cancellationToken).ConfigureAwait(false)
             : await SignLocallyAsync(data, acceptedKeys, cancellationToken).ConfigureAwait(false);

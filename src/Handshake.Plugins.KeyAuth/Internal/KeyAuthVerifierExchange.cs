@@ -99,7 +99,7 @@ internal sealed class KeyAuthVerifierExchange(VerifierContext context, KeyAuthVe
         var userName = context.UserName ?? throw KeyAuthMessages.Violation("The client's response arrived before its user name was known.", context.Mechanism, context.FactorIndex);
         var keys = await LoadKeysAsync(cancellationToken).ConfigureAwait(false);
         var key = keys?.Find(k => k.Fingerprint.Equals(fingerprint));
-        var data = KeyAuthSignedData.Build(context.Mechanism, userName, context.FactorIndex, _challenge, context.Transport.ServerCertificate);
+        var data = KeyAuthSignedData.Build(context.Mechanism, userName, context.FactorIndex, _challenge, context.Transport);
         if (key is null)
         {
             // Unknown user or unknown key: spend the work of a verification, then fail exactly as a bad signature does.

@@ -54,9 +54,9 @@ internal sealed class ScramClientExchange : IAuthExchange
                 throw Fail(AuthErrorCode.ChannelBindingFailure, $"{_mechanism} binds to the TLS channel, but this transport ({transport}) has no TLS server certificate to bind to. Refusing to run -PLUS over it.");
             }
 
-            _channelBinding = TlsServerEndPoint.Compute(transport.ServerCertificate)
+            _channelBinding = transport.GetTlsServerEndPointBinding()
                 ?? throw Fail(AuthErrorCode.ChannelBindingFailure, $"The server certificate's signature algorithm ({transport.ServerCertificate.SignatureAlgorithm.FriendlyName ?? transport.ServerCertificate.SignatureAlgorithm.Value}) defines no hash for tls-server-end-point channel binding (RFC 5929 §4.1; e.g. Ed25519), so {_mechanism} cannot run. Use a certificate signed with RSA or ECDSA.");
-            _gs2Header = Encoding.ASCII.GetBytes("p=" + TlsServerEndPoint.Name + ",,");
+            _gs2Header = Encoding.ASCII.GetBytes("p=" + TransportSecurity.TlsServerEndPointType + ",,");
         }
         else
         {
@@ -96,7 +96,7 @@ internal sealed class ScramClientExchange : IAuthExchange
 
     /// <summary>Whether the client could bind over this transport: TLS with a certificate whose signature algorithm defines a binding hash.</summary>
     public static bool ClientCanBind(TransportSecurity transport) =>
-        transport.IsEncrypted && transport.ServerCertificate is { } certificate && TlsServerEndPoint.Compute(certificate) is not null;
+        transport.IsEncrypted && transport.GetTlsServerEndPointBinding() is not null;
 
     public ValueTask<AuthReply> RespondAsync(ReadOnlyMemory<byte> serverData, CancellationToken cancellationToken)
     {

@@ -48,7 +48,7 @@ internal sealed class ScramServerExchange : IVerifierExchange
 
     /// <summary>Whether the server can bind over this transport: it holds a certificate whose signature algorithm defines a binding hash.</summary>
     public static byte[]? ServerBindingData(TransportSecurity transport) =>
-        transport.IsEncrypted && transport.ServerCertificate is { } certificate ? TlsServerEndPoint.Compute(certificate) : null;
+        transport.IsEncrypted ? transport.GetTlsServerEndPointBinding() : null;
 
     public ValueTask<ReadOnlyMemory<byte>> BeginAsync(CancellationToken cancellationToken) => ValueTask.FromResult(ReadOnlyMemory<byte>.Empty);
 
@@ -194,7 +194,7 @@ internal sealed class ScramServerExchange : IVerifierExchange
                 throw Violation(AuthErrorCode.ChannelBindingFailure, "the client asked for channel binding (p=) with a mechanism that has none (not -PLUS)");
             }
 
-            if (!bindingName.SequenceEqual(Encoding.ASCII.GetBytes(TlsServerEndPoint.Name)))
+            if (!bindingName.SequenceEqual(Encoding.ASCII.GetBytes(TransportSecurity.TlsServerEndPointType)))
             {
                 throw Violation(AuthErrorCode.ChannelBindingFailure, $"the client asked for channel binding type '{ScramText.Printable(bindingName, 40)}'; only tls-server-end-point is supported");
             }

@@ -2,17 +2,15 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Handshake.Plugins.Scram.Internal;
+namespace Handshake.Internal;
 
 /// <summary>
 /// Channel-binding data of type <c>tls-server-end-point</c> (RFC 5929 §4.1): the hash of the
 /// server's certificate, with the hash function chosen from the certificate's own signature algorithm.
+/// The one implementation every binding plugin reaches through <see cref="TransportSecurity.GetTlsServerEndPointBinding"/>.
 /// </summary>
 internal static class TlsServerEndPoint
 {
-    /// <summary>The channel-binding type name sent in the GS2 header (<c>p=tls-server-end-point</c>).</summary>
-    public const string Name = "tls-server-end-point";
-
     private const string RsaPss = "1.2.840.113549.1.1.10";
 
     /// <summary>
@@ -29,6 +27,7 @@ internal static class TlsServerEndPoint
         {
             "1.2.840.113549.1.1.4" => HashAlgorithmName.SHA256, // md5WithRSAEncryption
             "1.2.840.113549.1.1.5" => HashAlgorithmName.SHA256, // sha1WithRSAEncryption
+            "1.3.14.3.2.29" => HashAlgorithmName.SHA256, // sha1WithRSASignature (OIW)
             "1.2.840.113549.1.1.11" => HashAlgorithmName.SHA256, // sha256WithRSAEncryption
             "1.2.840.113549.1.1.12" => HashAlgorithmName.SHA384, // sha384WithRSAEncryption
             "1.2.840.113549.1.1.13" => HashAlgorithmName.SHA512, // sha512WithRSAEncryption
