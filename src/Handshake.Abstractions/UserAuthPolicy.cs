@@ -6,24 +6,16 @@ public sealed class UserAuthPolicy
     /// <summary>Creates a policy.</summary>
     /// <param name="userName">The user.</param>
     /// <param name="factors">One to three factors, in the order they are asked for; no plugin twice.</param>
-    /// <exception cref="ArgumentException">No factor, more than three, or a plugin repeated.</exception>
+    /// <exception cref="ArgumentException">The factors break a rule of <see cref="FactorPolicyRules"/> that needs no registered verifier (none, more than three, one without a name or credential, a verifier repeated).</exception>
     public UserAuthPolicy(string userName, IReadOnlyList<AuthFactorPolicy> factors)
     {
         ArgumentNullException.ThrowIfNull(userName);
         ArgumentNullException.ThrowIfNull(factors);
-        if (factors.Count is < 1 or > AuthCredentials.MaxFactors)
+        // The structural rules (count, names, credentials, no repeat) are FactorPolicyRules'; the ones
+        // that need the registered verifiers run where they are known (start-up, the acceptor).
+        if (FactorPolicyRules.Validate(userName, factors, verifiers: null) is [var first, ..])
         {
-            throw new ArgumentException($"User '{userName}' must have one to three factors, not {factors.Count}.", nameof(factors));
-        }
-
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var factor in factors)
-        {
-            ArgumentNullException.ThrowIfNull(factor, nameof(factors));
-            if (!seen.Add(factor.PluginName))
-            {
-                throw new ArgumentException($"User '{userName}' names plugin '{factor.PluginName}' for more than one factor.", nameof(factors));
-            }
+            throw new ArgumentException(first, nameof(factors));
         }
 
         UserName = userName;

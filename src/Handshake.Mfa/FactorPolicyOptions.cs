@@ -2,18 +2,12 @@ namespace Handshake.Mfa;
 
 /// <summary>
 /// Per-user factor policies for the acceptor, filled by <c>AddFactorPolicies</c> and checked at
-/// start-up by <see cref="FactorPolicyRules"/> (messages name the user and the factor).
+/// start-up by <see cref="FactorPolicyRules"/> (messages name the user and the factor), with the
+/// switches of <see cref="FactorPolicyRuleOptions"/> the acceptor uses too.
 /// </summary>
 public sealed class FactorPolicyOptions
 {
     private readonly List<KeyValuePair<string, IReadOnlyList<AuthFactorPolicy>>> _users = [];
-
-    /// <summary>
-    /// Gets or sets a value indicating whether verifiers that check a server-stored password may be
-    /// factor 2 or 3. Default false (MySQL's rule). Set AcceptorOptions' flag of the same name to
-    /// the same value: the acceptor enforces it again per handshake.
-    /// </summary>
-    public bool AllowServerStoredPasswordAfterFirstFactor { get; set; }
 
     /// <summary>Gets the configured users and their factors, in the order added.</summary>
     public IReadOnlyList<KeyValuePair<string, IReadOnlyList<AuthFactorPolicy>>> Users => _users;

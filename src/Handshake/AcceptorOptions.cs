@@ -34,12 +34,6 @@ public sealed class AcceptorOptions
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// Gets or sets a value indicating whether a verifier that checks a server-stored password
-    /// (<see cref="IAuthVerifier.UsesServerStoredPassword"/>) may serve as factor 2 or 3. Default false, as MySQL rules.
-    /// </summary>
-    public bool AllowServerStoredPasswordAfterFirstFactor { get; set; }
-
-    /// <summary>
     /// Gets the verifiers a client may choose for factor 1 in place of the user's own chain
     /// (e.g. "resume" for session resumption). Offered after the user's factor-1 mechanisms in
     /// <see cref="AcceptorStartMode.Offer"/>, to every user alike (an unknown user included, so the

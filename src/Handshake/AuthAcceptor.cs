@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Handshake.Internal;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Handshake;
 
@@ -553,12 +555,14 @@ public sealed class AuthAcceptor : IDisposable
 
     private void ValidatePolicy(UserAuthPolicy policy)
     {
+        // FactorPolicyRules is the one home of these rules; a store may be edited while the server runs, so each user loaded is checked again.
+        var rules = _services?.GetService<IOptions<FactorPolicyRuleOptions>>()?.Value;
         for (var i = 0; i < policy.Factors.Count; i++)
         {
             var verifier = ResolveVerifier(policy.Factors[i].PluginName);
-            if (i > 0 && verifier.UsesServerStoredPassword && !_options.AllowServerStoredPasswordAfterFirstFactor)
+            if (FactorPolicyRules.CheckPosition(null, i + 1, verifier, rules) is { } broken)
             {
-                throw new HandshakeException(AuthErrorCode.PolicyViolation, $"user's policy puts password method '{verifier.Name}' at factor {i + 1}; such methods may only be factor 1 (AcceptorOptions.AllowServerStoredPasswordAfterFirstFactor)", verifier.Name, i + 1);
+                throw new HandshakeException(AuthErrorCode.PolicyViolation, broken, verifier.Name, i + 1);
             }
         }
     }

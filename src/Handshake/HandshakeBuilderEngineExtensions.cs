@@ -85,6 +85,22 @@ public static class HandshakeBuilderEngineExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Sets the switches of <see cref="FactorPolicyRules"/> (<see cref="FactorPolicyRuleOptions"/>), the
+    /// one place they live: the acceptor applies them to every user it loads, and start-up validation
+    /// of configured policies (<c>AddFactorPolicies</c>) applies the same ones.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Adjusts the rules.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder ConfigureFactorPolicyRules(this IHandshakeBuilder builder, Action<FactorPolicyRuleOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddOptions<FactorPolicyRuleOptions>().Configure(configure);
+        return builder;
+    }
+
     /// <summary>Registers a credential store type for the acceptor (replacing any earlier one).</summary>
     /// <typeparam name="TStore">The store type.</typeparam>
     /// <param name="builder">The builder.</param>

@@ -16,9 +16,10 @@ public sealed class FactorPolicyValidationTests
         public IVerifierExchange Start(VerifierContext context) => throw new NotSupportedException();
     }
 
-    private static ServiceProvider Build(Action<FactorPolicyOptions> policies) =>
+    private static ServiceProvider Build(Action<FactorPolicyOptions> policies, bool allowPasswordLater = false) =>
         new ServiceCollection()
             .AddHandshake()
+            .ConfigureFactorPolicyRules(r => r.AllowServerStoredPasswordAfterFirstFactor = allowPasswordLater)
             .AddVerifier(new PasswordVerifier("native"))
             .AddVerifier(new PasswordVerifier("scram"))
             .AddVerifier("key", _ => (_, _) => ValueTask.FromResult(VerifierStep.Accept()))
@@ -91,11 +92,7 @@ public sealed class FactorPolicyValidationTests
     [Fact]
     public async Task Validate_ServerStoredPasswordAfterFactorOneExplicitlyAllowed_Starts()
     {
-        await using var sp = Build(p =>
-        {
-            p.AllowServerStoredPasswordAfterFirstFactor = true;
-            p.Add("bob", new AuthFactorPolicy("native", Any), new AuthFactorPolicy("scram", Any));
-        });
+        await using var sp = Build(p => p.Add("bob", new AuthFactorPolicy("native", Any), new AuthFactorPolicy("scram", Any)), allowPasswordLater: true);
 
         await TestSupport.ValidateAtStartAsync(sp);
     }
@@ -144,7 +141,7 @@ public sealed class FactorPolicyValidationTests
     {
         IAuthVerifier[] verifiers = [new PasswordVerifier("native")];
 
-        var failures = FactorPolicyRules.Validate("dave", [new AuthFactorPolicy("native", Any), new AuthFactorPolicy("native", Any)], verifiers, allowServerStoredPasswordAfterFirstFactor: false);
+        var failures = FactorPolicyRules.Validate("dave", [new AuthFactorPolicy("native", Any), new AuthFactorPolicy("native", Any)], verifiers);
 
         Assert.Equal(2, failures.Count);
         Assert.Contains(failures, f => f.Contains("for factor 1 and factor 2", StringComparison.Ordinal));

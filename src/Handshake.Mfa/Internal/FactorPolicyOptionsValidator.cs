@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Handshake.Mfa.Internal;
 
 /// <summary>Runs <see cref="FactorPolicyRules"/> over every configured user at start-up.</summary>
-internal sealed class FactorPolicyOptionsValidator(IEnumerable<IAuthVerifier> verifiers) : IValidateOptions<FactorPolicyOptions>
+internal sealed class FactorPolicyOptionsValidator(IEnumerable<IAuthVerifier> verifiers, IOptions<FactorPolicyRuleOptions> rules) : IValidateOptions<FactorPolicyOptions>
 {
     public ValidateOptionsResult Validate(string? name, FactorPolicyOptions options)
     {
@@ -22,7 +22,7 @@ internal sealed class FactorPolicyOptionsValidator(IEnumerable<IAuthVerifier> ve
                 failures.Add($"User '{user}' is configured more than once in the factor policies.");
             }
 
-            failures.AddRange(FactorPolicyRules.Validate(user, factors, registered, options.AllowServerStoredPasswordAfterFirstFactor));
+            failures.AddRange(FactorPolicyRules.Validate(user, factors, registered, rules.Value));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
