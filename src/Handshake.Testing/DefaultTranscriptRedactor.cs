@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Handshake.Testing;
 
 /// <summary>
@@ -56,8 +54,8 @@ public sealed class DefaultTranscriptRedactor : ITranscriptRedactor
         const int Max = 96;
         if (IsPrintable(data))
         {
-            var text = Encoding.ASCII.GetString(data);
-            return text.Length > Max ? $"\"{text[..Max]}…\" ({data.Length} bytes)" : $"\"{text}\"";
+            var text = PeerText.Printable(data, Max);
+            return data.Length > Max ? $"\"{text}\" ({data.Length} bytes)" : $"\"{text}\"";
         }
 
         var hex = Convert.ToHexStringLower(data.Length > Max / 2 ? data[..(Max / 2)] : data);

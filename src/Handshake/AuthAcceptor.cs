@@ -233,7 +233,7 @@ public sealed class AuthAcceptor : IDisposable
             else if (message.PluginName is not null && !_expectedMechanisms.Contains(message.PluginName, StringComparer.Ordinal))
             {
                 // After a switch or a next-factor request the client must answer with the plugin asked for.
-                throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"The client answered with plugin '{Text.Printable(message.PluginName, Text.MaxNameLength)}' where '{CurrentPlugin}' was asked for.", CurrentPlugin, CurrentFactor);
+                throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"The client answered with plugin '{PeerText.Printable(message.PluginName, Text.MaxNameLength)}' where '{CurrentPlugin}' was asked for.", CurrentPlugin, CurrentFactor);
             }
 
             _factorRounds++;
@@ -442,7 +442,7 @@ public sealed class AuthAcceptor : IDisposable
             _awaitingChoice = false;
             if (message.PluginName is null || !_expectedMechanisms.Contains(message.PluginName, StringComparer.Ordinal))
             {
-                throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"The client chose mechanism '{Text.Printable(message.PluginName, Text.MaxNameLength)}', which was not offered.", CurrentPlugin, CurrentFactor);
+                throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"The client chose mechanism '{PeerText.Printable(message.PluginName, Text.MaxNameLength)}', which was not offered.", CurrentPlugin, CurrentFactor);
             }
 
             var chosen = message.PluginName;
@@ -455,7 +455,7 @@ public sealed class AuthAcceptor : IDisposable
 
             if (verifier is null)
             {
-                throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"No offered verifier runs mechanism '{Text.Printable(chosen, Text.MaxNameLength)}'.", CurrentPlugin, CurrentFactor);
+                throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"No offered verifier runs mechanism '{PeerText.Printable(chosen, Text.MaxNameLength)}'.", CurrentPlugin, CurrentFactor);
             }
 
             _factorPlugins.Clear();
@@ -621,7 +621,7 @@ public sealed class AuthAcceptor : IDisposable
         }
 
         // One message for every failure: the client learns nothing about why.
-        return AuthEvent.Failed(_options.FailureCode, string.Format(CultureInfo.InvariantCulture, _options.FailureMessage, Text.Printable(UserName, Text.MaxNameLength)));
+        return AuthEvent.Failed(_options.FailureCode, string.Format(CultureInfo.InvariantCulture, _options.FailureMessage, PeerText.Printable(UserName, Text.MaxNameLength)));
     }
 
     private void EndExchange()

@@ -471,7 +471,7 @@ public sealed class AuthNegotiator : IDisposable
 
         if (next > AuthCredentials.MaxFactors)
         {
-            throw new HandshakeException(AuthErrorCode.FactorLimitExceeded, $"The server asked for factor {next}; authentication has at most {AuthCredentials.MaxFactors} factors.", authEvent.PluginName is { } p ? Text.Printable(p, Text.MaxNameLength) : null, CurrentFactor);
+            throw new HandshakeException(AuthErrorCode.FactorLimitExceeded, $"The server asked for factor {next}; authentication has at most {AuthCredentials.MaxFactors} factors.", authEvent.PluginName is { } p ? PeerText.Printable(p, Text.MaxNameLength) : null, CurrentFactor);
         }
 
         if (next > _options.MaxFactors)
@@ -721,8 +721,8 @@ public sealed class AuthNegotiator : IDisposable
 
     private HandshakeException ServerRejected(AuthEvent authEvent)
     {
-        var code = Text.Printable(authEvent.ErrorCode, 32);
-        var message = Text.Printable(authEvent.Message, 512);
+        var code = PeerText.Printable(authEvent.ErrorCode, 32);
+        var message = PeerText.Printable(authEvent.Message, 512);
         return new HandshakeException(
             AuthErrorCode.ServerRejected,
             $"The server rejected authentication{(code.Length > 0 ? " (" + code + ")" : string.Empty)}: {(message.Length > 0 ? message : "no reason given")}",

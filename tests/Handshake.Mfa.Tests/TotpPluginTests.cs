@@ -110,7 +110,7 @@ public sealed class TotpPluginTests
         var asked = Assert.Single(calls);
         Assert.Equal(2, asked.FactorIndex);
         Assert.Equal("alice", asked.UserName);
-        Assert.Equal("Enter the 6-digit code for alice", asked.ServerMessage);
+        Assert.Equal("Enter the 6-digit code for alice?", asked.ServerMessage); // PeerText: a control character becomes ?
         Assert.Equal(6, asked.Digits);
         Assert.Equal("totp", asked.PluginName);
         Assert.Equal("123456"u8.ToArray(), server.Received[1].Data.ToArray());

@@ -108,11 +108,8 @@ internal static class AdapterCatalog
         _ = serverServices.AddSingleton<IRandomSource>(serverRandom).AddHandshake()
             .AddNativePasswordVerifier()
             .AddCachingSha2Verifier()
-            .AddAcceptor(o =>
-            {
-                o.DefaultPlugin = NativePasswordPlugin.PluginName;
-                o.AllowServerStoredPasswordAfterFirstFactor = true;
-            })
+            .AddAcceptor(o => o.DefaultPlugin = NativePasswordPlugin.PluginName)
+            .ConfigureFactorPolicyRules(r => r.AllowServerStoredPasswordAfterFirstFactor = true)
             .AddInMemoryCredentialStore(s => s.AddUser(
                 User,
                 new AuthFactorPolicy(CachingSha2Plugin.PluginName, CachingSha2Credential.FromPassword(Password, new DeterministicRandom(3), CachingSha2Credential.MinIterations).ToStoredCredential()),

@@ -87,18 +87,6 @@ internal sealed class TotpClientExchange(AuthExchangeContext context, TotpClient
         return code;
     }
 
-    private static string ToPrintable(ReadOnlySpan<byte> data)
-    {
-        var text = Encoding.UTF8.GetString(data.Length > MaxPromptBytes ? data[..MaxPromptBytes] : data);
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            if (!char.IsControl(c))
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
-    }
+    private static string ToPrintable(ReadOnlySpan<byte> data) =>
+        PeerText.Printable(Encoding.UTF8.GetString(data.Length > MaxPromptBytes ? data[..MaxPromptBytes] : data), MaxPromptBytes);
 }

@@ -44,7 +44,7 @@ internal sealed class KeyAuthOptionsValidation : IValidateOptions<KeyAuthClientO
         {
             if (!KeyAuthFingerprint.TryParse(revoked, out _))
             {
-                return $"RevokedKeys entry '{SshKeyBlob.Printable(revoked ?? string.Empty)}' is not a fingerprint: write 'SHA256:' and 43 base64 characters, as 'ssh-keygen -l' prints it.";
+                return $"RevokedKeys entry '{PeerText.Printable(revoked ?? string.Empty, 40)}' is not a fingerprint: write 'SHA256:' and 43 base64 characters, as 'ssh-keygen -l' prints it.";
             }
         }
 

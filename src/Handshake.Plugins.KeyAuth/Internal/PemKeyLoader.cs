@@ -34,7 +34,7 @@ internal static class PemKeyLoader
 
         throw label == "OPENSSH PRIVATE KEY"
             ? Unavailable(context, "OpenSSH's own private key format is not read; convert the key to PKCS#8 with 'ssh-keygen -p -m PKCS8 -f KEY'.")
-            : Unavailable(context, $"PEM label '{SshKeyBlob.Printable(label)}' is not a private key; use PKCS#8 'PRIVATE KEY' or 'ENCRYPTED PRIVATE KEY'.");
+            : Unavailable(context, $"PEM label '{PeerText.Printable(label, 40)}' is not a private key; use PKCS#8 'PRIVATE KEY' or 'ENCRYPTED PRIVATE KEY'.");
     }
 
     private static AsymmetricAlgorithm LoadPkcs8(string pem, PemFields fields, AuthExchangeContext context)

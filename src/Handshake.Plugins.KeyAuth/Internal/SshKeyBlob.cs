@@ -139,21 +139,10 @@ internal static class SshKeyBlob
         }
         else
         {
-            throw new FormatException($"key type '{Printable(type)}' is not supported (use {EcdsaP256}, {EcdsaP384} or {Rsa})");
+            throw new FormatException($"key type '{PeerText.Printable(type, 40)}' is not supported (use {EcdsaP256}, {EcdsaP384} or {Rsa})");
         }
 
         return key;
-    }
-
-    public static string Printable(string text)
-    {
-        var builder = new StringBuilder();
-        foreach (var c in text.AsSpan(0, Math.Min(text.Length, 40)))
-        {
-            builder.Append(c is >= ' ' and <= '~' ? c : '?');
-        }
-
-        return builder.ToString();
     }
 
     private ref struct Reader(ReadOnlySpan<byte> data)

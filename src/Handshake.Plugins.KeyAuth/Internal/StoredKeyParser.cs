@@ -101,7 +101,7 @@ internal static class StoredKeyParser
         var type = parts[0];
         if (type is not (SshKeyBlob.EcdsaP256 or SshKeyBlob.EcdsaP384 or SshKeyBlob.Rsa))
         {
-            throw new FormatException($"line {lineNumber}: key type '{SshKeyBlob.Printable(type)}' is not supported (use {SshKeyBlob.EcdsaP256}, {SshKeyBlob.EcdsaP384} or {SshKeyBlob.Rsa}; authorized_keys options are not read)");
+            throw new FormatException($"line {lineNumber}: key type '{PeerText.Printable(type, 40)}' is not supported (use {SshKeyBlob.EcdsaP256}, {SshKeyBlob.EcdsaP384} or {SshKeyBlob.Rsa}; authorized_keys options are not read)");
         }
 
         if (parts.Length < 2)

@@ -306,7 +306,7 @@ internal sealed class ScramClientExchange : IAuthExchange
         if (ScramText.TryAttribute(field, 'e', out var error))
         {
             // RFC 5802 §7 server-error: surface the server's own reason, never "signature missing".
-            throw Fail(AuthErrorCode.ServerRejected, $"The server rejected the SCRAM authentication: e={ScramText.Printable(error, ScramText.MaxShownErrorLength)}.");
+            throw Fail(AuthErrorCode.ServerRejected, $"The server rejected the SCRAM authentication: e={PeerText.Printable(error, ScramText.MaxShownErrorLength)}.");
         }
 
         if (!ScramText.TryAttribute(field, 'v', out var verifierText))

@@ -196,7 +196,7 @@ internal sealed class ScramServerExchange : IVerifierExchange
 
             if (!bindingName.SequenceEqual(Encoding.ASCII.GetBytes(TransportSecurity.TlsServerEndPointType)))
             {
-                throw Violation(AuthErrorCode.ChannelBindingFailure, $"the client asked for channel binding type '{ScramText.Printable(bindingName, 40)}'; only tls-server-end-point is supported");
+                throw Violation(AuthErrorCode.ChannelBindingFailure, $"the client asked for channel binding type '{PeerText.Printable(bindingName, 40)}'; only tls-server-end-point is supported");
             }
 
             if (serverBinding is null)

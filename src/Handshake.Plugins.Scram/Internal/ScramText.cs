@@ -155,23 +155,6 @@ internal static class ScramText
         }
     }
 
-    /// <summary>A peer's text made safe to show: printable ASCII only, bounded.</summary>
-    public static string Printable(ReadOnlySpan<byte> value, int max)
-    {
-        var builder = new StringBuilder(Math.Min(value.Length, max) + 3);
-        foreach (var b in value[..Math.Min(value.Length, max)])
-        {
-            builder.Append(b is >= 0x20 and <= 0x7E ? (char)b : '?');
-        }
-
-        if (value.Length > max)
-        {
-            builder.Append("...");
-        }
-
-        return builder.ToString();
-    }
-
     /// <summary>Splits at the first ',' (or the end).</summary>
     public static ReadOnlySpan<byte> NextField(ref ReadOnlySpan<byte> rest, out bool more)
     {
