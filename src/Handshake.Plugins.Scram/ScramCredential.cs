@@ -6,14 +6,15 @@ using Handshake.Plugins.Scram.Internal;
 namespace Handshake.Plugins.Scram;
 
 /// <summary>
-/// A SCRAM-SHA-256 credential as a server stores it, in PostgreSQL's format
-/// (<c>pg_authid.rolpassword</c>): <c>SCRAM-SHA-256$&lt;iterations&gt;:&lt;salt&gt;$&lt;StoredKey&gt;:&lt;ServerKey&gt;</c>,
-/// each binary field in base64. The server needs nothing else: no password, no SaltedPassword.
+/// A SCRAM credential as a server stores it, in PostgreSQL's format (<c>pg_authid.rolpassword</c>):
+/// <c>SCRAM-SHA-256$&lt;iterations&gt;:&lt;salt&gt;$&lt;StoredKey&gt;:&lt;ServerKey&gt;</c>, each binary field in
+/// base64; the same form with <c>SCRAM-SHA-1$</c> or <c>SCRAM-SHA-512$</c> for those families. The
+/// server needs nothing else: no password, no SaltedPassword.
 /// </summary>
 /// <remarks>ServerKey lets whoever holds it impersonate the server, so <see cref="ToString"/> never shows it.</remarks>
 public sealed class ScramCredential
 {
-    /// <summary>The prefix of the stored form.</summary>
+    /// <summary>The prefix of the stored form of SCRAM-SHA-256 (PostgreSQL's); other families use their name and <c>$</c>.</summary>
     public const string Prefix = "SCRAM-SHA-256$";
 
     /// <summary>The salt length <see cref="Create(string, IRandomSource, int)"/> uses (PostgreSQL's SCRAM_DEFAULT_SALT_LEN).</summary>
@@ -24,13 +25,20 @@ public sealed class ScramCredential
     private readonly byte[] _storedKey;
     private readonly byte[] _serverKey;
 
-    private ScramCredential(int iterations, byte[] salt, byte[] storedKey, byte[] serverKey)
+    private ScramCredential(ScramHash hash, int iterations, byte[] salt, byte[] storedKey, byte[] serverKey)
     {
+        Hash = hash;
         Iterations = iterations;
         _salt = salt;
         _storedKey = storedKey;
         _serverKey = serverKey;
     }
+
+    /// <summary>Gets the family (<see cref="ScramPluginNames.ScramSha1"/>, <see cref="ScramPluginNames.ScramSha256"/> or <see cref="ScramPluginNames.ScramSha512"/>).</summary>
+    public string Mechanism => Hash.MechanismName;
+
+    /// <summary>Gets the family's hash.</summary>
+    internal ScramHash Hash { get; }
 
     /// <summary>Gets the PBKDF2 iteration count.</summary>
     public int Iterations { get; }
@@ -53,7 +61,7 @@ public sealed class ScramCredential
         ArgumentNullException.ThrowIfNull(value);
         return TryParse(value, out var credential, out var problem)
             ? credential
-            : throw new HandshakeException(AuthErrorCode.InvalidStoredCredential, $"The stored SCRAM-SHA-256 credential is malformed: {problem}. Expected SCRAM-SHA-256$<iterations>:<base64 salt>$<base64 StoredKey>:<base64 ServerKey>.", ScramHash.Sha256.MechanismName);
+            : throw new HandshakeException(AuthErrorCode.InvalidStoredCredential, $"The stored SCRAM credential is malformed: {problem}. Expected SCRAM-SHA-256$<iterations>:<base64 salt>$<base64 StoredKey>:<base64 ServerKey> (or SCRAM-SHA-1$, SCRAM-SHA-512$).", ScramHash.Sha256.MechanismName);
     }
 
     /// <summary>Tries to parse PostgreSQL's stored form.</summary>
@@ -101,15 +109,46 @@ public sealed class ScramCredential
     /// <param name="salt">The salt; must not be empty.</param>
     /// <param name="iterations">The PBKDF2 iteration count, at least 1.</param>
     /// <returns>The credential.</returns>
-    public static ScramCredential CreateFromUtf8(ReadOnlySpan<byte> utf8Password, ReadOnlySpan<byte> salt, int iterations)
+    public static ScramCredential CreateFromUtf8(ReadOnlySpan<byte> utf8Password, ReadOnlySpan<byte> salt, int iterations) =>
+        CreateFromUtf8(utf8Password, salt, iterations, ScramPluginNames.ScramSha256);
+
+    /// <summary>Creates a credential of a SCRAM family for a password with a given salt.</summary>
+    /// <param name="password">The password (SASLprep is applied).</param>
+    /// <param name="salt">The salt; must not be empty.</param>
+    /// <param name="iterations">The PBKDF2 iteration count, at least 1.</param>
+    /// <param name="mechanism">The family: <see cref="ScramPluginNames.ScramSha1"/>, <see cref="ScramPluginNames.ScramSha256"/> or <see cref="ScramPluginNames.ScramSha512"/>.</param>
+    /// <returns>The credential.</returns>
+    public static ScramCredential Create(string password, ReadOnlySpan<byte> salt, int iterations, string mechanism)
     {
+        ArgumentNullException.ThrowIfNull(password);
+        var utf8 = Encoding.UTF8.GetBytes(password);
+        try
+        {
+            return CreateFromUtf8(utf8, salt, iterations, mechanism);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(utf8);
+        }
+    }
+
+    /// <summary>Creates a credential of a SCRAM family from a password's UTF-8 bytes with a given salt.</summary>
+    /// <param name="utf8Password">The password's UTF-8 bytes.</param>
+    /// <param name="salt">The salt; must not be empty.</param>
+    /// <param name="iterations">The PBKDF2 iteration count, at least 1.</param>
+    /// <param name="mechanism">The family: <see cref="ScramPluginNames.ScramSha1"/>, <see cref="ScramPluginNames.ScramSha256"/> or <see cref="ScramPluginNames.ScramSha512"/>.</param>
+    /// <returns>The credential.</returns>
+    public static ScramCredential CreateFromUtf8(ReadOnlySpan<byte> utf8Password, ReadOnlySpan<byte> salt, int iterations, string mechanism)
+    {
+        var hash = ScramHash.ForName(mechanism) is { } h && string.Equals(h.MechanismName, mechanism, StringComparison.Ordinal)
+            ? h
+            : throw new ArgumentException($"'{PeerText.Printable(mechanism, 40)}' is not a SCRAM family; use {ScramPluginNames.ScramSha1}, {ScramPluginNames.ScramSha256} or {ScramPluginNames.ScramSha512}.", nameof(mechanism));
         if (salt.IsEmpty)
         {
             throw new ArgumentException("The salt must not be empty.", nameof(salt));
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
-        var hash = ScramHash.Sha256;
         var prepared = SaslPrep.PreparePassword(utf8Password);
         Span<byte> clientKey = stackalloc byte[hash.Length];
         var serverKey = new byte[hash.Length];
@@ -125,14 +164,14 @@ public sealed class ScramCredential
             CryptographicOperations.ZeroMemory(clientKey);
         }
 
-        return new ScramCredential(iterations, salt.ToArray(), storedKey, serverKey);
+        return new ScramCredential(hash, iterations, salt.ToArray(), storedKey, serverKey);
     }
 
     /// <summary>Formats PostgreSQL's stored form. The result contains ServerKey: store it as a secret.</summary>
     /// <returns>The stored text.</returns>
     public string Format() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Prefix}{Iterations}:{Convert.ToBase64String(_salt)}${Convert.ToBase64String(_storedKey)}:{Convert.ToBase64String(_serverKey)}");
+        $"{Hash.StoredPrefix}{Iterations}:{Convert.ToBase64String(_salt)}${Convert.ToBase64String(_storedKey)}:{Convert.ToBase64String(_serverKey)}");
 
     /// <summary>Wraps <see cref="Format"/> as a <see cref="Handshake.StoredCredential"/> for a credential store.</summary>
     /// <returns>The stored credential.</returns>
@@ -140,14 +179,15 @@ public sealed class ScramCredential
 
     /// <summary>Shows the iteration count only.</summary>
     /// <returns>A redacted description.</returns>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"ScramCredential(SCRAM-SHA-256, i={Iterations}, redacted)");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"ScramCredential({Mechanism}, i={Iterations}, redacted)");
 
     private static bool TryParse(string? value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ScramCredential? credential, out string problem)
     {
         credential = null;
-        if (value is null || !value.StartsWith(Prefix, StringComparison.Ordinal))
+        var hash = value is null ? null : ScramHash.All.FirstOrDefault(h => value.StartsWith(h.StoredPrefix, StringComparison.Ordinal));
+        if (value is null || hash is null)
         {
-            problem = "it does not start with SCRAM-SHA-256$";
+            problem = "it does not start with SCRAM-SHA-256$ (or SCRAM-SHA-1$, SCRAM-SHA-512$)";
             return false;
         }
 
@@ -157,7 +197,7 @@ public sealed class ScramCredential
             return false;
         }
 
-        var bytes = Encoding.ASCII.GetBytes(value, Prefix.Length, value.Length - Prefix.Length);
+        var bytes = Encoding.ASCII.GetBytes(value, hash.StoredPrefix.Length, value.Length - hash.StoredPrefix.Length);
         ReadOnlySpan<byte> rest = bytes;
         var dollar = rest.IndexOf((byte)'$');
         if (dollar < 0)
@@ -182,7 +222,6 @@ public sealed class ScramCredential
             return false;
         }
 
-        var hash = ScramHash.Sha256;
         var salt = ScramText.DecodeBase64(head[(colon + 1)..]);
         var storedKey = ScramText.DecodeBase64(keys[..keyColon]);
         var serverKey = ScramText.DecodeBase64(keys[(keyColon + 1)..]);
@@ -194,11 +233,11 @@ public sealed class ScramCredential
 
         if (storedKey is null || storedKey.Length != hash.Length || serverKey is null || serverKey.Length != hash.Length)
         {
-            problem = "StoredKey or ServerKey is not base64 of 32 bytes";
+            problem = $"StoredKey or ServerKey is not base64 of {hash.Length} bytes";
             return false;
         }
 
-        credential = new ScramCredential(iterations, salt, storedKey, serverKey);
+        credential = new ScramCredential(hash, iterations, salt, storedKey, serverKey);
         problem = string.Empty;
         return true;
     }

@@ -192,7 +192,7 @@ public sealed class ScramEndToEndTests
             o.MaxIterations = max;
         });
         using var sp = services.BuildServiceProvider();
-        Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<ScramOptions>>().Value);
+        Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptionsMonitor<ScramOptions>>().Get(ScramPluginNames.ScramSha256));
     }
 
     [Fact]
@@ -201,7 +201,7 @@ public sealed class ScramEndToEndTests
         var services = new ServiceCollection();
         services.AddHandshake().AddScram(o => o.DerivedKeyCacheCapacity = 0);
         using var sp = services.BuildServiceProvider();
-        Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<ScramOptions>>().Value);
+        Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptionsMonitor<ScramOptions>>().Get(ScramPluginNames.ScramSha256));
     }
 
     [Fact]
@@ -210,7 +210,7 @@ public sealed class ScramEndToEndTests
         var services = new ServiceCollection();
         services.AddHandshake().AddScramVerifier(o => o.UnknownUserIterations = 0);
         using var sp = services.BuildServiceProvider();
-        Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<ScramVerifierOptions>>().Value);
+        Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptionsMonitor<ScramVerifierOptions>>().Get(ScramPluginNames.ScramSha256));
     }
 
     [Fact]

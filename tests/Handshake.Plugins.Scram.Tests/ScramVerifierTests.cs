@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Handshake.Plugins.Scram.Internal;
-using Microsoft.Extensions.Options;
 using static Handshake.Plugins.Scram.Tests.ScramTestSupport;
 
 namespace Handshake.Plugins.Scram.Tests;
@@ -194,7 +193,7 @@ public sealed class ScramVerifierTests
     public void GetMechanisms_TlsWithCertificate_OffersPlusFirst()
     {
         using var cert = RsaCertificate(HashAlgorithmName.SHA256);
-        var verifier = new ScramSha256Verifier(Options.Create(new ScramVerifierOptions()), Options.Create(new ServerSecretOptions()));
+        var verifier = new ScramVerifier(ScramHash.Sha256, new OptionsMonitorStub<ScramVerifierOptions>(new ScramVerifierOptions()), new byte[32]);
         Assert.Equal(["SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"], verifier.GetMechanisms(Tls(cert)));
         Assert.Equal(["SCRAM-SHA-256"], verifier.GetMechanisms(TransportSecurity.None));
         Assert.Equal(["SCRAM-SHA-256"], verifier.GetMechanisms(new TransportSecurity { IsEncrypted = true }));
@@ -206,7 +205,7 @@ public sealed class ScramVerifierTests
     public void GetMechanisms_CertificateWithoutBindingHash_OffersPlainOnly()
     {
         using var cert = CertificateClaiming("1.3.101.112");
-        var verifier = new ScramSha256Verifier(Options.Create(new ScramVerifierOptions()), Options.Create(new ServerSecretOptions()));
+        var verifier = new ScramVerifier(ScramHash.Sha256, new OptionsMonitorStub<ScramVerifierOptions>(new ScramVerifierOptions()), new byte[32]);
         Assert.Equal(["SCRAM-SHA-256"], verifier.GetMechanisms(Tls(cert)));
     }
 
@@ -260,5 +259,5 @@ public sealed class ScramVerifierTests
     }
 
     private static IVerifierExchange Start(VerifierContext context, ScramVerifierOptions? options = null) =>
-        ScramSha256Verifier.StartWithNonce(context, options ?? new ScramVerifierOptions(), _ => ServerNonce);
+        ScramVerifier.StartWithNonce(context, options ?? new ScramVerifierOptions(), _ => ServerNonce);
 }

@@ -94,7 +94,7 @@ internal sealed class ServeState : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(builder);
         _ = services.Configure<ServerSecretOptions>(o => o.UnknownUserKeyFile = _unknownUserKeyFile);
-        _ = services.PostConfigure<ScramVerifierOptions>(o => o.UnknownUserIterations = _scramIterations);
+        _ = services.PostConfigureAll<ScramVerifierOptions>(o => o.UnknownUserIterations = _scramIterations);
         _ = services.PostConfigure<CachingSha2VerifierOptions>(o =>
         {
             o.UnknownUserIterations = _cachingSha2Iterations;

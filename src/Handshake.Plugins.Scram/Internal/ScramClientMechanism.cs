@@ -23,9 +23,9 @@ internal sealed class ScramClientMechanism(ScramHash hash, bool plus, ScramOptio
         ArgumentNullException.ThrowIfNull(context);
         if (plus)
         {
-            return options.ChannelBinding != ScramChannelBinding.Disable && ScramClientExchange.ClientCanBind(context.Transport) ? options.PlusPreference : -1;
+            return options.ChannelBinding != ScramChannelBinding.Disable && ScramClientExchange.ClientCanBind(context.Transport) ? hash.AdjustOfferRank(options.PlusPreference) : -1;
         }
 
-        return options.ChannelBinding == ScramChannelBinding.Require ? -1 : options.PlainPreference;
+        return options.ChannelBinding == ScramChannelBinding.Require ? -1 : hash.AdjustOfferRank(options.PlainPreference);
     }
 }

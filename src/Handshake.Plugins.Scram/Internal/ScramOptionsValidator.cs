@@ -8,6 +8,11 @@ internal sealed class ScramOptionsValidator : IValidateOptions<ScramOptions>
     public ValidateOptionsResult Validate(string? name, ScramOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (ScramHash.ForName(name) is null)
+        {
+            return ValidateOptionsResult.Skip; // Only the SCRAM families' named options are SCRAM's.
+        }
+
         var failures = new List<string>();
         if (options.MinIterations < 1)
         {

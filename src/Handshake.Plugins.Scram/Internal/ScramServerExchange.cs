@@ -271,13 +271,13 @@ internal sealed class ScramServerExchange : IVerifierExchange
             // attempts, restarts and a fleet's instances, so probing cannot tell it from a real one), the
             // iteration count real credentials have, keys no proof can match.
             _fake = true;
-            var mac = ServerSecrets.DeriveForUnknownUser(_unknownUserKey, "SCRAM-SHA-256 salt", _context.UserName ?? string.Empty);
+            var mac = ServerSecrets.DeriveForUnknownUser(_unknownUserKey, _hash.MechanismName + " salt", _context.UserName ?? string.Empty);
             saltAndIterations = ScramServerKeys.FormatSaltAndIterations(mac.AsSpan(0, ScramCredential.DefaultSaltLength), _options.UnknownUserIterations);
-            _keys = ScramServerKeys.Fake;
+            _keys = ScramServerKeys.FakeFor(_hash);
         }
         else
         {
-            _keys = ScramServerKeys.Load(stored);
+            _keys = ScramServerKeys.Load(stored, _hash);
             saltAndIterations = _keys.SaltAndIterations;
         }
 

@@ -18,15 +18,19 @@ namespace Handshake.Plugins.Scram.Internal;
 internal sealed class ScramServerKeys
 {
     private static readonly ConditionalWeakTable<StoredCredential, ScramServerKeys> Loaded = [];
-    private static readonly Lazy<ScramServerKeys> FakeSha256 = new(() => CreateFake(ScramHash.Sha256));
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ScramHash, ScramServerKeys> Fakes = new();
 
     private ScramServerKeys(ScramHash hash, byte[] storedKey, ReadOnlySpan<byte> serverKey, byte[] saltAndIterations)
     {
+        Hash = hash;
         StoredKey = storedKey;
         StoredKeyMac = hash.Digest.CreateHmacKey(storedKey);
         ServerKeyMac = hash.Digest.CreateHmacKey(serverKey);
         SaltAndIterations = saltAndIterations;
     }
+
+    /// <summary>Gets the family these keys belong to.</summary>
+    public ScramHash Hash { get; }
 
     /// <summary>Gets StoredKey = H(ClientKey).</summary>
     public byte[] StoredKey { get; }
@@ -42,8 +46,15 @@ internal sealed class ScramServerKeys
 
     /// <summary>The prepared form of a stored credential, parsed and prepared on its first use only.</summary>
     /// <exception cref="HandshakeException">The stored text is malformed.</exception>
-    public static ScramServerKeys Load(StoredCredential stored) =>
-        Loaded.GetValue(stored, static s => FromCredential(ScramCredential.Parse(s.Value)));
+    /// <param name="stored">The stored credential.</param>
+    /// <param name="hash">The family of the verifier reading it; a credential of another family is malformed for it.</param>
+    public static ScramServerKeys Load(StoredCredential stored, ScramHash hash)
+    {
+        var keys = Loaded.GetValue(stored, static s => FromCredential(ScramCredential.Parse(s.Value)));
+        return keys.Hash == hash
+            ? keys
+            : throw new HandshakeException(AuthErrorCode.InvalidStoredCredential, $"The stored credential is for {keys.Hash.MechanismName}, but the {hash.MechanismName} verifier read it; store a {hash.MechanismName} credential for this factor.", hash.MechanismName);
+    }
 
     /// <summary>
     /// Keys for unknown users, made once per process: random, so no proof matches them, and prepared
@@ -59,13 +70,15 @@ internal sealed class ScramServerKeys
         return keys;
     }
 
-    /// <summary>Gets the process's keys for unknown users (SCRAM-SHA-256, the one stored form).</summary>
-    public static ScramServerKeys Fake => FakeSha256.Value;
+    /// <summary>Gets the process's keys for unknown users of a family.</summary>
+    /// <param name="hash">The family.</param>
+    /// <returns>The keys.</returns>
+    public static ScramServerKeys FakeFor(ScramHash hash) => Fakes.GetOrAdd(hash, CreateFake);
 
     /// <summary>The server-first tail for a salt and iteration count.</summary>
     public static byte[] FormatSaltAndIterations(ReadOnlySpan<byte> salt, int iterations) =>
         Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $",s={Convert.ToBase64String(salt)},i={iterations}"));
 
     private static ScramServerKeys FromCredential(ScramCredential credential) =>
-        new(ScramHash.Sha256, credential.StoredKey.ToArray(), credential.ServerKey.Span, FormatSaltAndIterations(credential.Salt.Span, credential.Iterations));
+        new(credential.Hash, credential.StoredKey.ToArray(), credential.ServerKey.Span, FormatSaltAndIterations(credential.Salt.Span, credential.Iterations));
 }

@@ -8,8 +8,13 @@ internal sealed class ScramVerifierOptionsValidator : IValidateOptions<ScramVeri
     public ValidateOptionsResult Validate(string? name, ScramVerifierOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (ScramHash.ForName(name) is null)
+        {
+            return ValidateOptionsResult.Skip; // Only the SCRAM families' named options are SCRAM's.
+        }
+
         return options.UnknownUserIterations < 1
-            ? ValidateOptionsResult.Fail($"ScramVerifierOptions.UnknownUserIterations must be at least 1 (was {options.UnknownUserIterations}).")
+            ? ValidateOptionsResult.Fail($"ScramVerifierOptions ({name}).UnknownUserIterations must be at least 1 (was {options.UnknownUserIterations}).")
             : ValidateOptionsResult.Success;
     }
 }
