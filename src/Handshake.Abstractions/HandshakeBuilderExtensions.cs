@@ -54,4 +54,23 @@ public static class HandshakeBuilderExtensions
         builder.Services.AddSingleton(verifier);
         return builder;
     }
+
+    /// <summary>
+    /// Registers the stored-credential format of a verifier (what <see cref="IHandshakeCatalog"/> lists).
+    /// A second format for the same verifier name is ignored, so a package may register its own on every call.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="format">The format.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddCredentialFormat(this IHandshakeBuilder builder, IStoredCredentialFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(format);
+        if (!builder.Services.Any(d => d.ServiceType == typeof(IStoredCredentialFormat) && d.ImplementationInstance is IStoredCredentialFormat f && string.Equals(f.VerifierName, format.VerifierName, StringComparison.Ordinal)))
+        {
+            builder.Services.AddSingleton(format);
+        }
+
+        return builder;
+    }
 }

@@ -49,7 +49,11 @@ public static class MfaHandshakeBuilderExtensions
             .Validate(o => ParametersValid(o.DefaultParameters), "TotpVerifierOptions.DefaultParameters must have 6 to 8 digits, a period of at least 1 s and a known algorithm.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton<ITotpStateStore, InMemoryTotpStateStore>();
-        return builder.AddVerifier<TotpVerifier>();
+
+        // The catalogue names the format by the verifier's name, which configure may change.
+        var named = new TotpVerifierOptions();
+        configure?.Invoke(named);
+        return builder.AddVerifier<TotpVerifier>().AddCredentialFormat(new TotpCredentialFormat(named.Name));
     }
 
     /// <summary>

@@ -45,6 +45,6 @@ public static class CachingSha2BuilderExtensions
 
         // The in-memory cache unless a shared one (a fleet's store) is registered.
         builder.Services.TryAddSingleton<ICachingSha2PasswordCache>(sp => sp.GetRequiredService<CachingSha2PasswordCache>());
-        return builder.AddVerifier<CachingSha2Verifier>();
+        return builder.AddVerifier<CachingSha2Verifier>().AddCredentialFormat(new CachingSha2CredentialFormat());
     }
 }

@@ -18,6 +18,6 @@ public static class Ed25519BuilderExtensions
     public static IHandshakeBuilder AddEd25519Verifier(this IHandshakeBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddVerifier<Ed25519Verifier>();
+        return builder.AddVerifier<Ed25519Verifier>().AddCredentialFormat(new Internal.Ed25519CredentialFormat());
     }
 }

@@ -68,6 +68,6 @@ public static class KeyAuthHandshakeBuilderExtensions
             sp.GetRequiredService<IOptionsMonitor<KeyAuthVerifierOptions>>().Get(name),
             sp.GetService<IKeyAuthRevocationList>(),
             ServerSecrets.LoadUnknownUserKey(sp.GetRequiredService<IOptions<ServerSecretOptions>>().Value, sp.GetService<IServerSecretProvider>())));
-        return builder;
+        return builder.AddCredentialFormat(new KeyAuthCredentialFormat(name));
     }
 }

@@ -18,6 +18,6 @@ public static class NativePasswordBuilderExtensions
     public static IHandshakeBuilder AddNativePasswordVerifier(this IHandshakeBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddVerifier<NativePasswordVerifier>();
+        return builder.AddVerifier<NativePasswordVerifier>().AddCredentialFormat(new Internal.NativePasswordCredentialFormat());
     }
 }

@@ -85,6 +85,21 @@ public sealed class ScramCredential
         return Create(password, salt, iterations);
     }
 
+    /// <summary>Creates a credential of a SCRAM family for a password with a fresh random 16-byte salt.</summary>
+    /// <param name="password">The password (SASLprep is applied).</param>
+    /// <param name="random">Where the salt comes from.</param>
+    /// <param name="iterations">The PBKDF2 iteration count, at least 1.</param>
+    /// <param name="mechanism">The family: <see cref="ScramPluginNames.ScramSha1"/>, <see cref="ScramPluginNames.ScramSha256"/> or <see cref="ScramPluginNames.ScramSha512"/>.</param>
+    /// <returns>The credential.</returns>
+    public static ScramCredential Create(string password, IRandomSource random, int iterations, string mechanism)
+    {
+        ArgumentNullException.ThrowIfNull(password);
+        ArgumentNullException.ThrowIfNull(random);
+        var salt = new byte[DefaultSaltLength];
+        random.Fill(salt);
+        return Create(password, salt, iterations, mechanism);
+    }
+
     /// <summary>Creates a credential for a password with a given salt: deterministic, equal to PostgreSQL's for the same inputs.</summary>
     /// <param name="password">The password (SASLprep is applied as PostgreSQL applies it).</param>
     /// <param name="salt">The salt; must not be empty.</param>

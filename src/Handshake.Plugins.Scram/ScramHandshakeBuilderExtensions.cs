@@ -124,7 +124,7 @@ public static class ScramHandshakeBuilderExtensions
             services.AddSingleton<IStoredPasswordChecker>(sp => new ScramPasswordChecker(hash, sp.GetRequiredService<IScramKeyDeriver>(), sp.GetRequiredService<IOptionsMonitor<ScramVerifierOptions>>()));
         }
 
-        return builder;
+        return builder.AddCredentialFormat(new ScramCredentialFormat(hash));
     }
 
     private static ScramHash Family(string family)

@@ -38,6 +38,7 @@ public static class HandshakeServiceCollectionExtensions
         services.TryAddSingleton(sp => new HandshakeTelemetry(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<IAuthSecurityPolicy, DefaultAuthSecurityPolicy>();
         services.TryAddSingleton<IAuthNegotiatorFactory, AuthNegotiatorFactory>();
+        services.TryAddSingleton<IHandshakeCatalog, HandshakeCatalog>();
         return new HandshakeBuilder(services);
     }
 }

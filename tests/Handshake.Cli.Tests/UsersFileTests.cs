@@ -1,12 +1,15 @@
 using Handshake.Cli.Serve;
 using Handshake.Plugins.NativePassword;
 using Handshake.Plugins.Scram;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Handshake.Cli.Tests;
 
 public sealed class UsersFileTests
 {
     private const string Secret = "do-not-echo-this";
+
+    private static readonly string CarolKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256).ExportSubjectPublicKeyInfoPem();
 
     private static string Scram() => ScramCredential.Create("pw", new byte[16], 4096).Format();
 
@@ -30,10 +33,10 @@ public sealed class UsersFileTests
     [InlineData("{\"users\":[{\"name\":\"alice\",\"factors\":[{\"plugin\":\"totp\",\"secret\":\"" + Secret + "\"}]}]}", "factors[0].secret: not a base32 TOTP secret")]
     [InlineData("{\"users\":[{\"name\":\"alice\",\"factors\":[{\"plugin\":\"totp\",\"password\":\"" + Secret + "\"}]}]}", "factors[0].password: not used by totp")]
     [InlineData("{\"users\":[{\"name\":\"alice\",\"factors\":[{\"plugin\":\"ssh-key-auth\",\"publicKey\":\"" + Secret + "\"}]}]}", "factors[0].publicKey: not a public key")]
-    [InlineData("{\"users\":[{\"name\":\"alice\",\"factors\":[{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"},{\"plugin\":\"mysql_native_password\",\"password\":\"" + Secret + "\"}]}]}", "factors[1].plugin: mysql_native_password checks a server-stored password and may only be factor 1")]
-    [InlineData("{\"users\":[{\"name\":\"alice\",\"factors\":[{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"},{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"},{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"},{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"}]}]}", "factors: at most 3")]
+    [InlineData("{\"users\":[{\"name\":\"alice\",\"factors\":[{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"},{\"plugin\":\"mysql_native_password\",\"password\":\"" + Secret + "\"}]}]}", "factors: User 'alice' factor 2 uses 'mysql_native_password', which checks a server-stored password; such verifiers may only be factor 1")]
+    [InlineData("{\"users\":[{\"name\":\"alice\",\"factors\":[{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"},{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"},{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"},{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"}]}]}", "factors: User 'alice' has 4 factors; at most 3 are allowed.")]
     [InlineData("{\"users\":[{\"name\":\"alice\",\"factors\":[{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"}]},{\"name\":\"alice\",\"factors\":[{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"}]}]}", "user 'alice' (users[1]): name: appears twice")]
-    [InlineData("{\"users\":[{\"name\":\"alice\",\"factors\":[{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"},{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"}]}]}", "factors[1].plugin: totp is already factor 1")]
+    [InlineData("{\"users\":[{\"name\":\"alice\",\"factors\":[{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"},{\"plugin\":\"totp\",\"secret\":\"JBSWY3DPEHPK3PXP\"}]}]}", "factors: User 'alice' names verifier 'totp' for factor 1 and factor 2")]
     public void Parse_Malformed_ThrowsUsageNamingUserAndField(string json, string expected)
     {
         using var warnings = new StringWriter();
@@ -54,7 +57,7 @@ public sealed class UsersFileTests
             {"users":[
               {"name":"alice","factors":[{"plugin":"SCRAM-SHA-256","stored":"{{scram}}"},{"plugin":"totp","secret":"JBSWY3DPEHPK3PXP"}]},
               {"name":"bob","factors":[{"plugin":"mysql_native_password","stored":"{{native}}"}]},
-              {"name":"carol","factors":[{"plugin":"ssh-key-auth","publicKey":"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA carol"}]}
+              {"name":"carol","factors":[{"plugin":"ssh-key-auth","publicKey":{{System.Text.Json.JsonSerializer.Serialize(CarolKey)}}}]}
             ]}
             """;
         using var warnings = new StringWriter();
@@ -94,7 +97,7 @@ public sealed class UsersFileTests
             var run = await CliHost.RunAsync(new Dictionary<string, string>(), "serve", "postgres", "--port", "0", "--users", path);
 
             Assert.Equal(ExitCodes.Usage, run.ExitCode);
-            Assert.Equal("error: users.json: user 'alice' (users[0]): factors[0].stored: not a SCRAM-SHA-256 stored credential (SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>, as `handshake verifier scram` prints)", run.Error.TrimEnd());
+            Assert.Equal("error: users.json: user 'alice' (users[0]): factors[0].stored: not a SCRAM-SHA-256 stored credential (SCRAM-SHA-256$<iterations>:<base64 salt>$<base64 StoredKey>:<base64 ServerKey>), as `handshake verifier scram` prints", run.Error.TrimEnd());
             Assert.Empty(run.Output);
         }
         finally
@@ -127,5 +130,25 @@ public sealed class UsersFileTests
         Assert.Contains(advice, text, StringComparison.Ordinal);
         Assert.DoesNotContain("`handshake verifier` as", text, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_VerifierRegisteredInCatalogue_IsAcceptedWithItsOwnFormat()
+    {
+        // users.json asks the catalogue, not a list: a verifier serve does not know (SCRAM-SHA-512) is
+        // accepted as soon as a container registers it, with its own stored form and password hashing.
+        var services = new ServiceCollection();
+        _ = services.AddHandshake().AddScramVerifierFamily(ScramPluginNames.ScramSha512);
+        using var sp = services.BuildServiceProvider();
+        var catalog = sp.GetRequiredService<IHandshakeCatalog>();
+        var stored = ScramCredential.Create("pw", new byte[16], 4096, ScramPluginNames.ScramSha512).Format();
+        using var warnings = new StringWriter();
+
+        var users = UsersFile.Parse($$"""{"users":[{"name":"alice","factors":[{"plugin":"SCRAM-SHA-512","stored":"{{stored}}"}]},{"name":"bob","factors":[{"plugin":"SCRAM-SHA-512","password":"{{Secret}}"}]}]}""", warnings, catalog);
+
+        Assert.Equal(("SCRAM-SHA-512", stored), (users[0].Factors[0].PluginName, users[0].Factors[0].Credential.Value));
+        Assert.StartsWith("SCRAM-SHA-512$", users[1].Factors[0].Credential.Value, StringComparison.Ordinal);
+        var ex = Assert.Throws<CliUsageException>(() => UsersFile.Parse("""{"users":[{"name":"alice","factors":[{"plugin":"SCRAM-SHA-256","stored":"x"}]}]}""", warnings, catalog));
+        Assert.Contains("'SCRAM-SHA-256' is not one serve has; one of SCRAM-SHA-512", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -33,5 +33,5 @@ internal static class AuditCertificates
     }
 
     /// <summary>The tls-server-end-point binding data of a certificate (RFC 5929 §4.1), or null when its algorithm defines none.</summary>
-    public static byte[]? EndPointBinding(X509Certificate2 certificate) => Plugins.Scram.Internal.TlsServerEndPoint.Compute(certificate);
+    public static byte[]? EndPointBinding(X509Certificate2 certificate) => new TransportSecurity { IsEncrypted = true, ServerCertificate = certificate }.GetTlsServerEndPointBinding();
 }

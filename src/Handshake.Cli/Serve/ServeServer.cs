@@ -4,11 +4,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Handshake.Mfa;
-using Handshake.Plugins.CachingSha2;
-using Handshake.Plugins.KeyAuth;
-using Handshake.Plugins.NativePassword;
-using Handshake.Plugins.Scram;
 using Handshake.Protocols.MySql;
 using Handshake.Protocols.PostgreSql;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,13 +31,9 @@ internal sealed class ServeServer(bool isPostgres, IReadOnlyList<ServeUser> user
         var services = new ServiceCollection();
         using var rsa = RSA.Create(2048);
         var builder = services.AddHandshake()
-            .AddScramVerifier()
-            .AddNativePasswordVerifier()
 
             // caching_sha2_password's full authentication over plain TCP needs an RSA key pair: an ephemeral one.
-            .AddCachingSha2Verifier(o => o.PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem())
-            .AddTotpVerifier()
-            .AddKeyAuthVerifier()
+            .AddServeVerifiers(rsa.ExportPkcs8PrivateKeyPem())
             .AddAcceptor(o => o.DefaultPlugin = isPostgres ? UsersFile.Scram : mysqlDefaultPlugin)
             .AddInMemoryCredentialStore(store =>
             {

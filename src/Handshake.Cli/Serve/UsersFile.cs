@@ -1,10 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Handshake.Mfa;
-using Handshake.Plugins.CachingSha2;
-using Handshake.Plugins.KeyAuth;
-using Handshake.Plugins.NativePassword;
 using Handshake.Plugins.Scram;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Handshake.Cli.Serve;
 
@@ -13,19 +10,27 @@ namespace Handshake.Cli.Serve;
 /// A factor gives <c>stored</c> (the plugin's stored form), <c>password</c> (hashed here, with a
 /// warning), <c>secret</c> (TOTP, base32 or otpauth URI) or <c>publicKey</c> (ssh-key-auth). Every
 /// mistake is one <see cref="CliUsageException"/> naming the user (or its index) and the field; no
-/// value from the file is ever echoed, as it may be a secret.
+/// value from the file is ever echoed, as it may be a secret. Which plugins exist and what their values
+/// look like is asked of the catalogue (each verifier's own <see cref="IStoredCredentialFormat"/>);
+/// the factor rules are <see cref="FactorPolicyRules"/>, the ones the acceptor applies.
 /// </summary>
 internal static class UsersFile
 {
-    public const string Scram = "SCRAM-SHA-256";
+    public const string Scram = ScramPluginNames.ScramSha256;
 
-    /// <summary>The verifiers serve registers, by the plugin name users.json uses.</summary>
-    public static readonly IReadOnlyList<string> Plugins =
-    [
-        Scram, NativePasswordPlugin.PluginName, CachingSha2Plugin.PluginName, TotpVerifierOptions.DefaultName, KeyAuthDefaults.Name,
-    ];
+    // The catalogue of the verifiers serve runs, built once: what users.json may name.
+    private static readonly Lazy<ServiceProvider> ServeServices = new(() =>
+    {
+        var services = new ServiceCollection();
+        _ = services.AddHandshake().AddServeVerifiers(cachingSha2PrivateKeyPem: null);
+        return services.BuildServiceProvider();
+    });
 
-    private static readonly string[] ValueFields = ["stored", "password", "secret", "publicKey"];
+    /// <summary>Gets the catalogue of serve's verifiers.</summary>
+    public static IHandshakeCatalog ServeCatalog => ServeServices.Value.GetRequiredService<IHandshakeCatalog>();
+
+    /// <summary>Gets the verifiers serve registers, by the plugin name users.json uses.</summary>
+    public static IReadOnlyList<string> Plugins => [.. ServeCatalog.CredentialFormats.Select(f => f.VerifierName)];
 
     public static IReadOnlyList<ServeUser> Load(string path, TextWriter warnings, int scramIterations = Verifier.VerifierCommand.DefaultScramIterations)
     {
@@ -43,10 +48,14 @@ internal static class UsersFile
         return Parse(text, warnings, scramIterations);
     }
 
-    public static IReadOnlyList<ServeUser> Parse(string json, TextWriter warnings, int scramIterations = Verifier.VerifierCommand.DefaultScramIterations)
+    public static IReadOnlyList<ServeUser> Parse(string json, TextWriter warnings, int scramIterations = Verifier.VerifierCommand.DefaultScramIterations) =>
+        Parse(json, warnings, ServeCatalog, scramIterations);
+
+    public static IReadOnlyList<ServeUser> Parse(string json, TextWriter warnings, IHandshakeCatalog catalog, int scramIterations = Verifier.VerifierCommand.DefaultScramIterations)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(warnings);
+        ArgumentNullException.ThrowIfNull(catalog);
         JsonDocument document;
         try
         {
@@ -76,7 +85,7 @@ internal static class UsersFile
             var index = 0;
             foreach (var user in users.EnumerateArray())
             {
-                var parsed = ParseUser(user, index, warnings, scramIterations);
+                var parsed = ParseUser(user, index, warnings, catalog, scramIterations);
                 if (!names.Add(parsed.Name))
                 {
                     throw Error($"users.json: user '{parsed.Name}' (users[{index}]): name: appears twice");
@@ -90,7 +99,7 @@ internal static class UsersFile
         }
     }
 
-    private static ServeUser ParseUser(JsonElement user, int index, TextWriter warnings, int scramIterations)
+    private static ServeUser ParseUser(JsonElement user, int index, TextWriter warnings, IHandshakeCatalog catalog, int scramIterations)
     {
         var where = $"users.json: users[{index}]";
         if (user.ValueKind != JsonValueKind.Object)
@@ -116,52 +125,59 @@ internal static class UsersFile
             throw Error($"{where}: factors: missing or not a non-empty array");
         }
 
-        if (factors.GetArrayLength() > AuthCredentials.MaxFactors)
-        {
-            throw Error($"{where}: factors: at most {AuthCredentials.MaxFactors} factors");
-        }
-
-        var policies = new List<AuthFactorPolicy>();
+        // First which verifier each factor names, then the factor rules (FactorPolicyRules, as the
+        // acceptor applies them), and only then the values: no password is hashed for a policy that is refused.
+        var named = new List<(JsonElement Factor, IStoredCredentialFormat Format)>();
         var i = 0;
         foreach (var factor in factors.EnumerateArray())
         {
-            var policy = ParseFactor(factor, $"{where}: factors[{i}]", name, i + 1, warnings, scramIterations);
-            // A verifier proves one factor once: the same one twice would count one secret as two factors.
-            if (policies.FirstOrDefault(p => string.Equals(p.PluginName, policy.PluginName, StringComparison.Ordinal)) is { } earlier)
-            {
-                throw Error($"{where}: factors[{i}].plugin: {policy.PluginName} is already factor {policies.IndexOf(earlier) + 1}; each factor needs a different plugin");
-            }
-
-            policies.Add(policy);
+            named.Add((factor, FormatOf(factor, $"{where}: factors[{i}]", catalog)));
             i++;
+        }
+
+        var placeholders = named.Select(n => (AuthFactorPolicy?)new AuthFactorPolicy(n.Format.VerifierName, StoredCredential.FromString("-"))).ToList();
+        if (FactorPolicyRules.Validate(name, placeholders, catalog.Verifiers) is [var broken, ..])
+        {
+            throw Error($"{where}: factors: {broken}");
+        }
+
+        var policies = new List<AuthFactorPolicy>();
+        for (i = 0; i < named.Count; i++)
+        {
+            policies.Add(ParseFactor(named[i].Factor, $"{where}: factors[{i}]", named[i].Format, warnings, scramIterations));
         }
 
         return new ServeUser(name, policies);
     }
 
-    private static AuthFactorPolicy ParseFactor(JsonElement factor, string where, string user, int factorIndex, TextWriter warnings, int scramIterations)
+    private static IStoredCredentialFormat FormatOf(JsonElement factor, string where, IHandshakeCatalog catalog)
     {
+        var plugins = string.Join(", ", catalog.CredentialFormats.Select(f => f.VerifierName));
         if (factor.ValueKind != JsonValueKind.Object)
         {
-            throw Error($"{where}: must be an object with \"plugin\" and one of \"stored\", \"password\", \"secret\", \"publicKey\"");
+            throw Error($"{where}: must be an object with \"plugin\" and one of \"stored\", \"password\", or the plugin's value (\"secret\", \"publicKey\")");
         }
 
-        RejectUnknown(factor, where, ["plugin", .. ValueFields]);
         if (!factor.TryGetProperty("plugin", out var pluginElement) || pluginElement.ValueKind != JsonValueKind.String)
         {
-            throw Error($"{where}.plugin: missing or not a string; one of {string.Join(", ", Plugins)}");
+            throw Error($"{where}.plugin: missing or not a string; one of {plugins}");
         }
 
         var plugin = pluginElement.GetString()!;
-        if (!Plugins.Contains(plugin, StringComparer.Ordinal))
-        {
-            throw Error($"{where}.plugin: '{Printable(plugin)}' is not one serve has; one of {string.Join(", ", Plugins)}");
-        }
+        return catalog.FindCredentialFormat(plugin)
+            ?? throw Error($"{where}.plugin: '{PeerText.Printable(plugin, 40)}' is not one serve has; one of {plugins}");
+    }
 
-        var given = ValueFields.Where(f => factor.TryGetProperty(f, out _)).ToList();
+    private static AuthFactorPolicy ParseFactor(JsonElement factor, string where, IStoredCredentialFormat format, TextWriter warnings, int scramIterations)
+    {
+        var plugin = format.VerifierName;
+        string[] fields = ["stored", .. format.CanDeriveFromPassword ? (string[])["password"] : [], .. format.ValueName is { } alias ? (string[])[alias] : []];
+        string[] known = ["plugin", "stored", "password", .. format.ValueName is { } own ? (string[])[own] : []];
+        RejectUnknown(factor, where, known);
+        var given = known[1..].Where(f => factor.TryGetProperty(f, out _)).ToList();
         if (given.Count != 1)
         {
-            throw Error($"{where}: give exactly one of {Allowed(plugin)} (got {(given.Count == 0 ? "none" : string.Join(" and ", given))})");
+            throw Error($"{where}: give exactly one of {Allowed(format)} (got {(given.Count == 0 ? "none" : string.Join(" and ", given))})");
         }
 
         var field = given[0];
@@ -172,33 +188,25 @@ internal static class UsersFile
         }
 
         var value = element.GetString()!;
-        var isPasswordPlugin = plugin is Scram or NativePasswordPlugin.PluginName or CachingSha2Plugin.PluginName;
-        if (isPasswordPlugin && factorIndex > 1)
+        if (!fields.Contains(field, StringComparer.Ordinal))
         {
-            throw Error($"{where}.plugin: {plugin} checks a server-stored password and may only be factor 1 (as MySQL rules)");
+            throw Error($"{where}.{field}: not used by {plugin}; give {Allowed(format)}");
         }
 
-        var stored = (plugin, field) switch
+        if (field == "password")
         {
-            (Scram, "stored") => ScramCredential.TryParse(value, out _) ? value : throw Error($"{where}.stored: not a SCRAM-SHA-256 stored credential (SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>, as `handshake verifier scram` prints)"),
-            (Scram, "password") => Hashed(warnings, where, "handshake verifier scram", ScramCredential.Create(value, SystemRandomSource.Instance, scramIterations).Format()),
-            (NativePasswordPlugin.PluginName, "stored") => NativePasswordCredential.TryParse(value, out _) ? value : throw Error($"{where}.stored: not a mysql_native_password stored credential (*HEX, 41 characters, as `handshake verifier native` prints)"),
-            (NativePasswordPlugin.PluginName, "password") => Hashed(warnings, where, "handshake verifier native", NativePasswordCredential.FromPassword(value).Format()),
-            (CachingSha2Plugin.PluginName, "stored") => CachingSha2Credential.TryParse(value, out _) ? value : throw Error($"{where}.stored: not a caching_sha2_password stored credential"),
-            (CachingSha2Plugin.PluginName, "password") => Hashed(warnings, where, null, CachingSha2Credential.FromPassword(value).ToStoredCredential().Value),
-            (TotpVerifierOptions.DefaultName, "secret" or "stored") => value.StartsWith("otpauth://", StringComparison.OrdinalIgnoreCase) || Base32.TryDecode(value, out _)
-                ? value
-                : throw Error($"{where}.{field}: not a base32 TOTP secret or otpauth:// URI (as `handshake verifier totp` prints)"),
-            (KeyAuthDefaults.Name, "publicKey" or "stored") => LooksLikePublicKey(value)
-                ? value
-                : throw Error($"{where}.{field}: not a public key (a PEM '-----BEGIN PUBLIC KEY-----' block or an OpenSSH authorized_keys line)"),
-            _ => throw Error($"{where}.{field}: not used by {plugin}; give {Allowed(plugin)}"),
-        };
-        return new AuthFactorPolicy(plugin, StoredCredential.FromString(stored));
+            var workFactor = string.Equals(plugin, Scram, StringComparison.Ordinal) ? scramIterations : (int?)null;
+            return new AuthFactorPolicy(plugin, Hashed(warnings, where, Verifier.VerifierCommand.CommandFor(plugin), format.FromPassword(value, workFactor)));
+        }
+
+        var printedBy = Verifier.VerifierCommand.CommandFor(plugin) is { } printer ? $", as `{printer}` prints" : string.Empty;
+        return format.IsValid(value)
+            ? new AuthFactorPolicy(plugin, StoredCredential.FromString(value))
+            : throw Error($"{where}.{field}: not {format.Description}{printedBy}");
     }
 
     /// <summary>Warns that a password sits in the file, and names the command that prints its stored form (where one exists).</summary>
-    private static string Hashed(TextWriter warnings, string where, string? verifierCommand, string stored)
+    private static StoredCredential Hashed(TextWriter warnings, string where, string? verifierCommand, StoredCredential stored)
     {
         var instead = verifierCommand is null
             ? "Keep the file private, or move the user to a store (handshake user add --store) where no password is kept."
@@ -207,17 +215,10 @@ internal static class UsersFile
         return stored;
     }
 
-    private static string Allowed(string plugin) => plugin switch
-    {
-        TotpVerifierOptions.DefaultName => "\"secret\" (or \"stored\")",
-        KeyAuthDefaults.Name => "\"publicKey\" (or \"stored\")",
-        _ => "\"stored\" or \"password\"",
-    };
-
-    private static bool LooksLikePublicKey(string value) =>
-        value.Contains("-----BEGIN PUBLIC KEY-----", StringComparison.Ordinal)
-        || value.StartsWith("ssh-", StringComparison.Ordinal)
-        || value.StartsWith("ecdsa-", StringComparison.Ordinal);
+    private static string Allowed(IStoredCredentialFormat format) =>
+        format.ValueName is { } value ? $"\"{value}\" (or \"stored\")"
+        : format.CanDeriveFromPassword ? "\"stored\" or \"password\""
+        : "\"stored\"";
 
     private static void RejectUnknown(JsonElement element, string where, params string[] known)
     {
@@ -225,13 +226,10 @@ internal static class UsersFile
         {
             if (!known.Contains(property.Name, StringComparer.Ordinal))
             {
-                throw Error($"{where}: unknown field '{Printable(property.Name)}'; known: {string.Join(", ", known)}");
+                throw Error($"{where}: unknown field '{PeerText.Printable(property.Name, 40)}'; known: {string.Join(", ", known)}");
             }
         }
     }
-
-    private static string Printable(string text) =>
-        new([.. text.Take(40).Select(c => char.IsControl(c) ? '?' : c)]);
 
     private static CliUsageException Error(string message) => new(message);
 }

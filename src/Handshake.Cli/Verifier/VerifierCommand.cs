@@ -15,6 +15,17 @@ internal static class VerifierCommand
     /// <summary>PostgreSQL's default (scram_iterations).</summary>
     public const int DefaultScramIterations = 4096;
 
+    /// <summary>The subcommand that prints a plugin's stored form from a password, or null when there is none.</summary>
+    /// <param name="plugin">The verifier name.</param>
+    /// <returns>The command line, e.g. <c>handshake verifier scram</c>.</returns>
+    public static string? CommandFor(string plugin) => plugin switch
+    {
+        "SCRAM-SHA-256" => "handshake verifier scram",
+        "mysql_native_password" => "handshake verifier native",
+        "client_ed25519" => "handshake verifier ed25519",
+        _ => null,
+    };
+
     public static Command Create(CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
