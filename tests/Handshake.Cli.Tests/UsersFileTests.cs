@@ -151,4 +151,13 @@ public sealed class UsersFileTests
         var ex = Assert.Throws<CliUsageException>(() => UsersFile.Parse("""{"users":[{"name":"alice","factors":[{"plugin":"SCRAM-SHA-256","stored":"x"}]}]}""", warnings, catalog));
         Assert.Contains("'SCRAM-SHA-256' is not one serve has; one of SCRAM-SHA-512", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task UserAdd_SamePluginTwice_FailsWithTheFactorRulesMessageBeforeReadingAPassword()
+    {
+        var run = await CliHost.RunAsync(new Dictionary<string, string>(), "user", "add", "alice", "--store", "postgres://u@127.0.0.1/db", "--factor", "totp", "--factor", "totp");
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("--factor: User 'alice' names verifier 'totp' for factor 1 and factor 2", run.Error, StringComparison.Ordinal);
+    }
 }

@@ -3,10 +3,7 @@ using System.Globalization;
 using Handshake.Cli.Internal;
 using Handshake.Cli.Serve;
 using Handshake.Mfa;
-using Handshake.Plugins.CachingSha2;
 using Handshake.Plugins.KeyAuth;
-using Handshake.Plugins.NativePassword;
-using Handshake.Plugins.Scram;
 using Handshake.Stores.PostgreSql;
 using Microsoft.Extensions.Options;
 
@@ -49,9 +46,13 @@ internal static class UserCommand
             }
 
             var plugins = parse.GetValue(factors) ?? [];
-            if (plugins.Length is < 1 or > AuthCredentials.MaxFactors || plugins.Distinct(StringComparer.Ordinal).Count() != plugins.Length)
+            var catalog = UsersFile.ServeCatalog;
+            var formats = plugins.Select(p => catalog.FindCredentialFormat(p) ?? throw new CliUsageException($"--factor '{PeerText.Printable(p, 40)}': not a plugin serve has; one of {string.Join(", ", UsersFile.Plugins)}")).ToList();
+
+            // The factor rules are FactorPolicyRules', the ones the acceptor applies; checked before any password is read.
+            if (FactorPolicyRules.Validate(user, [.. plugins.Select(p => (AuthFactorPolicy?)new AuthFactorPolicy(p, StoredCredential.FromString("-")))], catalog.Verifiers) is [var broken, ..])
             {
-                throw new CliUsageException("--factor: one to three different plugins, in order");
+                throw new CliUsageException($"--factor: {broken}");
             }
 
             var count = parse.GetValue(iterations);
@@ -64,7 +65,7 @@ internal static class UserCommand
             var enrolment = new List<string>();
             for (var i = 0; i < plugins.Length; i++)
             {
-                policies.Add(await FactorAsync(context, user, plugins[i], i + 1, parse.GetValue(publicKey), count, enrolment).ConfigureAwait(false));
+                policies.Add(await FactorAsync(context, user, formats[i], parse.GetValue(publicKey), count, enrolment).ConfigureAwait(false));
             }
 
             var url = StoreUrl.Parse(parse.GetValue(store));
@@ -84,26 +85,23 @@ internal static class UserCommand
         return command;
     }
 
-    private static async Task<AuthFactorPolicy> FactorAsync(CliContext context, string user, string plugin, int index, FileInfo? publicKey, int iterations, List<string> enrolment)
+    private static async Task<AuthFactorPolicy> FactorAsync(CliContext context, string user, IStoredCredentialFormat format, FileInfo? publicKey, int iterations, List<string> enrolment)
     {
-        if (plugin is UsersFile.Scram or NativePasswordPlugin.PluginName or CachingSha2Plugin.PluginName && index > 1)
+        // What to ask for follows from the verifier's own format: a password for password methods, a
+        // generated secret for a TOTP secret, a file for a public key.
+        var plugin = format.VerifierName;
+        if (format.CanDeriveFromPassword)
         {
-            throw new CliUsageException($"--factor {plugin}: checks a server-stored password and may only be factor 1 (as MySQL rules)");
+            return new(plugin, format.FromPassword(ReadPassword(context, user), iterations));
         }
 
-        switch (plugin)
+        switch (format.ValueName)
         {
-            case UsersFile.Scram:
-                return new(plugin, ScramCredential.Create(ReadPassword(context, user), SystemRandomSource.Instance, iterations).ToStoredCredential());
-            case NativePasswordPlugin.PluginName:
-                return new(plugin, StoredCredential.FromString(NativePasswordCredential.FromPassword(ReadPassword(context, user)).Format()));
-            case CachingSha2Plugin.PluginName:
-                return new(plugin, CachingSha2Credential.FromPassword(ReadPassword(context, user), iterations: iterations).ToStoredCredential());
-            case TotpVerifierOptions.DefaultName:
+            case "secret":
                 var secret = TotpEnrollment.GenerateSecret(SystemRandomSource.Instance);
                 try
                 {
-                    enrolment.Add($"totp: add this to the user's authenticator app (shown once): {TotpEnrollment.CreateUri(TotpIssuer, user, secret)}");
+                    enrolment.Add($"{plugin}: add this to the user's authenticator app (shown once): {TotpEnrollment.CreateUri(TotpIssuer, user, secret)}");
                     return new(plugin, StoredCredential.FromString(Base32.Encode(secret)));
                 }
                 finally
@@ -111,10 +109,10 @@ internal static class UserCommand
                     System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
                 }
 
-            case KeyAuthDefaults.Name:
+            case "publicKey":
                 if (publicKey is null)
                 {
-                    throw new CliUsageException($"--factor {KeyAuthDefaults.Name} needs --public-key FILE");
+                    throw new CliUsageException($"--factor {plugin} needs --public-key FILE");
                 }
 
                 string text;
@@ -127,9 +125,11 @@ internal static class UserCommand
                     throw new CliUsageException($"--public-key {publicKey.Name}: cannot be read ({ex.GetType().Name})", ex);
                 }
 
-                return new(plugin, StoredCredential.FromString(text.Trim()));
+                return format.IsValid(text.Trim())
+                    ? new(plugin, StoredCredential.FromString(text.Trim()))
+                    : throw new CliUsageException($"--public-key {publicKey.Name}: not {format.Description}");
             default:
-                throw new CliUsageException($"--factor '{plugin}': not a plugin serve has; one of {string.Join(", ", UsersFile.Plugins)}");
+                throw new CliUsageException($"--factor {plugin}: its stored value cannot be made here; store it with users.json");
         }
     }
 
