@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Handshake.Testing;
+using Handshake.Testing.Conformance.Adapters;
 
 namespace Handshake.Tests;
 
@@ -106,25 +107,5 @@ public sealed class TelemetryTests
         var ex = await Assert.ThrowsAsync<HandshakeException>(() => run);
         Assert.Equal(AuthErrorCode.Timeout, ex.Code);
         Assert.Equal([nameof(AuthErrorCode.Timeout)], failures);
-    }
-
-    private sealed class ScopedMeterFactory : IMeterFactory
-    {
-        private readonly List<Meter> _meters = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options.Name, options.Version, options.Tags, scope: this);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose()
-        {
-            foreach (var meter in _meters)
-            {
-                meter.Dispose();
-            }
-        }
     }
 }

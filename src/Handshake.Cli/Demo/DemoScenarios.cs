@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Handshake.Internal;
 using Handshake.Mfa;
 using Handshake.Plugins.CachingSha2;
 using Handshake.Plugins.Ed25519;
@@ -202,11 +203,5 @@ internal static class DemoScenarios
     private static TransportSecurity Tls(X509Certificate2 certificate) =>
         new() { IsEncrypted = true, IsCertificateVerified = true, ServerCertificate = certificate };
 
-    internal static X509Certificate2 SelfSignedCertificate()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var now = DateTimeOffset.UtcNow;
-        return request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
-    }
+    internal static X509Certificate2 SelfSignedCertificate() => SelfSignedCertificates.Create("CN=localhost", rsa: false, TimeSpan.FromDays(1));
 }
