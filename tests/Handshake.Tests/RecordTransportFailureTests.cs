@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Handshake.Testing;
+using Handshake.Testing.Conformance.Adapters;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Handshake.Tests;
@@ -95,46 +95,19 @@ public sealed class RecordTransportFailureTests
     /// <summary>This test's own meters, and the failures measured on them.</summary>
     private sealed class Meters : IMeterFactory
     {
-        private readonly List<Meter> _meters = [];
-        private readonly ConcurrentQueue<(string?, string?)> _failures = new();
-        private readonly MeterListener _listener = new();
+        private readonly ScopedMeterFactory _meters = new();
+        private readonly FailureRecorder _failures;
 
-        public Meters()
-        {
-            _listener.InstrumentPublished = (instrument, l) =>
-            {
-                if (ReferenceEquals(instrument.Meter.Scope, this) && instrument.Name == "handshake.authentications")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
-            {
-                var all = tags.ToArray();
-                if (all.Any(t => t.Key == "handshake.outcome" && (string?)t.Value == "failure"))
-                {
-                    _failures.Enqueue((all.First(t => t.Key == "handshake.role").Value?.ToString(), all.First(t => t.Key == "error.type").Value?.ToString()));
-                }
-            });
-            _listener.Start();
-        }
+        public Meters() => _failures = new FailureRecorder(_meters);
 
         public IReadOnlyList<(string?, string?)> Failures => [.. _failures];
 
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options.Name, options.Version, options.Tags, scope: this);
-            _meters.Add(meter);
-            return meter;
-        }
+        public Meter Create(MeterOptions options) => _meters.Create(options);
 
         public void Dispose()
         {
-            _listener.Dispose();
-            foreach (var meter in _meters)
-            {
-                meter.Dispose();
-            }
+            _failures.Dispose();
+            _meters.Dispose();
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
@@ -407,39 +406,6 @@ public abstract class AdapterConformanceTests
         {
             // The peer went away: that is how a drain ends.
         }
-    }
-
-    /// <summary>The failed handshakes (role, <c>error.type</c>) measured by one test's own meters.</summary>
-    private sealed class FailureRecorder : IEnumerable<(string? Role, string? Code)>, IDisposable
-    {
-        private readonly ConcurrentQueue<(string? Role, string? Code)> _failures = new();
-        private readonly MeterListener _listener = new();
-
-        public FailureRecorder(ScopedMeterFactory meters)
-        {
-            _listener.InstrumentPublished = (instrument, l) =>
-            {
-                if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Name == "handshake.authentications")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
-            {
-                var all = tags.ToArray();
-                if (all.Any(t => t.Key == "handshake.outcome" && (string?)t.Value == "failure"))
-                {
-                    _failures.Enqueue((all.FirstOrDefault(t => t.Key == "handshake.role").Value?.ToString(), all.FirstOrDefault(t => t.Key == "error.type").Value?.ToString()));
-                }
-            });
-            _listener.Start();
-        }
-
-        public IEnumerator<(string? Role, string? Code)> GetEnumerator() => _failures.GetEnumerator();
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-
-        public void Dispose() => _listener.Dispose();
     }
 
     /// <summary>Two ends of one loopback TCP connection.</summary>
