@@ -7,6 +7,13 @@ namespace Handshake;
 /// <param name="Rounds">Rounds this factor took.</param>
 public sealed record AuthFactorOutcome(int FactorIndex, string PluginName, IReadOnlyList<string> PluginsTried, int Rounds)
 {
+    /// <summary>
+    /// Gets the mechanism the factor ran on the wire: the last one it ran under. A server's verifier
+    /// may run several mechanisms under one name (SCRAM-SHA-256 as SCRAM-SHA-256-PLUS), so this, not
+    /// <see cref="PluginName"/>, is what a log line or a result names.
+    /// </summary>
+    public string Mechanism => PluginsTried.Count > 0 ? PluginsTried[^1] : PluginName;
+
     /// <inheritdoc />
     public override string ToString() => $"factor {FactorIndex}: {PluginName} ({Rounds} round{(Rounds == 1 ? string.Empty : "s")}{(PluginsTried.Count > 1 ? ", via " + string.Join(" -> ", PluginsTried) : string.Empty)})";
 }

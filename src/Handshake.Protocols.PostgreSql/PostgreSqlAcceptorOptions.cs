@@ -1,15 +1,21 @@
-using System.Security.Cryptography.X509Certificates;
-
 namespace Handshake.Protocols.PostgreSql;
 
-/// <summary>How the server side of the startup phase behaves.</summary>
-public sealed class PostgreSqlAcceptorOptions
+/// <summary>
+/// How the server side of the startup phase behaves: the ParameterStatus values it announces and the
+/// post-login message budget. The certificate, <c>hostssl</c>-style <see cref="AdapterAcceptorOptions.RequireTls"/>,
+/// message limit and deadlines (the startup packet under <see cref="AdapterAcceptorOptions.FirstMessageTimeout"/>)
+/// are the ones every adapter shares (<see cref="AdapterAcceptorOptions"/>).
+/// </summary>
+public sealed class PostgreSqlAcceptorOptions : AdapterAcceptorOptions
 {
-    /// <summary>Gets or sets the certificate (with private key) for TLS; null answers every SSLRequest with 'N'.</summary>
-    public X509Certificate2? ServerCertificate { get; set; }
+    /// <summary>The default bound on one frontend message's body: 64 KiB (SASL messages are far smaller).</summary>
+    public const int DefaultMaxMessageLength = 64 * 1024;
 
-    /// <summary>Gets or sets a value indicating whether a client that does not upgrade to TLS is refused (<c>hostssl</c>). Needs <see cref="ServerCertificate"/>.</summary>
-    public bool RequireTls { get; set; }
+    /// <summary>Initializes the options with PostgreSQL's defaults.</summary>
+    public PostgreSqlAcceptorOptions()
+        : base(DefaultMaxMessageLength)
+    {
+    }
 
     /// <summary>Gets the ParameterStatus values sent after AuthenticationOk, in order.</summary>
     public IList<KeyValuePair<string, string>> ServerParameters { get; } =
@@ -21,15 +27,6 @@ public sealed class PostgreSqlAcceptorOptions
         new("integer_datetimes", "on"),
         new("standard_conforming_strings", "on"),
     ];
-
-    /// <summary>Gets or sets the largest frontend message body accepted. Default 64 KiB (SASL messages are far smaller).</summary>
-    public int MaxMessageLength { get; set; } = 64 * 1024;
-
-    /// <summary>Gets or sets how long the startup phase (TLS, StartupMessage, authentication) may take. Default 60 s.</summary>
-    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>Gets or sets how long an authenticated session may sit idle between queries before it is closed. Default 60 s.</summary>
-    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Gets or sets how many messages an authenticated session may send before it is closed. Default 1000.</summary>
     public int MaxSessionMessages { get; set; } = 1000;

@@ -1,17 +1,16 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using System.Net.Security;
-using System.Security.Cryptography;
 using Handshake.Protocols.PostgreSql.Internal;
 
 namespace Handshake.Protocols.PostgreSql;
 
 /// <summary>
-/// The server side of PostgreSQL's startup phase over a <see cref="Stream"/>: answers SSLRequest
-/// ('S' and a TLS handshake with the configured certificate, or 'N'), GSSENCRequest ('N') and
-/// CancelRequest (close); reads the StartupMessage; runs an <see cref="AuthAcceptor"/> in
-/// <see cref="AcceptorStartMode.Offer"/> mapped onto AuthenticationSASL, SASLContinue, SASLFinal and
-/// AuthenticationOk, or a FATAL ErrorResponse (28P01 for a wrong password, 28000 otherwise); then
+/// The server side of PostgreSQL's startup phase over a <see cref="Stream"/>. The adapter owns the framing
+/// and the TLS upgrade: it answers SSLRequest ('S' and a TLS handshake through <see cref="AdapterTls"/>, or
+/// 'N'), GSSENCRequest ('N') and CancelRequest (close), and reads the StartupMessage under the
+/// first-message deadline. The exchange itself runs under the engine's <see cref="AuthAcceptor.RunAsync"/>
+/// in <see cref="AcceptorStartMode.Offer"/> through a codec (AuthenticationSASL, SASLContinue, SASLFinal,
+/// AuthenticationOk, or a FATAL ErrorResponse: 28P01 for a wrong password, 28000 otherwise); then
 /// ParameterStatus, BackendKeyData and ReadyForQuery, so real clients consider the login complete.
 /// Afterwards every query is answered with feature_not_supported (0A000) until Terminate.
 /// </summary>
@@ -19,12 +18,12 @@ public static class PostgreSqlAcceptorSession
 {
     /// <summary>Serves one connection until the client terminates, closes, idles out, or fails authentication.</summary>
     /// <param name="stream">The accepted connection (the caller keeps ownership and closes it afterwards).</param>
+    /// <param name="options">Certificate, parameters, limits and deadlines.</param>
     /// <param name="acceptorFactory">Creates the acceptor (verifiers and credential store registered with <c>AddAcceptor</c>).</param>
-    /// <param name="options">Certificate, parameters and limits.</param>
     /// <param name="cancellationToken">Cancels the session. Before authentication completes it throws <see cref="OperationCanceledException"/>; after, the session ends and its result is returned.</param>
     /// <returns>How the session ended.</returns>
-    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Whatever a client causes ends the session with a result for the server's log, never an unhandled exception in the accept loop.")]
-    public static async Task<PostgreSqlAcceptorResult> RunAsync(Stream stream, IAuthAcceptorFactory acceptorFactory, PostgreSqlAcceptorOptions options, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException">The options are inconsistent (<see cref="AdapterAcceptorOptions.RequireTls"/> without a certificate).</exception>
+    public static async Task<PostgreSqlAcceptorResult> AcceptAsync(Stream stream, PostgreSqlAcceptorOptions options, IAuthAcceptorFactory acceptorFactory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(acceptorFactory);
@@ -34,10 +33,10 @@ public static class PostgreSqlAcceptorSession
             throw new ArgumentException("RequireTls needs a ServerCertificate.", nameof(options));
         }
 
-        var session = new Session(stream, options);
+        var session = new Session(stream, options, acceptorFactory);
         try
         {
-            return await session.RunAsync(acceptorFactory, cancellationToken).ConfigureAwait(false);
+            return await session.RunAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -45,30 +44,33 @@ public static class PostgreSqlAcceptorSession
         }
     }
 
-    private sealed class Session(Stream stream, PostgreSqlAcceptorOptions options) : IAsyncDisposable
+    private sealed class Session(Stream stream, PostgreSqlAcceptorOptions options, IAuthAcceptorFactory factory) : IAsyncDisposable
     {
         private readonly PgWriter _writer = new();
         [SuppressMessage("Usage", "CA2213:Disposable fields should be disposed", Justification = "The caller owns the accepted stream; the TLS stream wrapped around it is disposed through _ssl.")]
         private Stream _connection = stream;
         private SslStream? _ssl;
+        private TransportSecurity _security = TransportSecurity.None;
+        private AuthAcceptor? _acceptor;
         private string? _user;
         private string? _database;
 
         public async ValueTask DisposeAsync()
         {
             _writer.Dispose();
+            _acceptor?.Dispose();
             if (_ssl is not null)
             {
                 await _ssl.DisposeAsync().ConfigureAwait(false);
             }
         }
 
-        [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "See RunAsync.")]
-        public async Task<PostgreSqlAcceptorResult> RunAsync(IAuthAcceptorFactory factory, CancellationToken cancellationToken)
+        [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Whatever a client causes ends the session with a result for the server's log, never an unhandled exception in the accept loop.")]
+        public async Task<PostgreSqlAcceptorResult> RunAsync(CancellationToken cancellationToken)
         {
-            AuthResult? result;
-            using (var deadline = new CancellationTokenSource(options.StartupTimeout))
-            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token))
+            AuthResult result;
+            using (var whole = new CancellationTokenSource(options.AuthenticationTimeout, options.TimeProvider))
+            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, whole.Token))
             {
                 try
                 {
@@ -80,20 +82,24 @@ public static class PostgreSqlAcceptorSession
                     if (options.RequireTls && _ssl is null)
                     {
                         await SendErrorAsync("FATAL", "28000", $"no encryption: this server accepts user \"{_user}\" over TLS only", linked.Token).ConfigureAwait(false);
-                        return Ended(null, AuthErrorCode.PolicyViolation, "the client did not upgrade to TLS");
+                        return Failed(AuthErrorCode.PolicyViolation, "the client did not upgrade to TLS");
                     }
 
-                    var (authResult, reason, detail) = await AuthenticateAsync(factory, linked.Token).ConfigureAwait(false);
-                    if (authResult is null)
+                    if (await AuthenticateAsync(linked.Token).ConfigureAwait(false) is not { } authenticated)
                     {
-                        return Ended(null, reason, detail);
+                        return Ended(null, _acceptor!.FailureReason, _acceptor.FailureDetail);
                     }
 
-                    result = authResult;
+                    result = authenticated;
                 }
-                catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException) when (whole.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
-                    return Ended(null, AuthErrorCode.Timeout, "the client did not finish the startup phase in time");
+                    return Failed(AuthErrorCode.Timeout, $"the client did not finish the startup phase within {options.AuthenticationTimeout.TotalSeconds:0.###} s (PostgreSqlAcceptorOptions.AuthenticationTimeout)");
+                }
+                catch (OperationCanceledException)
+                {
+                    Record(AuthErrorCode.Unspecified, "the server cancelled the startup phase");
+                    throw;
                 }
                 catch (HandshakeException ex)
                 {
@@ -102,11 +108,11 @@ public static class PostgreSqlAcceptorSession
                         await TrySendErrorAsync("FATAL", "08P01", ex.Message, linked.Token).ConfigureAwait(false);
                     }
 
-                    return Ended(null, ex.Code, ex.Message);
+                    return Failed(ex.Code, ex.Message);
                 }
-                catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or ObjectDisposedException)
+                catch (Exception ex) when (ex is IOException or ObjectDisposedException)
                 {
-                    return Ended(null, AuthErrorCode.TransportFailure, $"the connection failed ({ex.GetType().Name})");
+                    return Failed(AuthErrorCode.TransportFailure, $"the connection failed ({ex.GetType().Name})");
                 }
             }
 
@@ -124,15 +130,39 @@ public static class PostgreSqlAcceptorSession
         }
 
         private PostgreSqlAcceptorResult Ended(AuthResult? result, AuthErrorCode reason, string? detail, bool cancelRequest = false) =>
-            new(_user, _database, _ssl is not null, result, reason, detail, cancelRequest);
+            new(_user, _database, _security, result, reason, detail, cancelRequest);
+
+        /// <summary>Ends with a failure the adapter detected, counted and logged through the engine's telemetry.</summary>
+        private PostgreSqlAcceptorResult Failed(AuthErrorCode reason, string detail)
+        {
+            Record(reason, detail);
+            return Ended(null, _acceptor?.FailureReason is { } recorded and not AuthErrorCode.Unspecified ? recorded : reason, _acceptor?.FailureDetail ?? detail);
+        }
+
+        private void Record(AuthErrorCode reason, string detail)
+        {
+            // Before the exchange began there is no acceptor yet: one made on what is known now records it.
+            _acceptor ??= factory.Create(_security, AcceptorStartMode.Offer);
+            _acceptor.RecordTransportFailure(reason, detail);
+        }
 
         /// <summary>Reads packets until a StartupMessage; false for a CancelRequest.</summary>
         private async Task<bool> ReadStartupAsync(CancellationToken cancellationToken)
         {
             var gssAnswered = false;
+            var first = true;
             while (true)
             {
-                var body = await PgStream.ReadStartupPacketAsync(_connection, cancellationToken).ConfigureAwait(false);
+                // The first packet (SSLRequest, GSSENCRequest or StartupMessage) under the first-message
+                // deadline: a client that connects and says nothing is dropped then, not after the whole phase.
+                var body = await AdapterDeadline.RunAsync(
+                    ct => PgStream.ReadStartupPacketAsync(_connection, ct),
+                    first ? options.FirstMessageTimeout : options.RoundTimeout,
+                    options.TimeProvider,
+                    first ? "The client's startup packet" : "The client's StartupMessage",
+                    first ? "PostgreSqlAcceptorOptions.FirstMessageTimeout" : "PostgreSqlAcceptorOptions.RoundTimeout",
+                    cancellationToken).ConfigureAwait(false);
+                first = false;
                 var reader = new PgReader(body);
                 var code = reader.ReadInt32();
                 switch (code)
@@ -226,105 +256,36 @@ public static class PostgreSqlAcceptorSession
             }
 
             await _writer.WriteByte((byte)'S').FlushAsync(_connection, cancellationToken).ConfigureAwait(false);
-            _ssl = new SslStream(_connection, leaveInnerStreamOpen: true);
-            _connection = _ssl;
-            await _ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, cancellationToken).ConfigureAwait(false);
+            var (ssl, security) = await AdapterDeadline.RunAsync(
+                ct => AdapterTls.AuthenticateAsServerAsync(_connection, certificate, ct),
+                options.RoundTimeout,
+                options.TimeProvider,
+                "The client's TLS handshake",
+                "PostgreSqlAcceptorOptions.RoundTimeout",
+                cancellationToken).ConfigureAwait(false);
+            _ssl = ssl;
+            _connection = ssl;
+            _security = security;
         }
 
-        private async Task<(AuthResult? Result, AuthErrorCode Reason, string? Detail)> AuthenticateAsync(IAuthAcceptorFactory factory, CancellationToken cancellationToken)
+        private async Task<AuthResult?> AuthenticateAsync(CancellationToken cancellationToken)
         {
-            // On the server side "verified" means the server presented its certificate; it is what SCRAM-SHA-256-PLUS binds to.
-            var transport = _ssl is null
-                ? TransportSecurity.None
-                : new TransportSecurity { IsEncrypted = true, IsCertificateVerified = true, ServerCertificate = options.ServerCertificate };
-            using var acceptor = factory.Create(transport, AcceptorStartMode.Offer);
-            var next = await acceptor.StartAsync(_user, cancellationToken).ConfigureAwait(false);
-            var first = true;
-            while (true)
+            _acceptor = factory.Create(_security, AcceptorStartMode.Offer);
+            using var transport = new PgAcceptorTransport(_connection, _security, options, _user!, writer => PgSessionMessages.WriteSessionStart(writer, options.ServerParameters))
             {
-                switch (next.Kind)
-                {
-                    case AuthEventKind.Offer:
-                        // AuthenticationSASL: each mechanism NUL-terminated, then an empty name.
-                        _writer.Begin(PgProtocol.Authentication).WriteInt32(PgProtocol.AuthSasl);
-                        foreach (var mechanism in next.Mechanisms!)
-                        {
-                            _writer.WriteCString(mechanism);
-                        }
+                Acceptor = _acceptor,
+            };
 
-                        await _writer.WriteByte(0).End().FlushAsync(_connection, cancellationToken).ConfigureAwait(false);
-                        break;
-                    case AuthEventKind.Continue:
-                        await _writer.Begin(PgProtocol.Authentication).WriteInt32(PgProtocol.AuthSaslContinue).WriteBytes(next.Data.Span).End()
-                            .FlushAsync(_connection, cancellationToken).ConfigureAwait(false);
-                        break;
-                    case AuthEventKind.Succeeded:
-                        if (!next.Data.IsEmpty)
-                        {
-                            _writer.Begin(PgProtocol.Authentication).WriteInt32(PgProtocol.AuthSaslFinal).WriteBytes(next.Data.Span).End();
-                        }
-
-                        _writer.Begin(PgProtocol.Authentication).WriteInt32(PgProtocol.AuthOk).End();
-                        WriteSessionStart();
-                        await _writer.FlushAsync(_connection, cancellationToken).ConfigureAwait(false);
-                        return (acceptor.Result, AuthErrorCode.Unspecified, null);
-                    case AuthEventKind.Failed:
-                        await SendAuthFailureAsync(acceptor.FailureReason, cancellationToken).ConfigureAwait(false);
-                        return (null, acceptor.FailureReason, acceptor.FailureDetail);
-                    default:
-                        // Begin, Switch, NextFactor: PostgreSQL's SASL exchange has no message for them.
-                        await SendErrorAsync("FATAL", "28000", $"authentication failed for user \"{_user}\"", cancellationToken).ConfigureAwait(false);
-                        return (null, AuthErrorCode.PolicyViolation, $"the user's policy needs '{next.Kind}', which the PostgreSQL protocol cannot carry");
-                }
-
-                var (type, body) = await PgStream.ReadMessageAsync(_connection, options.MaxMessageLength, cancellationToken).ConfigureAwait(false);
-                if (type != PgProtocol.PasswordMessage)
-                {
-                    throw PgErrors.Violation($"expected SASL response, got message type '{PgStream.PrintableType(type)}'");
-                }
-
-                AuthClientMessage message;
-                if (first)
-                {
-                    // SASLInitialResponse: mechanism, Int32 length of the initial response (-1: none), the response.
-                    var reader = new PgReader(body);
-                    var mechanism = reader.ReadCString();
-                    var length = reader.ReadInt32();
-                    var data = length == -1 ? [] : reader.ReadBytes(length).ToArray();
-                    reader.ExpectEnd("SASLInitialResponse");
-                    message = new AuthClientMessage(mechanism, data);
-                    first = false;
-                }
-                else
-                {
-                    message = new AuthClientMessage(null, body);
-                }
-
-                try
-                {
-                    next = await acceptor.HandleAsync(message, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    CryptographicOperations.ZeroMemory(body);
-                }
-            }
-        }
-
-        private void WriteSessionStart()
-        {
-            foreach (var (name, value) in options.ServerParameters)
+            // Bytes written before the exchange (NegotiateProtocolVersion) go out with its first message.
+            await _writer.FlushAsync(_connection, cancellationToken).ConfigureAwait(false);
+            var result = await _acceptor.RunAsync(transport, _user, cancellationToken).ConfigureAwait(false);
+            if (result is null && !transport.Concluded && _acceptor.FailureReason == AuthErrorCode.ProtocolViolation)
             {
-                _writer.Begin(PgProtocol.ParameterStatus).WriteCString(name).WriteCString(value).End();
+                // The codec refused a client message: the client still learns why, as PostgreSQL tells it.
+                await TrySendErrorAsync("FATAL", "08P01", _acceptor.FailureDetail ?? "protocol violation", cancellationToken).ConfigureAwait(false);
             }
 
-            Span<byte> key = stackalloc byte[8];
-            RandomNumberGenerator.Fill(key);
-            _writer.Begin(PgProtocol.BackendKeyData)
-                .WriteInt32(System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(key) & int.MaxValue)
-                .WriteInt32(System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(key[4..]))
-                .End();
-            _writer.Begin(PgProtocol.ReadyForQuery).WriteByte((byte)'I').End();
+            return result;
         }
 
         private async Task ServeQueriesAsync(CancellationToken cancellationToken)
@@ -333,7 +294,7 @@ public static class PostgreSqlAcceptorSession
             for (var count = 0; count < options.MaxSessionMessages; count++)
             {
                 byte type;
-                using (var idle = new CancellationTokenSource(options.IdleTimeout))
+                using (var idle = new CancellationTokenSource(options.IdleTimeout, options.TimeProvider))
                 using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token))
                 {
                     (type, _) = await PgStream.ReadMessageAsync(_connection, options.MaxMessageLength, linked.Token).ConfigureAwait(false);
@@ -344,7 +305,7 @@ public static class PostgreSqlAcceptorSession
                     case PgProtocol.Terminate:
                         return;
                     case PgProtocol.Query:
-                        WriteError("ERROR", "0A000", "this server (Handshake's PostgreSQL acceptor) authenticates connections and runs no queries");
+                        PgSessionMessages.WriteError(_writer, "ERROR", "0A000", "this server (Handshake's PostgreSQL acceptor) authenticates connections and runs no queries");
                         _writer.Begin(PgProtocol.ReadyForQuery).WriteByte((byte)'I').End();
                         await _writer.FlushAsync(_connection, cancellationToken).ConfigureAwait(false);
                         break;
@@ -370,14 +331,9 @@ public static class PostgreSqlAcceptorSession
             }
         }
 
-        private Task SendAuthFailureAsync(AuthErrorCode reason, CancellationToken cancellationToken) =>
-            reason == AuthErrorCode.InvalidCredential
-                ? SendErrorAsync("FATAL", "28P01", $"password authentication failed for user \"{_user}\"", cancellationToken)
-                : SendErrorAsync("FATAL", "28000", $"authentication failed for user \"{_user}\"", cancellationToken);
-
         private async Task SendErrorAsync(string severity, string code, string message, CancellationToken cancellationToken)
         {
-            WriteError(severity, code, message);
+            PgSessionMessages.WriteError(_writer, severity, code, message);
             await _writer.FlushAsync(_connection, cancellationToken).ConfigureAwait(false);
         }
 
@@ -393,14 +349,5 @@ public static class PostgreSqlAcceptorSession
                 _writer.Clear();
             }
         }
-
-        private void WriteError(string severity, string code, string message) =>
-            _writer.Begin(PgProtocol.ErrorResponse)
-                .WriteByte((byte)'S').WriteCString(severity)
-                .WriteByte((byte)'V').WriteCString(severity)
-                .WriteByte((byte)'C').WriteCString(code)
-                .WriteByte((byte)'M').WriteCString(message.ToString(CultureInfo.InvariantCulture))
-                .WriteByte(0)
-                .End();
     }
 }

@@ -1,32 +1,30 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using Handshake.Protocols.PostgreSql.Internal;
 
 namespace Handshake.Protocols.PostgreSql;
 
 /// <summary>
-/// The client side of PostgreSQL's startup phase over a <see cref="Stream"/>: SSLRequest and TLS
-/// upgrade, StartupMessage, then every authentication message mapped onto an <see cref="AuthNegotiator"/>
-/// (AuthenticationSASL as an offer, SASLContinue, SASLFinal with AuthenticationOk as success,
-/// ErrorResponse as a rejection with its SQLSTATE), and finally ParameterStatus and BackendKeyData
-/// until ReadyForQuery.
+/// The client side of PostgreSQL's startup phase over a <see cref="Stream"/>. The adapter owns the framing
+/// and the TLS upgrade (SSLRequest, then <see cref="AdapterTls"/>), sends the StartupMessage, and hands the
+/// authentication messages to the engine's <see cref="AuthNegotiator.RunAsync"/> through a codec
+/// (AuthenticationSASL as an offer, SASLContinue, SASLFinal with AuthenticationOk as success, ErrorResponse
+/// as a rejection with its SQLSTATE); finally it reads ParameterStatus and BackendKeyData until ReadyForQuery.
 /// </summary>
 public static class PostgreSqlStartup
 {
     /// <summary>Runs the startup phase as a client.</summary>
     /// <param name="stream">A connected stream to the server (the caller keeps ownership).</param>
-    /// <param name="options">Database, TLS mode and limits.</param>
+    /// <param name="options">Database, TLS mode, trust, limits and deadlines.</param>
     /// <param name="negotiatorFactory">Creates the negotiator (plugins registered with <c>AddHandshake</c>).</param>
     /// <param name="credentials">The user name (sent in the StartupMessage) and the secrets.</param>
     /// <param name="cancellationToken">Cancels the startup phase.</param>
     /// <returns>The result, with the stream to continue on.</returns>
     /// <exception cref="HandshakeException">
     /// The server refused (<see cref="AuthErrorCode.ServerRejected"/> with <see cref="HandshakeException.ServerErrorCode"/> = SQLSTATE),
-    /// TLS was required but refused or failed, a message broke the protocol, the connection failed, or a plugin failed.
+    /// TLS was required but refused or failed (<see cref="AuthErrorCode.PolicyViolation"/>), a message broke the protocol,
+    /// a deadline passed (<see cref="AuthErrorCode.Timeout"/> naming the option), the connection failed, or a plugin failed.
     /// </exception>
     /// <exception cref="ArgumentException">The user name, database or a startup parameter contains a NUL character (nothing is sent).</exception>
-    public static async Task<PostgreSqlStartupResult> AuthenticateAsync(
+    public static async Task<PostgreSqlStartupResult> ConnectAsync(
         Stream stream,
         PostgreSqlClientOptions options,
         IAuthNegotiatorFactory negotiatorFactory,
@@ -48,16 +46,8 @@ public static class PostgreSqlStartup
             RequireNoNul(value, nameof(options));
         }
 
-        using var deadline = new CancellationTokenSource(options.Timeout);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        try
-        {
-            return await RunAsync(stream, options, negotiatorFactory, credentials, linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new HandshakeException(AuthErrorCode.Timeout, $"The PostgreSQL startup phase did not complete within {options.Timeout.TotalSeconds:0.#} s (PostgreSqlClientOptions.Timeout).", innerException: ex);
-        }
+        var client = new Client(stream, options, negotiatorFactory, credentials);
+        return await client.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static void RequireNoNul(string? value, string parameterName)
@@ -68,288 +58,196 @@ public static class PostgreSqlStartup
         }
     }
 
-    private static async Task<PostgreSqlStartupResult> RunAsync(Stream stream, PostgreSqlClientOptions options, IAuthNegotiatorFactory factory, AuthCredentials credentials, CancellationToken cancellationToken)
+    /// <summary>One client startup phase: the connection as it is upgraded, and the negotiator once the transport is known.</summary>
+    private sealed class Client(Stream stream, PostgreSqlClientOptions options, IAuthNegotiatorFactory factory, AuthCredentials credentials)
     {
-        var (connection, transport) = await NegotiateTlsAsync(stream, options, cancellationToken).ConfigureAwait(false);
-        try
+        private readonly Stream _stream = stream;
+        private Stream _connection = stream;
+        private TransportSecurity _security = TransportSecurity.None;
+        private AuthNegotiator? _negotiator;
+
+        public async Task<PostgreSqlStartupResult> RunAsync(CancellationToken cancellationToken)
         {
+            using var whole = new CancellationTokenSource(options.Timeout, options.TimeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, whole.Token);
+            try
+            {
+                await NegotiateTlsAsync(linked.Token).ConfigureAwait(false);
+                await SendStartupAsync(linked.Token).ConfigureAwait(false);
+                _negotiator = factory.Create(credentials, _security);
+                AuthResult authentication;
+                using (var transport = new PgClientTransport(_connection, _security, options))
+                {
+                    authentication = await _negotiator.RunAsync(transport, linked.Token).ConfigureAwait(false);
+                }
+
+                return await ReadUntilReadyAsync(authentication, linked.Token).ConfigureAwait(false);
+            }
+            catch (HandshakeException ex)
+            {
+                await FailAsync(ex.Code, ex.Message).ConfigureAwait(false);
+                throw;
+            }
+            catch (OperationCanceledException ex) when (whole.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                var timeout = new HandshakeException(AuthErrorCode.Timeout, $"The PostgreSQL startup phase did not complete within {options.Timeout.TotalSeconds:0.###} s (PostgreSqlClientOptions.Timeout).", innerException: ex);
+                await FailAsync(timeout.Code, timeout.Message).ConfigureAwait(false);
+                throw timeout;
+            }
+            catch (OperationCanceledException)
+            {
+                await FailAsync(AuthErrorCode.Unspecified, "the caller cancelled the startup phase").ConfigureAwait(false);
+                throw;
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                await FailAsync(AuthErrorCode.TransportFailure, $"the connection failed ({ex.GetType().Name})").ConfigureAwait(false);
+                throw PgErrors.Transport($"The connection to the PostgreSQL server failed ({ex.GetType().Name}).", ex);
+            }
+            finally
+            {
+                _negotiator?.Dispose();
+            }
+        }
+
+        /// <summary>Counts and logs what the adapter itself detected through the engine, then closes the TLS stream this adapter made.</summary>
+        private async ValueTask FailAsync(AuthErrorCode code, string reason)
+        {
+            if (_negotiator is null)
+            {
+                // Failed before the transport was settled (TLS refused or broken): a negotiator on what was
+                // known then records it, so one telemetry path counts every outcome.
+                using var early = factory.Create(credentials, _security);
+                early.RecordTransportFailure(code, reason);
+            }
+            else
+            {
+                _negotiator.RecordTransportFailure(code, reason);
+            }
+
+            if (!ReferenceEquals(_connection, _stream))
+            {
+                await _connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        private async Task NegotiateTlsAsync(CancellationToken cancellationToken)
+        {
+            if (options.TlsMode == ClientTlsMode.Disable)
+            {
+                return;
+            }
+
             using (var writer = new PgWriter())
             {
-                // StartupMessage (protocol 3.0): user, database, extra parameters, then a terminating NUL.
-                writer.Begin(0).WriteInt32(PgProtocol.ProtocolVersion3).WriteCString("user").WriteCString(credentials.UserName);
-                if (!string.IsNullOrEmpty(options.Database))
-                {
-                    writer.WriteCString("database").WriteCString(options.Database);
-                }
-
-                foreach (var (name, value) in options.StartupParameters)
-                {
-                    if (name is not "user" and not "database")
-                    {
-                        writer.WriteCString(name).WriteCString(value);
-                    }
-                }
-
-                await writer.WriteByte(0).End().FlushAsync(connection, cancellationToken).ConfigureAwait(false);
+                await writer.Begin(0).WriteInt32(PgProtocol.SslRequestCode).End().FlushAsync(_stream, cancellationToken).ConfigureAwait(false);
             }
 
-            using var negotiator = factory.Create(credentials, transport);
-            var result = await AuthenticateAsync(connection, negotiator, options, cancellationToken).ConfigureAwait(false);
-            return await ReadUntilReadyAsync(connection, transport, result, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            if (!ReferenceEquals(connection, stream))
+            // Exactly one byte is read: nothing the server sends after 'S' may be taken as plaintext (CVE-2021-23222).
+            var answer = await AdapterDeadline.RunAsync(
+                ct => PgStream.ReadByteAsync(_stream, ct),
+                options.FirstMessageTimeout,
+                options.TimeProvider,
+                "The server's answer to the SSLRequest",
+                "PostgreSqlClientOptions.FirstMessageTimeout",
+                cancellationToken).ConfigureAwait(false);
+            switch (answer)
             {
-                await connection.DisposeAsync().ConfigureAwait(false);
+                case (byte)'N' when options.TlsMode == ClientTlsMode.Prefer:
+                    return;
+                case (byte)'N':
+                    throw new HandshakeException(AuthErrorCode.PolicyViolation, $"The server does not support TLS, and TlsMode is {options.TlsMode}.");
+                case (byte)'S':
+                    break;
+                case (byte)'E':
+                    throw new HandshakeException(AuthErrorCode.ServerRejected, "The server answered the SSLRequest with an error (a server older than protocol 3.0?).");
+                default:
+                    throw PgErrors.Violation($"The server answered the SSLRequest with '{PgStream.PrintableType(answer)}'; only 'S' or 'N' is allowed.");
             }
 
-            throw;
-        }
-    }
-
-    [SuppressMessage("Security", "CA5359:Do not disable certificate validation", Justification = "sslmode=prefer/require encrypt without checking the certificate, as libpq does; the transport then reports IsCertificateVerified = false so no cleartext secret is released over it.")]
-    private static async Task<(Stream Stream, TransportSecurity Transport)> NegotiateTlsAsync(Stream stream, PostgreSqlClientOptions options, CancellationToken cancellationToken)
-    {
-        if (options.SslMode == PostgreSqlSslMode.Disable)
-        {
-            return (stream, TransportSecurity.None);
-        }
-
-        using (var writer = new PgWriter())
-        {
-            await writer.Begin(0).WriteInt32(PgProtocol.SslRequestCode).End().FlushAsync(stream, cancellationToken).ConfigureAwait(false);
-        }
-
-        // Exactly one byte is read: nothing the server sends after 'S' may be taken as plaintext (CVE-2021-23222).
-        var answer = await PgStream.ReadByteAsync(stream, cancellationToken).ConfigureAwait(false);
-        switch (answer)
-        {
-            case (byte)'N' when options.SslMode == PostgreSqlSslMode.Prefer:
-                return (stream, TransportSecurity.None);
-            case (byte)'N':
-                throw new HandshakeException(AuthErrorCode.PolicyViolation, $"The server does not support TLS, and SslMode is {options.SslMode}.");
-            case (byte)'S':
-                break;
-            case (byte)'E':
-                throw new HandshakeException(AuthErrorCode.ServerRejected, "The server answered the SSLRequest with an error (a server older than protocol 3.0?).");
-            default:
-                throw PgErrors.Violation($"The server answered the SSLRequest with '{PgStream.PrintableType(answer)}'; only 'S' or 'N' is allowed.");
-        }
-
-        var verify = options.SslMode == PostgreSqlSslMode.VerifyFull;
-        var userCallback = options.RemoteCertificateValidationCallback;
-        var ssl = new SslStream(stream, leaveInnerStreamOpen: true);
-        try
-        {
-            await ssl.AuthenticateAsClientAsync(
-                new SslClientAuthenticationOptions
+            (_connection, _security) = await AdapterDeadline.RunAsync(
+                async ct =>
                 {
-                    TargetHost = options.TargetHost,
-                    RemoteCertificateValidationCallback = verify
-                        ? userCallback ?? ((_, _, _, errors) => errors == SslPolicyErrors.None)
-                        : (_, _, _, _) => true,
+                    var (ssl, security) = await AdapterTls.AuthenticateAsClientAsync(_stream, options, ct).ConfigureAwait(false);
+                    return ((Stream)ssl, security);
                 },
+                options.RoundTimeout,
+                options.TimeProvider,
+                "The TLS handshake with the server",
+                "PostgreSqlClientOptions.RoundTimeout",
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (System.Security.Authentication.AuthenticationException ex)
-        {
-            await ssl.DisposeAsync().ConfigureAwait(false);
-            throw new HandshakeException(
-                verify ? AuthErrorCode.PolicyViolation : AuthErrorCode.TransportFailure,
-                verify ? $"The TLS handshake failed or the server's certificate was not trusted for '{options.TargetHost}' (SslMode VerifyFull)." : "The TLS handshake with the server failed.",
-                innerException: ex);
-        }
-        catch (IOException ex)
-        {
-            await ssl.DisposeAsync().ConfigureAwait(false);
-            throw PgErrors.Transport("The connection failed during the TLS handshake.", ex);
-        }
 
-        var certificate = ssl.RemoteCertificate is { } remote ? remote as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(remote.GetRawCertData()) : null;
-        return (ssl, new TransportSecurity { IsEncrypted = true, IsCertificateVerified = verify, ServerCertificate = certificate });
-    }
-
-    private static async Task<AuthResult> AuthenticateAsync(Stream stream, AuthNegotiator negotiator, PostgreSqlClientOptions options, CancellationToken cancellationToken)
-    {
-        using var writer = new PgWriter();
-        var sasl = SaslState.None;
-        byte[]? saslFinal = null;
-        while (true)
+        private async Task SendStartupAsync(CancellationToken cancellationToken)
         {
-            var (type, body) = await PgStream.ReadMessageAsync(stream, options.MaxMessageLength, cancellationToken).ConfigureAwait(false);
-            AuthEvent authEvent;
-            switch (type)
+            using var writer = new PgWriter();
+
+            // StartupMessage (protocol 3.0): user, database, extra parameters, then a terminating NUL.
+            writer.Begin(0).WriteInt32(PgProtocol.ProtocolVersion3).WriteCString("user").WriteCString(credentials.UserName);
+            if (!string.IsNullOrEmpty(options.Database))
             {
-                case PgProtocol.Authentication:
-                    authEvent = ReadAuthentication(body, ref sasl, ref saslFinal);
-                    if (authEvent.Kind == AuthEventKind.None)
-                    {
-                        continue; // SASLFinal: held until AuthenticationOk.
-                    }
-
-                    break;
-                case PgProtocol.ErrorResponse:
-                    var error = PgErrorFields.Parse(body);
-                    authEvent = AuthEvent.Failed(error.Code, error.Message);
-                    break;
-                case PgProtocol.NoticeResponse or PgProtocol.NegotiateProtocolVersion:
-                    continue;
-                default:
-                    throw PgErrors.Violation($"The server sent message '{PgStream.PrintableType(type)}' during authentication.");
+                writer.WriteCString("database").WriteCString(options.Database);
             }
 
-            var action = await negotiator.HandleAsync(authEvent, cancellationToken).ConfigureAwait(false);
-            switch (action.Kind)
+            foreach (var (name, value) in options.StartupParameters)
             {
-                case AuthActionKind.Completed:
-                    return action.Result!;
-                case AuthActionKind.Send:
-                    writer.Begin(PgProtocol.PasswordMessage);
-                    if (sasl == SaslState.Offered)
-                    {
-                        // SASLInitialResponse: mechanism, Int32 length of the client-first message, the message.
-                        writer.WriteCString(action.PluginName!).WriteInt32(action.Data.Length).WriteBytes(action.Data.Span);
-                        sasl = SaslState.InProgress;
-                    }
-                    else
-                    {
-                        // SASLResponse, or PasswordMessage for a plugin begun by AuthenticationCleartextPassword/MD5Password: the data verbatim.
-                        writer.WriteBytes(action.Data.Span);
-                    }
-
-                    await writer.End().FlushAsync(stream, cancellationToken).ConfigureAwait(false);
-                    break;
-                default:
-                    break;
-            }
-        }
-    }
-
-    private static AuthEvent ReadAuthentication(byte[] body, ref SaslState sasl, ref byte[]? saslFinal)
-    {
-        var reader = new PgReader(body);
-        var code = reader.ReadInt32();
-        if (saslFinal is not null && code != PgProtocol.AuthOk)
-        {
-            throw PgErrors.Violation($"The server sent authentication request {code} after SASLFinal; only AuthenticationOk may follow it.");
-        }
-
-        switch (code)
-        {
-            case PgProtocol.AuthOk:
-                reader.ExpectEnd("AuthenticationOk");
-                var final = saslFinal ?? [];
-                saslFinal = null;
-                return AuthEvent.Succeeded(final);
-            case PgProtocol.AuthSasl:
-                if (sasl != SaslState.None)
+                if (name is not "user" and not "database")
                 {
-                    throw PgErrors.Violation("The server sent AuthenticationSASL twice.");
+                    writer.WriteCString(name).WriteCString(value);
                 }
+            }
 
-                var mechanisms = new List<string>();
-                while (true)
+            await writer.WriteByte(0).End().FlushAsync(_connection, cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task<PostgreSqlStartupResult> ReadUntilReadyAsync(AuthResult authentication, CancellationToken cancellationToken)
+        {
+            const int MaxParameters = 256;
+            var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+            int processId = 0, secretKey = 0;
+            while (true)
+            {
+                var (type, body) = await AdapterDeadline.RunAsync(
+                    ct => PgStream.ReadMessageAsync(_connection, options.MaxMessageLength, ct),
+                    options.RoundTimeout,
+                    options.TimeProvider,
+                    "The server's session start (ParameterStatus, ReadyForQuery)",
+                    "PostgreSqlClientOptions.RoundTimeout",
+                    cancellationToken).ConfigureAwait(false);
+                var reader = new PgReader(body);
+                switch (type)
                 {
-                    var name = reader.ReadCString();
-                    if (name.Length == 0)
-                    {
+                    case PgProtocol.ParameterStatus:
+                        if (parameters.Count >= MaxParameters)
+                        {
+                            throw PgErrors.Violation($"The server sent more than {MaxParameters} ParameterStatus messages.");
+                        }
+
+                        var name = reader.ReadCString();
+                        parameters[name] = reader.ReadCString();
                         break;
-                    }
-
-                    if (mechanisms.Count == PgProtocol.MaxMechanisms)
-                    {
-                        throw PgErrors.Violation($"The server offered more than {PgProtocol.MaxMechanisms} SASL mechanisms.");
-                    }
-
-                    mechanisms.Add(name);
+                    case PgProtocol.BackendKeyData:
+                        processId = reader.ReadInt32();
+                        secretKey = reader.ReadInt32();
+                        break;
+                    case PgProtocol.ReadyForQuery:
+                        var status = reader.ReadByte();
+                        reader.ExpectEnd("ReadyForQuery");
+                        return new PostgreSqlStartupResult(authentication, _connection, _security, parameters, processId, secretKey, (char)status);
+                    case PgProtocol.NoticeResponse or PgProtocol.NegotiateProtocolVersion:
+                        break;
+                    case PgProtocol.ErrorResponse:
+                        // Authenticated, but the session could not start (no such database, too many connections).
+                        var error = PgErrorFields.Parse(body);
+                        var sqlState = error.Code is null ? null : PeerText.Printable(error.Code, 8);
+                        throw new HandshakeException(AuthErrorCode.ServerRejected, $"The server accepted the credentials but refused the session ({sqlState}): {PeerText.Printable(error.Message)}")
+                        {
+                            ServerErrorCode = sqlState,
+                        };
+                    default:
+                        throw PgErrors.Violation($"The server sent message '{PgStream.PrintableType(type)}' before ReadyForQuery.");
                 }
-
-                reader.ExpectEnd("AuthenticationSASL");
-                sasl = SaslState.Offered;
-                return AuthEvent.Offer(mechanisms);
-            case PgProtocol.AuthSaslContinue:
-                RequireSasl(sasl, "SASLContinue");
-                return AuthEvent.Continue(reader.ReadRest().ToArray());
-            case PgProtocol.AuthSaslFinal:
-                RequireSasl(sasl, "SASLFinal");
-                saslFinal = reader.ReadRest().ToArray();
-                sasl = SaslState.Final;
-                return default;
-            case PgProtocol.AuthCleartextPassword:
-                reader.ExpectEnd("AuthenticationCleartextPassword");
-                return AuthEvent.Begin("password");
-            case PgProtocol.AuthMd5Password:
-                var salt = reader.ReadBytes(4).ToArray();
-                reader.ExpectEnd("AuthenticationMD5Password");
-                return AuthEvent.Begin("md5", salt);
-            case PgProtocol.AuthKerberosV5:
-                return AuthEvent.Begin("KerberosV5");
-            case PgProtocol.AuthGss:
-                return AuthEvent.Begin("GSSAPI");
-            case PgProtocol.AuthSspi:
-                return AuthEvent.Begin("SSPI");
-            default:
-                throw PgErrors.Violation($"The server sent authentication request code {code}, which this client does not know.");
-        }
-    }
-
-    private static void RequireSasl(SaslState sasl, string what)
-    {
-        if (sasl != SaslState.InProgress)
-        {
-            throw PgErrors.Violation($"The server sent {what} {(sasl == SaslState.Final ? "after SASLFinal" : "without a SASL exchange in progress")}.");
-        }
-    }
-
-    private static async Task<PostgreSqlStartupResult> ReadUntilReadyAsync(Stream stream, TransportSecurity transport, AuthResult result, PostgreSqlClientOptions options, CancellationToken cancellationToken)
-    {
-        const int MaxParameters = 256;
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        int processId = 0, secretKey = 0;
-        while (true)
-        {
-            var (type, body) = await PgStream.ReadMessageAsync(stream, options.MaxMessageLength, cancellationToken).ConfigureAwait(false);
-            var reader = new PgReader(body);
-            switch (type)
-            {
-                case PgProtocol.ParameterStatus:
-                    if (parameters.Count >= MaxParameters)
-                    {
-                        throw PgErrors.Violation($"The server sent more than {MaxParameters} ParameterStatus messages.");
-                    }
-
-                    var name = reader.ReadCString();
-                    parameters[name] = reader.ReadCString();
-                    break;
-                case PgProtocol.BackendKeyData:
-                    processId = reader.ReadInt32();
-                    secretKey = reader.ReadInt32();
-                    break;
-                case PgProtocol.ReadyForQuery:
-                    var status = reader.ReadByte();
-                    reader.ExpectEnd("ReadyForQuery");
-                    return new PostgreSqlStartupResult(result, stream, transport, parameters, processId, secretKey, (char)status);
-                case PgProtocol.NoticeResponse or PgProtocol.NegotiateProtocolVersion:
-                    break;
-                case PgProtocol.ErrorResponse:
-                    // Authenticated, but the session could not start (no such database, too many connections).
-                    var error = PgErrorFields.Parse(body);
-                    throw new HandshakeException(AuthErrorCode.ServerRejected, $"The server accepted the credentials but refused the session ({PgText.Printable(error.Code, 8)}): {PgText.Printable(error.Message)}")
-                    {
-                        ServerErrorCode = error.Code is null ? null : PgText.Printable(error.Code, 8),
-                    };
-                default:
-                    throw PgErrors.Violation($"The server sent message '{PgStream.PrintableType(type)}' before ReadyForQuery.");
             }
         }
-    }
-
-    private enum SaslState
-    {
-        None,
-        Offered,
-        InProgress,
-        Final,
     }
 }

@@ -17,6 +17,15 @@ public sealed class PostgreSqlStartupResult
     /// <summary>Gets the authentication result.</summary>
     public AuthResult Authentication { get; }
 
+    /// <summary>Gets the user who authenticated.</summary>
+    public string UserName => Authentication.UserName;
+
+    /// <summary>Gets the mechanism the first factor ran on the wire (e.g. SCRAM-SHA-256-PLUS), or null when none ran.</summary>
+    public string? Mechanism => Authentication.Factors is [var first, ..] ? first.Mechanism : null;
+
+    /// <summary>Gets every factor that passed, in order.</summary>
+    public IReadOnlyList<AuthFactorOutcome> Factors => Authentication.Factors;
+
     /// <summary>Gets the stream to continue on: the TLS stream when TLS was negotiated, else the stream given. The caller owns it.</summary>
     public Stream Stream { get; }
 

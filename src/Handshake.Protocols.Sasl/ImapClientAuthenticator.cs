@@ -23,7 +23,7 @@ public static class ImapClientAuthenticator
     /// e.g. AUTHENTICATIONFAILED), TLS was required but not offered or failed, a line broke the protocol or a
     /// limit, a deadline passed, or a plugin failed.
     /// </exception>
-    public static async Task<SaslClientResult> AuthenticateAsync(
+    public static async Task<SaslClientResult> ConnectAsync(
         Stream stream,
         SaslClientOptions options,
         IAuthNegotiatorFactory negotiatorFactory,
@@ -34,35 +34,37 @@ public static class ImapClientAuthenticator
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(negotiatorFactory);
         ArgumentNullException.ThrowIfNull(credentials);
-        return await SaslClientPhase.RunAsync(stream, options, (lines, ct) => new ImapClientDialogue(lines, options).RunAsync(negotiatorFactory, credentials, ct), "IMAP", cancellationToken).ConfigureAwait(false);
+        var phase = new SaslClientPhase(options, negotiatorFactory, credentials, "IMAP");
+        return await phase.RunAsync(stream, (lines, ct) => new ImapClientDialogue(lines, options, phase).RunAsync(ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The command/response steps before and around AUTHENTICATE.</summary>
-    private sealed class ImapClientDialogue(LineConnection lines, SaslClientOptions options)
+    private sealed class ImapClientDialogue(LineConnection lines, SaslClientOptions options, SaslClientPhase phase)
     {
         private int _tag;
         private IReadOnlyList<string>? _capabilities;
 
-        public async Task<SaslClientResult> RunAsync(IAuthNegotiatorFactory factory, AuthCredentials credentials, CancellationToken cancellationToken)
+        public async Task<SaslClientResult> RunAsync(CancellationToken cancellationToken)
         {
             var security = lines.Security;
-            var greeting = await Deadline.RunAsync(lines.ReadLineAsync, options.FirstMessageTimeout, options.TimeProvider, "The IMAP server's greeting", "SaslClientOptions.FirstMessageTimeout", cancellationToken).ConfigureAwait(false);
+            var greeting = await AdapterDeadline.RunAsync(lines.ReadLineAsync, options.FirstMessageTimeout, options.TimeProvider, "The IMAP server's greeting", "SaslClientOptions.FirstMessageTimeout", cancellationToken).ConfigureAwait(false);
             ReadGreeting(greeting);
             _capabilities ??= await CapabilityAsync(cancellationToken).ConfigureAwait(false);
 
-            if (options.TlsMode == SaslTlsMode.StartTls)
+            var startTls = phase.UsesTls && options.TlsStart == SaslTlsStart.StartTls && !security.IsEncrypted;
+            if (startTls && !ImapResponse.Has(_capabilities, "STARTTLS") && options.TlsMode != ClientTlsMode.Prefer)
             {
-                if (!ImapResponse.Has(_capabilities, "STARTTLS"))
-                {
-                    throw new HandshakeException(AuthErrorCode.PolicyViolation, "The IMAP server does not offer STARTTLS, and SaslClientOptions.TlsMode is StartTls.");
-                }
+                throw new HandshakeException(AuthErrorCode.PolicyViolation, $"The IMAP server does not offer STARTTLS, and TlsMode is {options.TlsMode}.");
+            }
 
+            if (startTls && ImapResponse.Has(_capabilities, "STARTTLS"))
+            {
                 var tag = NextTag();
                 await lines.WriteLineAsync($"{tag} STARTTLS", cancellationToken).ConfigureAwait(false);
                 var (status, _, text) = await ReadTaggedAsync(tag, cancellationToken).ConfigureAwait(false);
                 if (status != "OK")
                 {
-                    throw new HandshakeException(AuthErrorCode.PolicyViolation, $"The IMAP server refused STARTTLS: {SaslErrors.Printable(text)}");
+                    throw new HandshakeException(AuthErrorCode.PolicyViolation, $"The IMAP server refused STARTTLS: {PeerText.Printable(text)}");
                 }
 
                 security = await lines.StartTlsAsClientAsync(options, cancellationToken).ConfigureAwait(false);
@@ -79,7 +81,7 @@ public static class ImapClientAuthenticator
                     : "The IMAP server offers no SASL mechanism (no AUTH= capability).");
             }
 
-            using var negotiator = factory.Create(credentials, security);
+            var negotiator = phase.CreateNegotiator(security);
             var transport = new ImapClientTransport(lines, security, mechanisms, ImapResponse.Has(_capabilities, "SASL-IR"), NextTag());
             var result = await negotiator.RunAsync(transport, cancellationToken).ConfigureAwait(false);
             return new SaslClientResult(result, lines.Stream, security, transport.CapabilitiesAfter ?? _capabilities);
@@ -89,7 +91,7 @@ public static class ImapClientAuthenticator
         {
             if (!greeting.StartsWith("* ", StringComparison.Ordinal))
             {
-                throw SaslErrors.Violation($"The server's greeting is not an IMAP greeting: '{SaslErrors.Printable(greeting)}'.");
+                throw SaslErrors.Violation($"The server's greeting is not an IMAP greeting: '{PeerText.Printable(greeting)}'.");
             }
 
             var (status, code, arguments, text) = ImapResponse.ParseStatus(greeting[2..]);
@@ -101,9 +103,9 @@ public static class ImapClientAuthenticator
                 case "PREAUTH":
                     throw SaslErrors.Violation("The IMAP server greeted with PREAUTH: the connection is authenticated without any exchange, so no authentication ran.");
                 case "BYE":
-                    throw new HandshakeException(AuthErrorCode.ServerRejected, $"The IMAP server refused the connection: {SaslErrors.Printable(text)}") { ServerErrorCode = "BYE" };
+                    throw new HandshakeException(AuthErrorCode.ServerRejected, $"The IMAP server refused the connection: {PeerText.Printable(text)}") { ServerErrorCode = "BYE" };
                 default:
-                    throw SaslErrors.Violation($"The server's greeting is not an IMAP greeting: '{SaslErrors.Printable(greeting)}'.");
+                    throw SaslErrors.Violation($"The server's greeting is not an IMAP greeting: '{PeerText.Printable(greeting)}'.");
             }
         }
 
@@ -115,7 +117,7 @@ public static class ImapClientAuthenticator
             var (status, _, text) = await ReadTaggedAsync(tag, cancellationToken, untagged => capabilities = untagged).ConfigureAwait(false);
             if (status != "OK" || capabilities is null)
             {
-                throw SaslErrors.Violation($"The IMAP server did not answer CAPABILITY: {SaslErrors.Printable(text)}");
+                throw SaslErrors.Violation($"The IMAP server did not answer CAPABILITY: {PeerText.Printable(text)}");
             }
 
             return capabilities;
@@ -126,7 +128,7 @@ public static class ImapClientAuthenticator
             // A bounded number of untagged lines per command: a server streaming them forever is cut off.
             for (var i = 0; i < 64; i++)
             {
-                var line = await Deadline.RunAsync(lines.ReadLineAsync, options.RoundTimeout, options.TimeProvider, "The IMAP server's reply", "SaslClientOptions.RoundTimeout", cancellationToken).ConfigureAwait(false);
+                var line = await AdapterDeadline.RunAsync(lines.ReadLineAsync, options.RoundTimeout, options.TimeProvider, "The IMAP server's reply", "SaslClientOptions.RoundTimeout", cancellationToken).ConfigureAwait(false);
                 if (line.StartsWith("* ", StringComparison.Ordinal))
                 {
                     var (untagged, _, _, text) = ImapResponse.ParseStatus(line[2..]);
@@ -136,7 +138,7 @@ public static class ImapClientAuthenticator
                     }
                     else if (untagged == "BYE")
                     {
-                        throw new HandshakeException(AuthErrorCode.ServerRejected, $"The IMAP server closed the connection: {SaslErrors.Printable(text)}") { ServerErrorCode = "BYE" };
+                        throw new HandshakeException(AuthErrorCode.ServerRejected, $"The IMAP server closed the connection: {PeerText.Printable(text)}") { ServerErrorCode = "BYE" };
                     }
 
                     continue;
@@ -148,7 +150,7 @@ public static class ImapClientAuthenticator
                     return (status, code, text);
                 }
 
-                throw SaslErrors.Violation($"The IMAP server sent an unexpected line: '{SaslErrors.Printable(line)}'.");
+                throw SaslErrors.Violation($"The IMAP server sent an unexpected line: '{PeerText.Printable(line)}'.");
             }
 
             throw SaslErrors.Violation("The IMAP server sent more than 64 untagged lines for one command.");

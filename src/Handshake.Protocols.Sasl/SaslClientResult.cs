@@ -14,6 +14,15 @@ public sealed class SaslClientResult
     /// <summary>Gets the authentication result.</summary>
     public AuthResult Authentication { get; }
 
+    /// <summary>Gets the user who authenticated.</summary>
+    public string UserName => Authentication.UserName;
+
+    /// <summary>Gets the mechanism the first factor ran on the wire (e.g. SCRAM-SHA-256-PLUS).</summary>
+    public string? Mechanism => Authentication.Factors is [var first, ..] ? first.Mechanism : null;
+
+    /// <summary>Gets every factor that passed, in order.</summary>
+    public IReadOnlyList<AuthFactorOutcome> Factors => Authentication.Factors;
+
     /// <summary>Gets the stream to continue the session on (the TLS stream after an upgrade; the caller owns it).</summary>
     public Stream Stream { get; }
 

@@ -10,14 +10,14 @@ namespace Handshake.Protocols.Sasl;
 /// </summary>
 public static class SmtpAcceptorSession
 {
-    /// <summary>Runs one SMTP session until QUIT, a limit or a deadline.</summary>
+    /// <summary>Serves one SMTP session until QUIT, a limit or a deadline.</summary>
     /// <param name="stream">The accepted connection (the caller keeps ownership).</param>
     /// <param name="options">TLS, limits and deadlines.</param>
     /// <param name="acceptorFactory">Creates an acceptor per exchange (register verifiers and <c>AcceptorOptions.OfferedPlugins</c>).</param>
     /// <param name="cancellationToken">Ends the session.</param>
     /// <returns>How the session ended.</returns>
     /// <exception cref="ArgumentException">The options are inconsistent (TLS without a certificate).</exception>
-    public static Task<SaslAcceptorResult> RunAsync(Stream stream, SaslAcceptorOptions options, IAuthAcceptorFactory acceptorFactory, CancellationToken cancellationToken = default)
+    public static Task<SaslAcceptorResult> AcceptAsync(Stream stream, SaslAcceptorOptions options, IAuthAcceptorFactory acceptorFactory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);

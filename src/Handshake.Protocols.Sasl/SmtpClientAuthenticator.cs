@@ -22,7 +22,7 @@ public static class SmtpClientAuthenticator
     /// e.g. "535 5.7.8"), TLS was required but not offered or failed, a reply broke the protocol or a limit, a
     /// deadline passed, or a plugin failed.
     /// </exception>
-    public static async Task<SaslClientResult> AuthenticateAsync(
+    public static async Task<SaslClientResult> ConnectAsync(
         Stream stream,
         SaslClientOptions options,
         IAuthNegotiatorFactory negotiatorFactory,
@@ -38,31 +38,34 @@ public static class SmtpClientAuthenticator
             throw new ArgumentException("SaslClientOptions.ClientDomain must be a domain or address literal without spaces or control characters.", nameof(options));
         }
 
-        return await SaslClientPhase.RunAsync(stream, options, (lines, ct) => RunAsync(lines, options, negotiatorFactory, credentials, ct), "SMTP", cancellationToken).ConfigureAwait(false);
+        var phase = new SaslClientPhase(options, negotiatorFactory, credentials, "SMTP");
+        return await phase.RunAsync(stream, (lines, ct) => RunAsync(lines, options, phase, ct), cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<SaslClientResult> RunAsync(LineConnection lines, SaslClientOptions options, IAuthNegotiatorFactory factory, AuthCredentials credentials, CancellationToken cancellationToken)
+    private static async Task<SaslClientResult> RunAsync(LineConnection lines, SaslClientOptions options, SaslClientPhase phase, CancellationToken cancellationToken)
     {
-        var greeting = await Deadline.RunAsync(ct => SmtpReply.ReadAsync(lines, ct), options.FirstMessageTimeout, options.TimeProvider, "The SMTP server's greeting", "SaslClientOptions.FirstMessageTimeout", cancellationToken).ConfigureAwait(false);
+        var greeting = await AdapterDeadline.RunAsync(ct => SmtpReply.ReadAsync(lines, ct), options.FirstMessageTimeout, options.TimeProvider, "The SMTP server's greeting", "SaslClientOptions.FirstMessageTimeout", cancellationToken).ConfigureAwait(false);
         if (greeting.Code != 220)
         {
-            throw new HandshakeException(AuthErrorCode.ServerRejected, $"The SMTP server refused the connection ({greeting.Code}): {SaslErrors.Printable(greeting.Text)}") { ServerErrorCode = greeting.Code.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            throw new HandshakeException(AuthErrorCode.ServerRejected, $"The SMTP server refused the connection ({greeting.Code}): {PeerText.Printable(greeting.Text)}") { ServerErrorCode = greeting.Code.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         }
 
         var keywords = await EhloAsync(lines, options, cancellationToken).ConfigureAwait(false);
         var security = lines.Security;
-        if (options.TlsMode == SaslTlsMode.StartTls)
+        var startTls = phase.UsesTls && options.TlsStart == SaslTlsStart.StartTls && !security.IsEncrypted;
+        var offered = keywords.Any(k => k.Equals("STARTTLS", StringComparison.OrdinalIgnoreCase));
+        if (startTls && !offered && options.TlsMode != ClientTlsMode.Prefer)
         {
-            if (!keywords.Any(k => k.Equals("STARTTLS", StringComparison.OrdinalIgnoreCase)))
-            {
-                throw new HandshakeException(AuthErrorCode.PolicyViolation, "The SMTP server does not offer STARTTLS, and SaslClientOptions.TlsMode is StartTls.");
-            }
+            throw new HandshakeException(AuthErrorCode.PolicyViolation, $"The SMTP server does not offer STARTTLS, and TlsMode is {options.TlsMode}.");
+        }
 
+        if (startTls && offered)
+        {
             await lines.WriteLineAsync("STARTTLS", cancellationToken).ConfigureAwait(false);
             var ready = await ReplyAsync(lines, options, cancellationToken).ConfigureAwait(false);
             if (ready.Code != 220)
             {
-                throw new HandshakeException(AuthErrorCode.PolicyViolation, $"The SMTP server refused STARTTLS ({ready.Code}): {SaslErrors.Printable(ready.Text)}");
+                throw new HandshakeException(AuthErrorCode.PolicyViolation, $"The SMTP server refused STARTTLS ({ready.Code}): {PeerText.Printable(ready.Text)}");
             }
 
             security = await lines.StartTlsAsClientAsync(options, cancellationToken).ConfigureAwait(false);
@@ -78,7 +81,7 @@ public static class SmtpClientAuthenticator
             throw new HandshakeException(AuthErrorCode.PolicyViolation, "The SMTP server offers no SASL mechanism (no AUTH in its EHLO reply).");
         }
 
-        using var negotiator = factory.Create(credentials, security);
+        var negotiator = phase.CreateNegotiator(security);
         var result = await negotiator.RunAsync(new SmtpClientTransport(lines, security, mechanisms), cancellationToken).ConfigureAwait(false);
         return new SaslClientResult(result, lines.Stream, security, keywords);
     }
@@ -89,7 +92,7 @@ public static class SmtpClientAuthenticator
         var reply = await ReplyAsync(lines, options, cancellationToken).ConfigureAwait(false);
         if (reply.Code != 250)
         {
-            throw new HandshakeException(AuthErrorCode.ServerRejected, $"The SMTP server refused EHLO ({reply.Code}): {SaslErrors.Printable(reply.Text)}") { ServerErrorCode = reply.Code.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            throw new HandshakeException(AuthErrorCode.ServerRejected, $"The SMTP server refused EHLO ({reply.Code}): {PeerText.Printable(reply.Text)}") { ServerErrorCode = reply.Code.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         }
 
         // The first line is the server's name; each later line is one extension keyword with its parameters.
@@ -97,5 +100,5 @@ public static class SmtpClientAuthenticator
     }
 
     private static ValueTask<SmtpReply> ReplyAsync(LineConnection lines, SaslClientOptions options, CancellationToken cancellationToken) =>
-        Deadline.RunAsync(ct => SmtpReply.ReadAsync(lines, ct), options.RoundTimeout, options.TimeProvider, "The SMTP server's reply", "SaslClientOptions.RoundTimeout", cancellationToken);
+        AdapterDeadline.RunAsync(ct => SmtpReply.ReadAsync(lines, ct), options.RoundTimeout, options.TimeProvider, "The SMTP server's reply", "SaslClientOptions.RoundTimeout", cancellationToken);
 }

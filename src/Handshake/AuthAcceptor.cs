@@ -298,7 +298,7 @@ public sealed class AuthAcceptor : IDisposable
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    Reject(AuthErrorCode.TransportFailure, $"the connection failed ({ex.GetType().Name})");
+                    RejectTransport(ex);
                     return null;
                 }
             }
@@ -341,11 +341,50 @@ public sealed class AuthAcceptor : IDisposable
         {
             if (next.Kind is not AuthEventKind.Succeeded)
             {
-                _ = Reject(AuthErrorCode.TransportFailure, $"the connection failed ({ex.GetType().Name})");
+                RejectTransport(ex);
             }
 
             return false;
         }
+    }
+
+    /// <summary>
+    /// A transport's failure: the adapter's codec says why in a <see cref="HandshakeException"/> (an
+    /// unexpected or oversized message, a step its protocol cannot carry), and that code is the one
+    /// recorded; any other exception is the connection failing.
+    /// </summary>
+    private void RejectTransport(Exception ex)
+    {
+        if (ex is HandshakeException refused)
+        {
+            _ = Reject(refused.Code, refused.Message);
+        }
+        else
+        {
+            _ = Reject(AuthErrorCode.TransportFailure, $"the connection failed ({ex.GetType().Name})");
+        }
+    }
+
+    /// <summary>
+    /// Records a failure that the protocol adapter detected outside the acceptor's own steps (the TLS
+    /// handshake failed, the client stayed silent past the first-message deadline, a packet broke the
+    /// protocol before or after <see cref="RunAsync"/>, the adapter's whole-phase deadline passed), so that
+    /// it is counted (<c>handshake.authentications</c> with <c>error.type</c>), logged and traced like every
+    /// other outcome, and <see cref="FailureReason"/> says so. Does nothing once the handshake has ended:
+    /// a failure the acceptor already recorded, or a success, stands.
+    /// </summary>
+    /// <param name="code">The stable code of the failure.</param>
+    /// <param name="reason">A log-safe description (no secret, peer text made printable).</param>
+    /// <remarks>Call it when no other call on this acceptor is in progress, before <see cref="Dispose"/>.</remarks>
+    public void RecordTransportFailure(AuthErrorCode code, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        if (_disposed || State is AuthNegotiatorState.Completed or AuthNegotiatorState.Failed)
+        {
+            return;
+        }
+
+        _ = Reject(code, reason);
     }
 
     /// <summary>Disposes the exchange in progress, wiping what it derived.</summary>
@@ -611,7 +650,7 @@ public sealed class AuthAcceptor : IDisposable
             State = AuthNegotiatorState.Failed;
             FailureReason = code;
             FailureDetail = detail;
-            _telemetry.Failed(Role, _passed.Count > 0 ? _passed[0].PluginName : CurrentPlugin, code, _time.GetElapsedTime(_startTimestamp));
+            _telemetry.Failed(Role, _passed.Count > 0 ? _passed[0].PluginName : CurrentPlugin, code, _startTimestamp == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_startTimestamp));
             Log.Rejected(_logger, UserName, code, CurrentPlugin, CurrentFactor, detail);
             _activity?.SetTag(HandshakeTelemetry.MechanismAttribute, _passed.Count > 0 ? _passed[0].PluginName : CurrentPlugin);
             HandshakeTelemetry.MarkFailed(_activity, code);

@@ -302,7 +302,13 @@ public sealed class AuthNegotiator : IDisposable
                 {
                     throw Fail(TimedOut(), cancellationToken);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException and not HandshakeException)
+                catch (HandshakeException ex)
+                {
+                    // The adapter's codec refused what the server sent (an unexpected or oversized message,
+                    // its own first-message deadline): counted and logged like any other failure.
+                    throw Fail(ex, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     throw Fail(new HandshakeException(AuthErrorCode.TransportFailure, $"The connection failed while waiting for the server ({ex.GetType().Name}).", CurrentPlugin, CurrentFactor, innerException: ex), cancellationToken);
                 }
@@ -333,7 +339,11 @@ public sealed class AuthNegotiator : IDisposable
                         // A send that outlives the handshake deadline (a stalled peer) is a timeout, as a receive is.
                         throw Fail(TimedOut(), cancellationToken);
                     }
-                    catch (Exception ex) when (ex is not OperationCanceledException and not HandshakeException)
+                    catch (HandshakeException ex)
+                    {
+                        throw Fail(ex, cancellationToken);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
                     {
                         throw Fail(new HandshakeException(AuthErrorCode.TransportFailure, $"The connection failed while sending to the server ({ex.GetType().Name}).", CurrentPlugin, CurrentFactor, innerException: ex), cancellationToken);
                     }
@@ -344,6 +354,28 @@ public sealed class AuthNegotiator : IDisposable
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// Records a failure that the protocol adapter detected outside the negotiator's own steps (the TLS
+    /// handshake failed, the server's answer to the TLS request was refused, the adapter's own deadline
+    /// passed, a message broke the protocol before or after <see cref="RunAsync"/>), so that it is
+    /// counted (<c>handshake.authentications</c> with <c>error.type</c>), logged and traced like every
+    /// other outcome. Does nothing once the handshake has ended: a failure the negotiator already
+    /// recorded, or a success, stands.
+    /// </summary>
+    /// <param name="code">The stable code of the failure (what the adapter throws).</param>
+    /// <param name="reason">A log-safe description (no secret, peer text made printable).</param>
+    /// <remarks>Call it when no other call on this negotiator is in progress, before <see cref="Dispose"/>.</remarks>
+    public void RecordTransportFailure(AuthErrorCode code, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        if (_disposed || State is AuthNegotiatorState.Completed or AuthNegotiatorState.Failed)
+        {
+            return;
+        }
+
+        _ = Fail(new HandshakeException(code, reason, CurrentPlugin, CurrentFactor), CancellationToken.None);
     }
 
     /// <summary>Disposes the exchange in progress (wiping what it derived) and credentials fetched from a provider.</summary>

@@ -29,6 +29,6 @@ public sealed class AuditReadmeExampleTests
         await tcp.ConnectAsync(host, port);
         await using var stream = tcp.GetStream();
         using var credentials = AuthCredentials.FromPasswords(user, password);
-        await PostgreSqlStartup.AuthenticateAsync(stream, new PostgreSqlClientOptions { Timeout = TimeSpan.FromSeconds(2) }, sp.GetRequiredService<IAuthNegotiatorFactory>(), credentials);
+        await PostgreSqlStartup.ConnectAsync(stream, new PostgreSqlClientOptions { Timeout = TimeSpan.FromSeconds(2) }, sp.GetRequiredService<IAuthNegotiatorFactory>(), credentials);
     }
 }

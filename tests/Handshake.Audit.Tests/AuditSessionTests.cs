@@ -18,7 +18,7 @@ public sealed class AuditSessionTests
         await using var sp = new ServiceCollection().AddHandshake().AddScram().Services.BuildServiceProvider();
         using var credentials = AuthCredentials.FromPasswords("audit", AuditServerOptions.DefaultPassword);
 
-        var error = await Record.ExceptionAsync(() => PostgreSqlStartup.AuthenticateAsync(session.ClientStream!, new PostgreSqlClientOptions { SslMode = PostgreSqlSslMode.Disable, Timeout = TimeSpan.FromSeconds(2) }, sp.GetRequiredService<IAuthNegotiatorFactory>(), credentials));
+        var error = await Record.ExceptionAsync(() => PostgreSqlStartup.ConnectAsync(session.ClientStream!, new PostgreSqlClientOptions { TlsMode = ClientTlsMode.Disable, Timeout = TimeSpan.FromSeconds(2) }, sp.GetRequiredService<IAuthNegotiatorFactory>(), credentials));
         var finding = await session.JudgeAsync(AuditClientReport.FromException(error));
 
         Assert.Null(error);
@@ -34,7 +34,7 @@ public sealed class AuditSessionTests
         await using var sp = new ServiceCollection().AddHandshake().AddScram().Services.BuildServiceProvider();
         using var credentials = AuthCredentials.FromPasswords("audit", "not-the-audit-password");
 
-        var error = await Record.ExceptionAsync(() => PostgreSqlStartup.AuthenticateAsync(session.ClientStream!, new PostgreSqlClientOptions { SslMode = PostgreSqlSslMode.Disable, Timeout = TimeSpan.FromSeconds(2) }, sp.GetRequiredService<IAuthNegotiatorFactory>(), credentials));
+        var error = await Record.ExceptionAsync(() => PostgreSqlStartup.ConnectAsync(session.ClientStream!, new PostgreSqlClientOptions { TlsMode = ClientTlsMode.Disable, Timeout = TimeSpan.FromSeconds(2) }, sp.GetRequiredService<IAuthNegotiatorFactory>(), credentials));
         var finding = await session.JudgeAsync(AuditClientReport.FromException(error));
 
         Assert.NotNull(error);

@@ -43,11 +43,11 @@ internal static class OurAuditClients
             using var credentials = AuthCredentials.FromPasswords(options.UserName, options.Password);
             var clientOptions = new PostgreSqlClientOptions
             {
-                SslMode = scenario.UsesTls ? PostgreSqlSslMode.Require : PostgreSqlSslMode.Prefer,
+                TlsMode = scenario.UsesTls ? ClientTlsMode.Require : ClientTlsMode.Prefer,
                 RemoteCertificateValidationCallback = static (_, c, _, _) => IsAuditCertificate(c),
                 Timeout = clientTimeout,
             };
-            var result = await PostgreSqlStartup.AuthenticateAsync(stream, clientOptions, sp.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cts.Token);
+            var result = await PostgreSqlStartup.ConnectAsync(stream, clientOptions, sp.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cts.Token);
             if (!ReferenceEquals(result.Stream, stream))
             {
                 await result.Stream.DisposeAsync();

@@ -367,8 +367,8 @@ public sealed class AttackCatalogueTests
         {
             using var replay = new ReplayStream(stream);
             using var credentials = AuthCredentials.FromPasswords("alice", "pencil");
-            var options = new PostgreSqlClientOptions { SslMode = PostgreSqlSslMode.Disable };
-            var task = PostgreSqlStartup.AuthenticateAsync(replay, options, factory, credentials);
+            var options = new PostgreSqlClientOptions { TlsMode = ClientTlsMode.Disable };
+            var task = PostgreSqlStartup.ConnectAsync(replay, options, factory, credentials);
             Assert.True(task.IsCompleted);
             return Assert.Throws<HandshakeException>(() => task.GetAwaiter().GetResult());
         }
@@ -401,7 +401,7 @@ public sealed class AttackCatalogueTests
         PostgreSqlAcceptorResult Run()
         {
             using var replay = new ReplayStream(stream);
-            var task = PostgreSqlAcceptorSession.RunAsync(replay, factory, new PostgreSqlAcceptorOptions());
+            var task = PostgreSqlAcceptorSession.AcceptAsync(replay, new PostgreSqlAcceptorOptions(), factory);
             Assert.True(task.IsCompleted);
             return task.GetAwaiter().GetResult();
         }

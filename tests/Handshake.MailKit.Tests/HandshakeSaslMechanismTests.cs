@@ -59,7 +59,7 @@ public sealed class HandshakeSaslMechanismTests
             async () =>
             {
                 using var accepted = await listener.AcceptTcpClientAsync(timeout.Token);
-                return await ImapAcceptorSession.RunAsync(accepted.GetStream(), new SaslAcceptorOptions { IdleTimeout = TimeSpan.FromSeconds(5) }, provider.GetRequiredService<IAuthAcceptorFactory>(), timeout.Token);
+                return await ImapAcceptorSession.AcceptAsync(accepted.GetStream(), new SaslAcceptorOptions { IdleTimeout = TimeSpan.FromSeconds(5) }, provider.GetRequiredService<IAuthAcceptorFactory>(), timeout.Token);
             },
             timeout.Token);
 

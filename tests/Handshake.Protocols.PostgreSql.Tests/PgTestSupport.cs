@@ -43,11 +43,11 @@ internal static class PgTestSupport
 
     /// <summary>Runs our client against <paramref name="stream"/>.</summary>
     public static Task<PostgreSqlStartupResult> RunClientAsync(IServiceProvider sp, Stream stream, AuthCredentials credentials, PostgreSqlClientOptions options, CancellationToken cancellationToken) =>
-        PostgreSqlStartup.AuthenticateAsync(stream, options, sp.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cancellationToken);
+        PostgreSqlStartup.ConnectAsync(stream, options, sp.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cancellationToken);
 
     /// <summary>Runs our acceptor on <paramref name="stream"/>.</summary>
     public static Task<PostgreSqlAcceptorResult> RunAcceptorAsync(IServiceProvider sp, Stream stream, PostgreSqlAcceptorOptions options, CancellationToken cancellationToken) =>
-        PostgreSqlAcceptorSession.RunAsync(stream, sp.GetRequiredService<IAuthAcceptorFactory>(), options, cancellationToken);
+        PostgreSqlAcceptorSession.AcceptAsync(stream, options, sp.GetRequiredService<IAuthAcceptorFactory>(), cancellationToken);
 
     /// <summary>A typed message: type byte, Int32 length counting itself, body.</summary>
     public static byte[] Message(char type, params byte[][] parts)

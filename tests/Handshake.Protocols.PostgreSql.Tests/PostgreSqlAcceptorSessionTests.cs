@@ -183,7 +183,7 @@ public sealed class PostgreSqlAcceptorSessionTests
     {
         await using var run = await AcceptorRun.StartAsync(new PostgreSqlAcceptorOptions { ServerCertificate = Certificate, RequireTls = true });
 
-        var ex = await Assert.ThrowsAsync<HandshakeException>(() => run.ConnectClientAsync(Password, PostgreSqlSslMode.Disable));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => run.ConnectClientAsync(Password, ClientTlsMode.Disable));
 
         Assert.Equal("28000", ex.ServerErrorCode);
         Assert.Equal(AuthErrorCode.PolicyViolation, (await run.ResultAsync()).FailureReason);
@@ -194,7 +194,7 @@ public sealed class PostgreSqlAcceptorSessionTests
     {
         await using var run = await AcceptorRun.StartAsync(new PostgreSqlAcceptorOptions { ServerCertificate = Certificate, RequireTls = true });
 
-        var client = await run.ConnectClientAsync(Password, PostgreSqlSslMode.Require, ScramChannelBinding.Require);
+        var client = await run.ConnectClientAsync(Password, ClientTlsMode.Require, ScramChannelBinding.Require);
         await client.Stream.WriteAsync(new byte[] { (byte)'X', 0, 0, 0, 4 }, run.Token);
 
         Assert.Equal("SCRAM-SHA-256-PLUS", Assert.Single(client.Authentication.Factors).PluginName);
@@ -216,7 +216,7 @@ public sealed class PostgreSqlAcceptorSessionTests
         await using var run = await AcceptorRun.StartAsync();
 
         // null: the right password for a user the server does not know; it must fail exactly like a wrong password.
-        var ex = await Assert.ThrowsAsync<HandshakeException>(() => run.ConnectClientAsync(password ?? Password, PostgreSqlSslMode.Disable, user: password is null ? "mallory" : User));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => run.ConnectClientAsync(password ?? Password, ClientTlsMode.Disable, user: password is null ? "mallory" : User));
 
         Assert.Equal(AuthErrorCode.ServerRejected, ex.Code);
         Assert.Equal("28P01", ex.ServerErrorCode);
@@ -228,7 +228,7 @@ public sealed class PostgreSqlAcceptorSessionTests
     public async Task RunAsync_QueryAfterLogin_Answers0A000ThenReadyForQuery()
     {
         await using var run = await AcceptorRun.StartAsync();
-        var client = await run.ConnectClientAsync(Password, PostgreSqlSslMode.Disable);
+        var client = await run.ConnectClientAsync(Password, ClientTlsMode.Disable);
 
         await client.Stream.WriteAsync(Message('Q', CString("SELECT 1")), run.Token);
         var (errorType, errorBody) = await ReadMessageAsync(client.Stream, run.Token);
@@ -253,7 +253,7 @@ public sealed class PostgreSqlAcceptorSessionTests
         // A server shutting down while a logged-in client idles: the login happened, so the session
         // ends with its result (for the server's log), not with an OperationCanceledException.
         await using var run = await AcceptorRun.StartAsync();
-        _ = await run.ConnectClientAsync(Password, PostgreSqlSslMode.Disable);
+        _ = await run.ConnectClientAsync(Password, ClientTlsMode.Disable);
 
         await run.CancelSessionAsync();
         var result = await run.ResultAsync();
@@ -266,7 +266,7 @@ public sealed class PostgreSqlAcceptorSessionTests
     public async Task RunAsync_ExtendedQueryAfterLogin_OneErrorUntilSync()
     {
         await using var run = await AcceptorRun.StartAsync();
-        var client = await run.ConnectClientAsync(Password, PostgreSqlSslMode.Disable);
+        var client = await run.ConnectClientAsync(Password, ClientTlsMode.Disable);
 
         // Parse, Bind, Execute, Sync: one ErrorResponse for the batch, then ReadyForQuery at the Sync.
         await client.Stream.WriteAsync(
@@ -310,11 +310,11 @@ public sealed class PostgreSqlAcceptorSessionTests
             return run;
         }
 
-        public async Task<PostgreSqlStartupResult> ConnectClientAsync(string password, PostgreSqlSslMode sslMode, ScramChannelBinding binding = ScramChannelBinding.Prefer, string user = User)
+        public async Task<PostgreSqlStartupResult> ConnectClientAsync(string password, ClientTlsMode sslMode, ScramChannelBinding binding = ScramChannelBinding.Prefer, string user = User)
         {
             await using var clientServices = Services(binding);
             using var credentials = AuthCredentials.FromPasswords(user, password);
-            return await RunClientAsync(clientServices, Client, credentials, new PostgreSqlClientOptions { SslMode = sslMode, Database = "postgres" }, Token);
+            return await RunClientAsync(clientServices, Client, credentials, new PostgreSqlClientOptions { TlsMode = sslMode, Database = "postgres" }, Token);
         }
 
         public Task<PostgreSqlAcceptorResult> ResultAsync() => _session!.WaitAsync(Token);

@@ -6,7 +6,7 @@ namespace Handshake.Protocols.PostgreSql.Tests;
 /// <summary>Our client (<see cref="PostgreSqlStartup"/>) against a scripted server that misbehaves on purpose.</summary>
 public sealed class PostgreSqlStartupTests
 {
-    private static PostgreSqlClientOptions Plain => new() { SslMode = PostgreSqlSslMode.Disable, Timeout = TimeSpan.FromSeconds(20) };
+    private static PostgreSqlClientOptions Plain => new() { TlsMode = ClientTlsMode.Disable, Timeout = TimeSpan.FromSeconds(20) };
 
     [Fact]
     public async Task AuthenticateAsync_LengthBeyondMaxMessageLength_ThrowsProtocolViolation()
@@ -201,7 +201,7 @@ public sealed class PostgreSqlStartupTests
         using var credentials = AuthCredentials.FromPasswords(User, Password);
 
         var ex = await Assert.ThrowsAsync<HandshakeException>(
-            () => RunClientAsync(sp, pair.Client, credentials, new PostgreSqlClientOptions { SslMode = PostgreSqlSslMode.Require }, cts.Token));
+            () => RunClientAsync(sp, pair.Client, credentials, new PostgreSqlClientOptions { TlsMode = ClientTlsMode.Require }, cts.Token));
         pair.Client.Close();
 
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
@@ -217,7 +217,7 @@ public sealed class PostgreSqlStartupTests
                 await ReadStartupPacketAsync(server, ct);
                 await server.WriteAsync(new byte[] { (byte)'X' }, ct);
             },
-            sslMode: PostgreSqlSslMode.Require);
+            sslMode: ClientTlsMode.Require);
 
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
@@ -231,7 +231,7 @@ public sealed class PostgreSqlStartupTests
         var serverTask = RunAcceptorAsync(sp, pair.Server, new PostgreSqlAcceptorOptions(), cts.Token);
         using var credentials = AuthCredentials.FromPasswords(User, Password);
 
-        var result = await RunClientAsync(sp, pair.Client, credentials, new PostgreSqlClientOptions { SslMode = PostgreSqlSslMode.Prefer }, cts.Token);
+        var result = await RunClientAsync(sp, pair.Client, credentials, new PostgreSqlClientOptions { TlsMode = ClientTlsMode.Prefer }, cts.Token);
         await pair.Client.WriteAsync(new byte[] { (byte)'X', 0, 0, 0, 4 }, cts.Token);
 
         Assert.False(result.Transport.IsEncrypted);
@@ -251,7 +251,7 @@ public sealed class PostgreSqlStartupTests
         using var credentials = AuthCredentials.FromPasswords(user, Password);
 
         await Assert.ThrowsAsync<ArgumentException>(
-            () => RunClientAsync(sp, pair.Client, credentials, new PostgreSqlClientOptions { SslMode = PostgreSqlSslMode.Disable, Database = database }, cts.Token));
+            () => RunClientAsync(sp, pair.Client, credentials, new PostgreSqlClientOptions { TlsMode = ClientTlsMode.Disable, Database = database }, cts.Token));
         pair.Client.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
 
         Assert.Equal(0, await pair.Server.ReadAsync(new byte[1], cts.Token));
@@ -264,14 +264,14 @@ public sealed class PostgreSqlStartupTests
         await using var sp = Services();
         using var pair = await ConnectAsync(cts.Token);
         using var credentials = AuthCredentials.FromPasswords(User, Password);
-        var options = new PostgreSqlClientOptions { SslMode = PostgreSqlSslMode.Disable };
+        var options = new PostgreSqlClientOptions { TlsMode = ClientTlsMode.Disable };
         options.StartupParameters["application_name"] = "app\0user\0postgres";
 
         await Assert.ThrowsAsync<ArgumentException>(() => RunClientAsync(sp, pair.Client, credentials, options, cts.Token));
     }
 
     /// <summary>Runs our client (SCRAM, sslmode disable unless given) against a script; returns the exception it must throw.</summary>
-    private static async Task<HandshakeException> RunAgainstScriptAsync(Func<Stream, CancellationToken, Task> script, PostgreSqlSslMode sslMode = PostgreSqlSslMode.Disable, bool allowTrust = false)
+    private static async Task<HandshakeException> RunAgainstScriptAsync(Func<Stream, CancellationToken, Task> script, ClientTlsMode sslMode = ClientTlsMode.Disable, bool allowTrust = false)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await using var sp = Services(allowTrust: allowTrust);
@@ -286,7 +286,7 @@ public sealed class PostgreSqlStartupTests
         });
         using var credentials = AuthCredentials.FromPasswords(User, Password);
         var options = Plain;
-        options.SslMode = sslMode;
+        options.TlsMode = sslMode;
         var ex = await Assert.ThrowsAsync<HandshakeException>(() => RunClientAsync(sp, pair.Client, credentials, options, cts.Token));
         await serverTask;
         Assert.DoesNotContain(Password, ex.ToString(), StringComparison.Ordinal);

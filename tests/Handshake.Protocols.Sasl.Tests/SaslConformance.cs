@@ -12,11 +12,13 @@ public sealed class ImapAdapterConformanceTests : AdapterConformanceTests
 
     protected override ServiceProvider CreateServices(IMeterFactory meterFactory) => SaslTestServices.Create(meterFactory);
 
+    protected override ServiceProvider? CreateCleartextServices(IMeterFactory meterFactory) => SaslTestServices.CreateCleartext(meterFactory);
+
     protected override async Task<bool> RunClientAsync(Stream stream, AdapterScenario scenario, IServiceProvider services, AuthCredentials credentials, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(services);
-        var result = await ImapClientAuthenticator.AuthenticateAsync(stream, SaslScenario.Client(scenario), services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cancellationToken);
+        var result = await ImapClientAuthenticator.ConnectAsync(stream, SaslScenario.Client(scenario), services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cancellationToken);
         return result.Transport.IsEncrypted;
     }
 
@@ -24,7 +26,7 @@ public sealed class ImapAdapterConformanceTests : AdapterConformanceTests
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(services);
-        var result = await ImapAcceptorSession.RunAsync(stream, SaslScenario.Server(scenario), services.GetRequiredService<IAuthAcceptorFactory>(), cancellationToken);
+        var result = await ImapAcceptorSession.AcceptAsync(stream, SaslScenario.Server(scenario), services.GetRequiredService<IAuthAcceptorFactory>(), cancellationToken);
         return new AdapterServerOutcome(result.Authentication, result.FailureReason, result.IsEncrypted);
     }
 
@@ -40,11 +42,13 @@ public sealed class SmtpAdapterConformanceTests : AdapterConformanceTests
 
     protected override ServiceProvider CreateServices(IMeterFactory meterFactory) => SaslTestServices.Create(meterFactory);
 
+    protected override ServiceProvider? CreateCleartextServices(IMeterFactory meterFactory) => SaslTestServices.CreateCleartext(meterFactory);
+
     protected override async Task<bool> RunClientAsync(Stream stream, AdapterScenario scenario, IServiceProvider services, AuthCredentials credentials, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(services);
-        var result = await SmtpClientAuthenticator.AuthenticateAsync(stream, SaslScenario.Client(scenario), services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cancellationToken);
+        var result = await SmtpClientAuthenticator.ConnectAsync(stream, SaslScenario.Client(scenario), services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cancellationToken);
         return result.Transport.IsEncrypted;
     }
 
@@ -52,7 +56,7 @@ public sealed class SmtpAdapterConformanceTests : AdapterConformanceTests
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(services);
-        var result = await SmtpAcceptorSession.RunAsync(stream, SaslScenario.Server(scenario), services.GetRequiredService<IAuthAcceptorFactory>(), cancellationToken);
+        var result = await SmtpAcceptorSession.AcceptAsync(stream, SaslScenario.Server(scenario), services.GetRequiredService<IAuthAcceptorFactory>(), cancellationToken);
         return new AdapterServerOutcome(result.Authentication, result.FailureReason, result.IsEncrypted);
     }
 
@@ -64,33 +68,31 @@ public sealed class SmtpAdapterConformanceTests : AdapterConformanceTests
 /// <summary>Maps a conformance scenario onto the SASL adapters' options.</summary>
 internal static class SaslScenario
 {
-    public static SaslTlsMode Tls(AdapterTlsMode mode) => mode switch
-    {
-        AdapterTlsMode.Upgrade => SaslTlsMode.StartTls,
-        AdapterTlsMode.Implicit => SaslTlsMode.Implicit,
-        _ => SaslTlsMode.None,
-    };
-
     public static SaslClientOptions Client(AdapterScenario scenario)
     {
         var options = new SaslClientOptions
         {
-            TlsMode = Tls(scenario.Tls),
+            TlsMode = scenario.Tls == AdapterTlsMode.None ? ClientTlsMode.Disable : scenario.ClientTlsMode,
+            TlsStart = scenario.Tls == AdapterTlsMode.Implicit ? SaslTlsStart.Implicit : SaslTlsStart.StartTls,
             TargetHost = "localhost",
             FirstMessageTimeout = scenario.FirstMessageTimeout,
             RoundTimeout = scenario.RoundTimeout,
-            MaxLineLength = scenario.MaxMessageLength,
+            MaxMessageLength = scenario.MaxMessageLength,
         };
-        options.TrustedRootCertificates.Add(scenario.Certificate);
+        if (scenario.TrustServerCertificate)
+        {
+            options.TrustedRootCertificates.Add(scenario.Certificate);
+        }
+
         return options;
     }
 
     public static SaslAcceptorOptions Server(AdapterScenario scenario) => new()
     {
-        TlsMode = Tls(scenario.Tls),
-        ServerCertificate = scenario.Certificate,
+        TlsStart = scenario.Tls == AdapterTlsMode.Implicit ? SaslTlsStart.Implicit : SaslTlsStart.StartTls,
+        ServerCertificate = scenario.Tls == AdapterTlsMode.None ? null : scenario.Certificate,
         FirstMessageTimeout = scenario.FirstMessageTimeout,
         RoundTimeout = scenario.RoundTimeout,
-        MaxLineLength = scenario.MaxMessageLength,
+        MaxMessageLength = scenario.MaxMessageLength,
     };
 }

@@ -39,4 +39,22 @@ internal static class SaslTestServices
             .AddInMemoryCredentialStore(s => s.AddUser(user, new AuthFactorPolicy(ScramSha256, Credential.Value)));
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
+
+    /// <summary>Services whose client can only send PLAIN (a password in the clear) and whose server offers only PLAIN.</summary>
+    public static ServiceProvider CreateCleartext(IMeterFactory meters)
+    {
+        var services = new ServiceCollection().AddSingleton(meters);
+        services.AddHandshake(o => o.RoundTimeout = TimeSpan.FromSeconds(10))
+            .AddPlain()
+            .AddScramVerifier()
+            .AddPlainVerifier()
+            .AddAcceptor(o =>
+            {
+                o.DefaultPlugin = PlainMechanism.Name;
+                o.OfferedPlugins.Add(PlainMechanism.Name);
+                o.RoundTimeout = TimeSpan.FromSeconds(10);
+            })
+            .AddInMemoryCredentialStore(s => s.AddUser("conformance-user", new AuthFactorPolicy(ScramSha256, Credential.Value)));
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
 }

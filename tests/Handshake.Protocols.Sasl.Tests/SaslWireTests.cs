@@ -11,7 +11,7 @@ public sealed class SaslWireTests
     [Fact]
     public async Task Imap_CommandPipelinedBehindStartTls_IsRefusedAsInjection()
     {
-        var (lines, result) = await ScriptAsync(imap: true, SaslTlsMode.StartTls, "A1 STARTTLS\r\nA2 CAPABILITY\r\n");
+        var (lines, result) = await ScriptAsync(imap: true, tls: true, "A1 STARTTLS\r\nA2 CAPABILITY\r\n");
 
         Assert.Contains("A1 OK Begin TLS negotiation now", lines, StringComparer.Ordinal);
         Assert.Equal(AuthErrorCode.ProtocolViolation, result.FailureReason);
@@ -21,7 +21,7 @@ public sealed class SaslWireTests
     [Fact]
     public async Task Smtp_CommandPipelinedBehindStartTls_IsRefusedAsInjection()
     {
-        var (lines, result) = await ScriptAsync(imap: false, SaslTlsMode.StartTls, "EHLO x\r\nSTARTTLS\r\nMAIL FROM:<a@b>\r\n");
+        var (lines, result) = await ScriptAsync(imap: false, tls: true, "EHLO x\r\nSTARTTLS\r\nMAIL FROM:<a@b>\r\n");
 
         Assert.Contains("220 2.0.0 Ready to start TLS", lines, StringComparer.Ordinal);
         Assert.Equal(AuthErrorCode.ProtocolViolation, result.FailureReason);
@@ -30,7 +30,7 @@ public sealed class SaslWireTests
     [Fact]
     public async Task Imap_ClientCancelsWithStar_GetsBadAndTheAttemptIsRecorded()
     {
-        var (lines, result) = await ScriptAsync(imap: true, SaslTlsMode.None, "A1 AUTHENTICATE SCRAM-SHA-256\r\n*\r\nA2 LOGOUT\r\n");
+        var (lines, result) = await ScriptAsync(imap: true, tls: false, "A1 AUTHENTICATE SCRAM-SHA-256\r\n*\r\nA2 LOGOUT\r\n");
 
         Assert.Contains("+ ", lines, StringComparer.Ordinal);
         Assert.Contains("A1 BAD AUTHENTICATE cancelled", lines, StringComparer.Ordinal);
@@ -42,7 +42,7 @@ public sealed class SaslWireTests
     [Fact]
     public async Task Smtp_AuthBeforeEhloAndMailBeforeAuth_GetTheirReplyCodes()
     {
-        var (lines, _) = await ScriptAsync(imap: false, SaslTlsMode.None, "AUTH SCRAM-SHA-256 =\r\nEHLO x\r\nMAIL FROM:<a@b>\r\nQUIT\r\n");
+        var (lines, _) = await ScriptAsync(imap: false, tls: false, "AUTH SCRAM-SHA-256 =\r\nEHLO x\r\nMAIL FROM:<a@b>\r\nQUIT\r\n");
 
         Assert.Contains("503 5.5.1 Send EHLO first", lines, StringComparer.Ordinal);
         Assert.Contains("250-AUTH SCRAM-SHA-256", lines, StringComparer.Ordinal);
@@ -54,27 +54,27 @@ public sealed class SaslWireTests
     public async Task Imap_ManyCommands_SessionEndsAtTheBudget()
     {
         var script = string.Concat(Enumerable.Range(0, 8).Select(i => $"N{i} NOOP\r\n"));
-        var (lines, result) = await ScriptAsync(imap: true, SaslTlsMode.None, script, maxCommands: 5);
+        var (lines, result) = await ScriptAsync(imap: true, tls: false, script, maxCommands: 5);
 
         Assert.Contains("* BYE Too many commands", lines, StringComparer.Ordinal);
         Assert.Equal(AuthErrorCode.RoundLimitExceeded, result.FailureReason);
     }
 
-    private static async Task<(List<string> Lines, SaslAcceptorResult Result)> ScriptAsync(bool imap, SaslTlsMode tls, string script, int maxCommands = 100)
+    private static async Task<(List<string> Lines, SaslAcceptorResult Result)> ScriptAsync(bool imap, bool tls, string script, int maxCommands = 100)
     {
         await using var services = SaslTestServices.Create();
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var options = new SaslAcceptorOptions { TlsMode = tls, ServerCertificate = tls == SaslTlsMode.None ? null : Handshake.Testing.Conformance.Adapters.ConformanceServerCertificate.Instance, MaxCommands = maxCommands, RoundTimeout = TimeSpan.FromSeconds(5) };
+        var options = new SaslAcceptorOptions { ServerCertificate = !tls ? null : Handshake.Testing.Conformance.Adapters.ConformanceServerCertificate.Instance, MaxCommands = maxCommands, RoundTimeout = TimeSpan.FromSeconds(5) };
         var factory = services.GetRequiredService<IAuthAcceptorFactory>();
         var server = Task.Run(
             async () =>
             {
                 using var accepted = await listener.AcceptTcpClientAsync(timeout.Token);
                 return imap
-                    ? await ImapAcceptorSession.RunAsync(accepted.GetStream(), options, factory, timeout.Token)
-                    : await SmtpAcceptorSession.RunAsync(accepted.GetStream(), options, factory, timeout.Token);
+                    ? await ImapAcceptorSession.AcceptAsync(accepted.GetStream(), options, factory, timeout.Token)
+                    : await SmtpAcceptorSession.AcceptAsync(accepted.GetStream(), options, factory, timeout.Token);
             },
             timeout.Token);
         using var client = new TcpClient();

@@ -167,17 +167,17 @@ internal static class AdapterCatalog
         {
             clientRandom.Reset();
             using var credentials = AuthCredentials.FromPasswords(User, Password);
-            var options = new PostgreSqlClientOptions { SslMode = PostgreSqlSslMode.Disable, Database = "db", Timeout = Timeout };
+            var options = new PostgreSqlClientOptions { TlsMode = ClientTlsMode.Disable, Database = "db", Timeout = Timeout };
 #pragma warning disable CA2025 // Sync blocks until the task completes, before credentials are disposed.
-            _ = Sync(PostgreSqlStartup.AuthenticateAsync(stream, options, client.GetRequiredService<IAuthNegotiatorFactory>(), credentials));
+            _ = Sync(PostgreSqlStartup.ConnectAsync(stream, options, client.GetRequiredService<IAuthNegotiatorFactory>(), credentials));
 #pragma warning restore CA2025
         }
 
         void RunServer(Stream stream)
         {
             serverRandom.Reset();
-            var options = new PostgreSqlAcceptorOptions { StartupTimeout = Timeout, IdleTimeout = Timeout };
-            var result = Sync(PostgreSqlAcceptorSession.RunAsync(stream, server.GetRequiredService<IAuthAcceptorFactory>(), options));
+            var options = new PostgreSqlAcceptorOptions { FirstMessageTimeout = Timeout, AuthenticationTimeout = Timeout, IdleTimeout = Timeout };
+            var result = Sync(PostgreSqlAcceptorSession.AcceptAsync(stream, options, server.GetRequiredService<IAuthAcceptorFactory>()));
             LastServerSucceeded = result.Authentication is not null;
             CheckServerReason(result.FailureReason);
         }

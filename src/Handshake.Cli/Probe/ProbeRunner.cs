@@ -86,22 +86,31 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
     private async Task<AuthResult> PostgreSqlAsync(IServiceProvider provider, AuthCredentials credentials, CancellationToken cancellationToken)
     {
         using var tcp = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        using var ca = settings.SslMode == ProbeSslMode.VerifyFull && settings.CaCertificatePem is { } caPem ? X509Certificate2.CreateFromPem(caPem) : null;
         var options = new PostgreSqlClientOptions
         {
-            SslMode = settings.SslMode switch
+            TlsMode = settings.SslMode switch
             {
-                ProbeSslMode.Disable => PostgreSqlSslMode.Disable,
-                ProbeSslMode.Prefer => PostgreSqlSslMode.Prefer,
-                ProbeSslMode.Require => PostgreSqlSslMode.Require,
-                _ => PostgreSqlSslMode.VerifyFull,
+                ProbeSslMode.Disable => ClientTlsMode.Disable,
+                ProbeSslMode.Prefer => ClientTlsMode.Prefer,
+                ProbeSslMode.Require => ClientTlsMode.Require,
+                _ => ClientTlsMode.VerifyFull,
             },
             TargetHost = settings.Url.Host,
             Database = settings.Url.Database,
             Timeout = settings.Timeout,
-            RemoteCertificateValidationCallback = Validate, // used by the adapter for verify-full only
+
+            // Observes the certificate in every mode; under verify-full the library's own chain and name
+            // check (against --ca when given) is what makes the transport count as verified.
+            RemoteCertificateValidationCallback = ValidateAny,
         };
+        if (ca is not null)
+        {
+            options.TrustedRootCertificates.Add(ca);
+        }
+
         options.StartupParameters["application_name"] = "handshake probe";
-        var startup = await PostgreSqlStartup.AuthenticateAsync(tcp.GetStream(), options, provider.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cancellationToken).ConfigureAwait(false);
+        var startup = await PostgreSqlStartup.ConnectAsync(tcp.GetStream(), options, provider.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cancellationToken).ConfigureAwait(false);
         _tls.Observe(startup.Stream, startup.Transport);
         try
         {

@@ -125,7 +125,7 @@ internal sealed class ServeServer(bool isPostgres, IReadOnlyList<ServeUser> user
                 if (isPostgres)
                 {
                     var options = new PostgreSqlAcceptorOptions { ServerCertificate = certificate };
-                    var result = await PostgreSqlAcceptorSession.RunAsync(stream, factory, options, session.Token).ConfigureAwait(false);
+                    var result = await PostgreSqlAcceptorSession.AcceptAsync(stream, options, factory, session.Token).ConfigureAwait(false);
                     if (!result.IsCancelRequest)
                     {
                         Log($"{peer}: user {result.UserName ?? "(none)"}{(result.IsEncrypted ? " over TLS" : string.Empty)}: {Outcome(result.Authentication, result.FailureReason, result.FailureDetail)}");

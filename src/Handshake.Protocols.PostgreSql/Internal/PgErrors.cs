@@ -8,7 +8,4 @@ internal static class PgErrors
 
     public static HandshakeException Transport(string message, Exception? inner = null) =>
         new(AuthErrorCode.TransportFailure, message, innerException: inner);
-
-    public static HandshakeException Timeout(TimeSpan limit) =>
-        new(AuthErrorCode.Timeout, $"The PostgreSQL startup phase did not complete within {limit.TotalSeconds:0.#} s.");
 }

@@ -55,7 +55,7 @@ internal ref struct PgReader
         _position += end + 1;
         try
         {
-            return PgText.Strict.GetString(rest[..end]);
+            return PgEncoding.Strict.GetString(rest[..end]);
         }
         catch (DecoderFallbackException ex)
         {

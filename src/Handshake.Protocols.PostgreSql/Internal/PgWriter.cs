@@ -64,9 +64,9 @@ internal sealed class PgWriter : IDisposable
             throw new ArgumentException("A string sent to the peer contains a NUL character.", nameof(value));
         }
 
-        var length = PgText.Strict.GetByteCount(value);
+        var length = PgEncoding.Strict.GetByteCount(value);
         var span = Reserve(length + 1);
-        PgText.Strict.GetBytes(value, span);
+        PgEncoding.Strict.GetBytes(value, span);
         span[length] = 0;
         _count += length + 1;
         return this;

@@ -71,7 +71,7 @@ internal sealed class ImapClientTransport(LineConnection lines, TransportSecurit
                 return AuthEvent.Failed(code ?? status, text);
             }
 
-            throw SaslErrors.Violation($"The IMAP server sent an unexpected line during AUTHENTICATE: '{SaslErrors.Printable(line)}'.");
+            throw SaslErrors.Violation($"The IMAP server sent an unexpected line during AUTHENTICATE: '{PeerText.Printable(line)}'.");
         }
     }
 

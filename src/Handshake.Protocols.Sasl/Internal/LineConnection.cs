@@ -23,7 +23,7 @@ internal sealed class LineConnection(Stream stream, int maxLineLength)
     public async ValueTask<TransportSecurity> StartTlsAsClientAsync(SaslClientOptions options, CancellationToken cancellationToken)
     {
         EnsureNothingBuffered();
-        var (tls, security) = await SaslTls.ClientAsync(Stream, options, cancellationToken).ConfigureAwait(false);
+        var (tls, security) = await AdapterTls.AuthenticateAsClientAsync(Stream, options, cancellationToken).ConfigureAwait(false);
         Stream = tls;
         Security = security;
         return security;
@@ -33,7 +33,7 @@ internal sealed class LineConnection(Stream stream, int maxLineLength)
     public async ValueTask<TransportSecurity> StartTlsAsServerAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, CancellationToken cancellationToken)
     {
         EnsureNothingBuffered();
-        var (tls, security) = await SaslTls.ServerAsync(Stream, certificate, cancellationToken).ConfigureAwait(false);
+        var (tls, security) = await AdapterTls.AuthenticateAsServerAsync(Stream, certificate, cancellationToken).ConfigureAwait(false);
         Stream = tls;
         Security = security;
         return security;

@@ -5,39 +5,36 @@ internal static class SaslAcceptorPhase
 {
     public static async Task<SaslAcceptorResult> RunAsync(Stream stream, SaslAcceptorOptions options, Func<LineConnection, SaslServerDialogue> create, CancellationToken cancellationToken)
     {
-        if (options.TlsMode != SaslTlsMode.None && options.ServerCertificate is null)
+        if (options.RequireTls && options.ServerCertificate is null)
         {
-            throw new ArgumentException($"SaslAcceptorOptions.TlsMode {options.TlsMode} needs a ServerCertificate.", nameof(options));
+            throw new ArgumentException("SaslAcceptorOptions.RequireTls needs a ServerCertificate.", nameof(options));
         }
 
-        if (options.RequireTls && options.TlsMode == SaslTlsMode.None)
+        if (options.MaxMessageLength < 512)
         {
-            throw new ArgumentException("SaslAcceptorOptions.RequireTls needs a TlsMode other than None.", nameof(options));
-        }
-
-        if (options.MaxLineLength < 512)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), "SaslAcceptorOptions.MaxLineLength must be at least 512.");
+            throw new ArgumentOutOfRangeException(nameof(options), "SaslAcceptorOptions.MaxMessageLength must be at least 512.");
         }
 
         using var authentication = new CancellationTokenSource(options.AuthenticationTimeout, options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, authentication.Token);
-        var lines = new LineConnection(stream, options.MaxLineLength);
+        var lines = new LineConnection(stream, options.MaxMessageLength);
+        var dialogue = create(lines);
         try
         {
-            if (options.TlsMode == SaslTlsMode.Implicit)
+            if (options.ServerCertificate is { } certificate && options.TlsStart == SaslTlsStart.Implicit)
             {
                 try
                 {
-                    _ = await Deadline.RunAsync(ct => lines.StartTlsAsServerAsync(options.ServerCertificate!, ct), options.FirstMessageTimeout, options.TimeProvider, "The client's TLS handshake (implicit TLS)", "SaslAcceptorOptions.FirstMessageTimeout", linked.Token).ConfigureAwait(false);
+                    _ = await AdapterDeadline.RunAsync(ct => lines.StartTlsAsServerAsync(certificate, ct), options.FirstMessageTimeout, options.TimeProvider, "The client's TLS handshake (implicit TLS)", "SaslAcceptorOptions.FirstMessageTimeout", linked.Token).ConfigureAwait(false);
                 }
                 catch (HandshakeException ex)
                 {
-                    return new SaslAcceptorResult(false, null, ex.Code, ex.Message, 0);
+                    dialogue.RecordFailure(ex.Code, ex.Message);
+                    return new SaslAcceptorResult(lines.Security, null, ex.Code, ex.Message, 0);
                 }
             }
 
-            return await create(lines).RunAsync(linked.Token, cancellationToken).ConfigureAwait(false);
+            return await dialogue.RunAsync(linked.Token, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -1,26 +1,42 @@
 namespace Handshake.Protocols.Sasl.Internal;
 
 /// <summary>
-/// What both clients share: the whole-phase deadline, implicit TLS before the greeting, and closing the
-/// TLS stream this adapter created when the phase fails (the caller's stream stays the caller's).
+/// What both clients share: option checks, the whole-phase deadline, implicit TLS before the greeting,
+/// the negotiator made once the transport is known, one telemetry path for failures the adapter itself
+/// detects (through <see cref="AuthNegotiator.RecordTransportFailure"/>), and closing the TLS stream this
+/// adapter created when the phase fails (the caller's stream stays the caller's).
 /// </summary>
-internal static class SaslClientPhase
+internal sealed class SaslClientPhase(SaslClientOptions options, IAuthNegotiatorFactory factory, AuthCredentials credentials, string protocol)
 {
-    public static async Task<SaslClientResult> RunAsync(Stream stream, SaslClientOptions options, Func<LineConnection, CancellationToken, Task<SaslClientResult>> dialogue, string protocol, CancellationToken cancellationToken)
+    private AuthNegotiator? _negotiator;
+    private LineConnection? _lines;
+
+    /// <summary>Gets a value indicating whether TLS is to run at all.</summary>
+    public bool UsesTls => options.TlsMode != ClientTlsMode.Disable;
+
+    /// <summary>Creates the negotiator for the transport as it now is; the phase disposes it.</summary>
+    public AuthNegotiator CreateNegotiator(TransportSecurity security)
     {
-        if (options.MaxLineLength < 512)
+        _negotiator?.Dispose();
+        _negotiator = factory.Create(credentials, security);
+        return _negotiator;
+    }
+
+    public async Task<SaslClientResult> RunAsync(Stream stream, Func<LineConnection, CancellationToken, Task<SaslClientResult>> dialogue, CancellationToken cancellationToken)
+    {
+        if (options.MaxMessageLength < 512)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), "SaslClientOptions.MaxLineLength must be at least 512 (RFC 5321 §4.5.3.1.4).");
+            throw new ArgumentOutOfRangeException(nameof(stream), "SaslClientOptions.MaxMessageLength must be at least 512 (RFC 5321 §4.5.3.1.4).");
         }
 
         using var whole = new CancellationTokenSource(options.Timeout, options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, whole.Token);
-        var lines = new LineConnection(stream, options.MaxLineLength);
+        var lines = _lines = new LineConnection(stream, options.MaxMessageLength);
         try
         {
-            if (options.TlsMode == SaslTlsMode.Implicit)
+            if (UsesTls && options.TlsStart == SaslTlsStart.Implicit)
             {
-                _ = await Deadline.RunAsync(ct => lines.StartTlsAsClientAsync(options, ct), options.FirstMessageTimeout, options.TimeProvider, "The TLS handshake (implicit TLS)", "SaslClientOptions.FirstMessageTimeout", linked.Token).ConfigureAwait(false);
+                _ = await AdapterDeadline.RunAsync(ct => lines.StartTlsAsClientAsync(options, ct), options.FirstMessageTimeout, options.TimeProvider, "The TLS handshake (implicit TLS)", "SaslClientOptions.FirstMessageTimeout", linked.Token).ConfigureAwait(false);
             }
 
             return await dialogue(lines, linked.Token).ConfigureAwait(false);
@@ -32,17 +48,38 @@ internal static class SaslClientPhase
                 await lines.Stream.DisposeAsync().ConfigureAwait(false);
             }
 
-            if (ex is OperationCanceledException && whole.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            var mapped = ex switch
             {
-                throw new HandshakeException(AuthErrorCode.Timeout, $"The {protocol} authentication phase did not complete within {options.Timeout.TotalSeconds:0.###} s (SaslClientOptions.Timeout).", innerException: ex);
+                OperationCanceledException when whole.IsCancellationRequested && !cancellationToken.IsCancellationRequested =>
+                    new HandshakeException(AuthErrorCode.Timeout, $"The {protocol} authentication phase did not complete within {options.Timeout.TotalSeconds:0.###} s (SaslClientOptions.Timeout).", innerException: ex),
+                IOException io => SaslErrors.Transport($"The connection to the {protocol} server failed ({io.GetType().Name}).", io),
+                _ => ex,
+            };
+            Record(mapped);
+            if (ReferenceEquals(mapped, ex))
+            {
+                throw;
             }
 
-            if (ex is IOException io)
-            {
-                throw SaslErrors.Transport($"The connection to the {protocol} server failed ({io.GetType().Name}).", io);
-            }
-
-            throw;
+            throw mapped;
         }
+        finally
+        {
+            _negotiator?.Dispose();
+        }
+    }
+
+    private void Record(Exception failure)
+    {
+        var (code, reason) = failure switch
+        {
+            HandshakeException handshake => (handshake.Code, handshake.Message),
+            OperationCanceledException => (AuthErrorCode.Unspecified, "the caller cancelled the authentication phase"),
+            _ => (AuthErrorCode.TransportFailure, $"the connection failed ({failure.GetType().Name})"),
+        };
+
+        // Failed before the negotiator existed (greeting, TLS, capabilities): one made on what was known then records it.
+        var negotiator = _negotiator ?? CreateNegotiator(_lines?.Security ?? TransportSecurity.None);
+        negotiator.RecordTransportFailure(code, reason);
     }
 }

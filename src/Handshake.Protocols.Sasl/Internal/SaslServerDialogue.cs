@@ -18,7 +18,7 @@ internal abstract class SaslServerDialogue(LineConnection lines, SaslAcceptorOpt
     protected bool IsEncrypted => lines.Security.IsEncrypted;
 
     /// <summary>Gets a value indicating whether STARTTLS is on offer now.</summary>
-    protected bool CanStartTls => options.TlsMode == SaslTlsMode.StartTls && !IsEncrypted && Authenticated is null;
+    protected bool CanStartTls => options.ServerCertificate is not null && options.TlsStart == SaslTlsStart.StartTls && !IsEncrypted && Authenticated is null;
 
     /// <summary>Gets a value indicating whether authentication is refused on this transport (RequireTls before STARTTLS).</summary>
     protected bool AuthenticationDisabled => options.RequireTls && !IsEncrypted;
@@ -42,7 +42,7 @@ internal abstract class SaslServerDialogue(LineConnection lines, SaslAcceptorOpt
                 var (limit, option) = _commands == 0 ? (options.FirstMessageTimeout, "SaslAcceptorOptions.FirstMessageTimeout")
                     : Authenticated is null ? (options.RoundTimeout, "SaslAcceptorOptions.RoundTimeout")
                     : (options.IdleTimeout, "SaslAcceptorOptions.IdleTimeout");
-                var line = await Deadline.RunAsync(lines.ReadLineAsync, limit, options.TimeProvider, _commands == 0 ? "The client's first command" : "The client's next command", option, token).ConfigureAwait(false);
+                var line = await AdapterDeadline.RunAsync(lines.ReadLineAsync, limit, options.TimeProvider, _commands == 0 ? "The client's first command" : "The client's next command", option, token).ConfigureAwait(false);
                 if (++_commands > options.MaxCommands)
                 {
                     await SayGoodbyeAsync("Too many commands", token).ConfigureAwait(false);
@@ -84,7 +84,7 @@ internal abstract class SaslServerDialogue(LineConnection lines, SaslAcceptorOpt
             // The authenticated client went away without logging out.
         }
 
-        return new SaslAcceptorResult(IsEncrypted, Authenticated, Authenticated is null ? FailureReason : AuthErrorCode.Unspecified, Authenticated is null ? FailureDetail : null, Attempts);
+        return new SaslAcceptorResult(lines.Security, Authenticated, Authenticated is null ? FailureReason : AuthErrorCode.Unspecified, Authenticated is null ? FailureDetail : null, Attempts);
     }
 
     /// <summary>Sends the greeting.</summary>
@@ -109,7 +109,7 @@ internal abstract class SaslServerDialogue(LineConnection lines, SaslAcceptorOpt
     }
 
     protected async ValueTask StartTlsAsync(CancellationToken cancellationToken) =>
-        _ = await Deadline.RunAsync(ct => lines.StartTlsAsServerAsync(options.ServerCertificate!, ct), options.RoundTimeout, options.TimeProvider, "The client's TLS handshake", "SaslAcceptorOptions.RoundTimeout", cancellationToken).ConfigureAwait(false);
+        _ = await AdapterDeadline.RunAsync(ct => lines.StartTlsAsServerAsync(options.ServerCertificate!, ct), options.RoundTimeout, options.TimeProvider, "The client's TLS handshake", "SaslAcceptorOptions.RoundTimeout", cancellationToken).ConfigureAwait(false);
 
     /// <summary>Whether another exchange may start; false once the budget of failed attempts is spent.</summary>
     protected bool MayAttempt() => Attempts < options.MaxAuthenticationAttempts;
@@ -141,13 +141,28 @@ internal abstract class SaslServerDialogue(LineConnection lines, SaslAcceptorOpt
         FailureDetail = detail;
     }
 
-    /// <summary>Why the session ended, unless an exchange already failed: that reason is the one the logs need.</summary>
+    /// <summary>
+    /// Why the session ended, unless an exchange already failed: that reason is the one the logs need, and
+    /// that exchange's acceptor already counted it. A session that ends unauthenticated without any failed
+    /// exchange (silent, broken, over its budget) is counted here, through the engine's telemetry.
+    /// </summary>
     private void EndedBy(AuthErrorCode code, string? detail)
     {
         if (FailureReason == AuthErrorCode.Unspecified)
         {
             Fail(code, detail);
+            if (Authenticated is null)
+            {
+                RecordFailure(code, detail ?? code.ToString());
+            }
         }
+    }
+
+    /// <summary>Records a failure the adapter detected outside an exchange as the engine records its own.</summary>
+    public void RecordFailure(AuthErrorCode code, string detail)
+    {
+        using var acceptor = factory.Create(lines.Security, AcceptorStartMode.Offer);
+        acceptor.RecordTransportFailure(code, detail);
     }
 
     private async ValueTask TrySayGoodbyeAsync(string reason)

@@ -18,7 +18,7 @@ internal sealed record SmtpReply(int Code, IReadOnlyList<string> Lines)
             var line = await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             if (line.Length < 3 || !int.TryParse(line.AsSpan(0, 3), NumberStyles.None, CultureInfo.InvariantCulture, out var lineCode) || (line.Length > 3 && line[3] is not ' ' and not '-'))
             {
-                throw SaslErrors.Violation($"The SMTP server sent a line that is not a reply: '{SaslErrors.Printable(line)}'.");
+                throw SaslErrors.Violation($"The SMTP server sent a line that is not a reply: '{PeerText.Printable(line)}'.");
             }
 
             if (code >= 0 && lineCode != code)

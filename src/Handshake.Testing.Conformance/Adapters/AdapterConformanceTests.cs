@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
@@ -42,6 +41,15 @@ public abstract class AdapterConformanceTests
 
     /// <summary>Runs the adapter's server session on an accepted stream until it ends.</summary>
     protected abstract Task<AdapterServerOutcome> RunServerAsync(Stream stream, AdapterScenario scenario, IServiceProvider services, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Builds services in which the client's only mechanism sends the password in the clear (PLAIN,
+    /// mysql_clear_password) and the server offers it to <see cref="UserName"/>; null when the protocol has
+    /// no such mechanism (the cleartext-gate rule is then skipped).
+    /// </summary>
+    /// <param name="meterFactory">The meter factory to register.</param>
+    /// <returns>The services, or null.</returns>
+    protected virtual ServiceProvider? CreateCleartextServices(IMeterFactory meterFactory) => null;
 
     /// <summary>Gets bytes a client could send first that exceed <paramref name="limit"/> in one message (e.g. a line without end).</summary>
     protected abstract byte[] OversizedClientMessage(int limit);
@@ -178,24 +186,7 @@ public abstract class AdapterConformanceTests
     public async Task Login_WrongPassword_IsRejectedTypedOnBothSidesAndCounted()
     {
         using var meters = new ScopedMeterFactory();
-        var failures = new ConcurrentQueue<(string? Role, string? Code)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Name == "handshake.authentications")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
-        {
-            var all = tags.ToArray();
-            if (all.Any(t => t.Key == "handshake.outcome" && (string?)t.Value == "failure"))
-            {
-                failures.Enqueue((all.FirstOrDefault(t => t.Key == "handshake.role").Value?.ToString(), all.FirstOrDefault(t => t.Key == "error.type").Value?.ToString()));
-            }
-        });
-        listener.Start();
+        using var failures = new FailureRecorder(meters);
 
         var (client, server) = await LoginAsync(SupportedTlsModes.Contains(AdapterTlsMode.Upgrade) ? AdapterTlsMode.Upgrade : SupportedTlsModes[0], "conformance-wrong", meters);
 
@@ -205,6 +196,129 @@ public abstract class AdapterConformanceTests
         Assert.Contains(failures, f => f is { Role: "server", Code: nameof(AuthErrorCode.InvalidCredential) });
         Assert.Contains(failures, f => f is { Role: "client", Code: nameof(AuthErrorCode.ServerRejected) });
         Assert.DoesNotContain("conformance-wrong", client.Error!.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Conformance rule: <c>Server</c>: failures the adapter itself detects (a silent client, an oversized message) are counted with <c>error.type</c>, as the engine's own are.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Server_AdapterDetectedFailures_AreCountedWithErrorType()
+    {
+        using var meters = new ScopedMeterFactory();
+        using var failures = new FailureRecorder(meters);
+        await using var services = CreateServices(meters);
+        using (var silent = await SocketPair.CreateAsync())
+        {
+            var outcome = await RunServerAsync(silent.Server, new AdapterScenario { Certificate = Certificate, FirstMessageTimeout = TimeSpan.FromMilliseconds(300) }, services, TestTimeout());
+            Assert.Equal(AuthErrorCode.Timeout, outcome.FailureReason);
+        }
+
+        using (var oversized = await SocketPair.CreateAsync())
+        {
+            var scenario = new AdapterScenario { Certificate = Certificate, MaxMessageLength = 1024 };
+            var server = RunServerAsync(oversized.Server, scenario, services, TestTimeout());
+            var drain = DrainAsync(oversized.Client);
+            await oversized.Client.WriteAsync(OversizedClientMessage(scenario.MaxMessageLength));
+            Assert.Equal(AuthErrorCode.ProtocolViolation, (await server).FailureReason);
+            oversized.Client.Close();
+            await drain;
+        }
+
+        Assert.Contains(failures, f => f is { Role: "server", Code: nameof(AuthErrorCode.Timeout) });
+        Assert.Contains(failures, f => f is { Role: "server", Code: nameof(AuthErrorCode.ProtocolViolation) });
+    }
+
+    /// <summary>Conformance rule: <c>Client</c>: failures the adapter itself detects (a silent server, an oversized message) are counted with <c>error.type</c>, as the engine's own are.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Client_AdapterDetectedFailures_AreCountedWithErrorType()
+    {
+        using var meters = new ScopedMeterFactory();
+        using var failures = new FailureRecorder(meters);
+        await using var services = CreateServices(meters);
+        using var credentials = AuthCredentials.FromPasswords(UserName, Password);
+        using (var silent = await SocketPair.CreateAsync())
+        {
+            var error = await Assert.ThrowsAsync<HandshakeException>(() => RunClientAsync(silent.Client, new AdapterScenario { Certificate = Certificate, FirstMessageTimeout = TimeSpan.FromMilliseconds(300) }, services, credentials, TestTimeout()));
+            Assert.Equal(AuthErrorCode.Timeout, error.Code);
+        }
+
+        using (var oversized = await SocketPair.CreateAsync())
+        {
+            var drain = DrainAsync(oversized.Server);
+            await oversized.Server.WriteAsync(OversizedServerMessage(64 * 1024));
+            var error = await Assert.ThrowsAsync<HandshakeException>(() => RunClientAsync(oversized.Client, new AdapterScenario { Certificate = Certificate, MaxMessageLength = 1024 }, services, credentials, TestTimeout()));
+            Assert.Equal(AuthErrorCode.ProtocolViolation, error.Code);
+            oversized.Server.Close();
+            await drain;
+        }
+
+        Assert.Contains(failures, f => f is { Role: "client", Code: nameof(AuthErrorCode.Timeout) });
+        Assert.Contains(failures, f => f is { Role: "client", Code: nameof(AuthErrorCode.ProtocolViolation) });
+    }
+
+    /// <summary>Conformance rule: <c>Tls</c>: verify-full with a certificate the client does not trust  fails with policy violation, counted.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Tls_VerifyFullWithUntrustedCertificate_FailsWithPolicyViolation()
+    {
+        if (TlsModeOtherThanNone() is not { } tls)
+        {
+            return;
+        }
+
+        using var meters = new ScopedMeterFactory();
+        using var failures = new FailureRecorder(meters);
+        var (client, server) = await ScenarioLoginAsync(new AdapterScenario { Certificate = Certificate, Tls = tls, ClientTlsMode = ClientTlsMode.VerifyFull, TrustServerCertificate = false }, Password, meters);
+
+        Assert.Equal(AuthErrorCode.PolicyViolation, client.Error?.Code);
+        Assert.Null(server.Authentication);
+        Assert.Contains(failures, f => f is { Role: "client", Code: nameof(AuthErrorCode.PolicyViolation) });
+    }
+
+    /// <summary>Conformance rule: <c>Tls</c>: require with an untrusted certificate  still logs in over TLS with a mechanism that sends no password (the certificate is not checked, so the transport is not verified).</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Tls_RequireWithUntrustedCertificate_StillLogsInOverTls()
+    {
+        if (TlsModeOtherThanNone() is not { } tls)
+        {
+            return;
+        }
+
+        var (client, server) = await ScenarioLoginAsync(new AdapterScenario { Certificate = Certificate, Tls = tls, ClientTlsMode = ClientTlsMode.Require, TrustServerCertificate = false }, Password, meters: null);
+
+        Assert.Null(client.Error);
+        Assert.True(client.Encrypted);
+        Assert.NotNull(server.Authentication);
+        Assert.True(server.IsEncrypted);
+    }
+
+    /// <summary>Conformance rule: <c>Tls</c>: require with an untrusted certificate  leaves the cleartext gate closed: a password-sending mechanism is refused before it sends.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Tls_RequireWithUntrustedCertificate_CleartextGateRefusesThePassword()
+    {
+        using var meters = new ScopedMeterFactory();
+        if (TlsModeOtherThanNone() is not { } tls || CreateCleartextServices(meters) is not { } services)
+        {
+            return;
+        }
+
+        await using (services)
+        {
+            var scenario = new AdapterScenario { Certificate = Certificate, Tls = tls, ClientTlsMode = ClientTlsMode.Require, TrustServerCertificate = false };
+            var (client, server) = await ScenarioLoginAsync(scenario, Password, services, UserName);
+
+            Assert.Equal(AuthErrorCode.PolicyViolation, client.Error?.Code);
+            Assert.Null(server.Authentication);
+            Assert.DoesNotContain(Password, client.Error!.ToString(), StringComparison.Ordinal);
+        }
+
+        // The same mechanism over a verified transport is let through: the refusal above was the gate's.
+        await using var verified = CreateCleartextServices(meters)!;
+        var (verifiedClient, verifiedServer) = await ScenarioLoginAsync(new AdapterScenario { Certificate = Certificate, Tls = tls }, Password, verified, UserName);
+        Assert.Null(verifiedClient.Error);
+        Assert.NotNull(verifiedServer.Authentication);
     }
 
     /// <summary>Conformance rule: <c>Login</c>: unknown user  fails exactly like a wrong password.</summary>
@@ -222,11 +336,31 @@ public abstract class AdapterConformanceTests
     }
 
     /// <summary>Runs both roles of one login on 127.0.0.1.</summary>
-    protected async Task<((bool Encrypted, HandshakeException? Error) Client, AdapterServerOutcome Server)> LoginAsync(AdapterTlsMode tls, string password, ScopedMeterFactory? meters = null, string userName = UserName)
+    /// <param name="tls">The TLS arrangement.</param>
+    /// <param name="password">The password the client uses.</param>
+    /// <param name="meters">The meter factory, when the caller counts measurements.</param>
+    /// <param name="userName">The user the client names.</param>
+    /// <returns>What each side saw.</returns>
+    protected Task<((bool Encrypted, HandshakeException? Error) Client, AdapterServerOutcome Server)> LoginAsync(AdapterTlsMode tls, string password, ScopedMeterFactory? meters = null, string userName = UserName) =>
+        ScenarioLoginAsync(new AdapterScenario { Certificate = Certificate, Tls = tls }, password, meters, userName, CreateServices);
+
+    /// <summary>Runs both roles of one login on 127.0.0.1 under <paramref name="scenario"/>, as <see cref="UserName"/>, with <see cref="CreateServices"/>.</summary>
+    /// <param name="scenario">TLS, trust, limits and deadlines.</param>
+    /// <param name="password">The password the client uses.</param>
+    /// <param name="meters">The meter factory, when the caller counts measurements; null for a fresh one.</param>
+    /// <returns>What each side saw.</returns>
+    protected Task<((bool Encrypted, HandshakeException? Error) Client, AdapterServerOutcome Server)> ScenarioLoginAsync(AdapterScenario scenario, string password, ScopedMeterFactory? meters) =>
+        ScenarioLoginAsync(scenario, password, meters, UserName, CreateServices);
+
+    /// <summary>Runs both roles of one login on 127.0.0.1 under <paramref name="scenario"/>, with the services given.</summary>
+    /// <param name="scenario">TLS, trust, limits and deadlines.</param>
+    /// <param name="password">The password the client uses.</param>
+    /// <param name="services">Both roles' services.</param>
+    /// <param name="userName">The user the client names.</param>
+    /// <returns>What each side saw.</returns>
+    protected async Task<((bool Encrypted, HandshakeException? Error) Client, AdapterServerOutcome Server)> ScenarioLoginAsync(AdapterScenario scenario, string password, IServiceProvider services, string userName)
     {
-        using var own = meters is null ? new ScopedMeterFactory() : null;
-        await using var services = CreateServices(meters ?? own!);
-        var scenario = new AdapterScenario { Certificate = Certificate, Tls = tls };
+        ArgumentNullException.ThrowIfNull(scenario);
         using var pair = await SocketPair.CreateAsync();
         using var credentials = AuthCredentials.FromPasswords(userName, password);
         var server = RunServerAsync(pair.Server, scenario, services, TestTimeout());
@@ -244,6 +378,18 @@ public abstract class AdapterConformanceTests
         pair.Client.Close();
         return (client, await server);
     }
+
+    private async Task<((bool Encrypted, HandshakeException? Error) Client, AdapterServerOutcome Server)> ScenarioLoginAsync(AdapterScenario scenario, string password, ScopedMeterFactory? meters, string userName, Func<IMeterFactory, ServiceProvider> create)
+    {
+        using var own = meters is null ? new ScopedMeterFactory() : null;
+        await using var services = create(meters ?? own!);
+        return await ScenarioLoginAsync(scenario, password, services, userName);
+    }
+
+    private AdapterTlsMode? TlsModeOtherThanNone() =>
+        SupportedTlsModes.Contains(AdapterTlsMode.Upgrade) ? AdapterTlsMode.Upgrade
+        : SupportedTlsModes.Contains(AdapterTlsMode.Implicit) ? AdapterTlsMode.Implicit
+        : null;
 
     private static CancellationToken TestTimeout() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
 

@@ -17,6 +17,12 @@ public sealed class AdapterScenario
     /// <summary>Gets the per-round deadline both roles must apply.</summary>
     public TimeSpan RoundTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Gets what the client demands of TLS when <see cref="Tls"/> is not <see cref="AdapterTlsMode.None"/>. Default <see cref="Handshake.ClientTlsMode.VerifyFull"/>.</summary>
+    public ClientTlsMode ClientTlsMode { get; init; } = ClientTlsMode.VerifyFull;
+
+    /// <summary>Gets a value indicating whether the client trusts <see cref="Certificate"/> as a root (its only one). Default true; false makes the certificate untrusted.</summary>
+    public bool TrustServerCertificate { get; init; } = true;
+
     /// <summary>Gets the largest message (line, packet) the server must accept; larger is a protocol violation.</summary>
     public int MaxMessageLength { get; init; } = 4096;
 }

@@ -1,8 +1,6 @@
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Handshake.Interop.Tests.Infrastructure;
 using Handshake.Plugins.Scram;
-using Handshake.Protocols.PostgreSql;
 
 namespace Handshake.Interop.Tests.PostgreSql;
 
@@ -19,20 +17,20 @@ public sealed class OurClientScramPlusToPostgresTests(PostgresServer server)
     private const string Password = "plus\u00ADbound secret";
 
     [Theory]
-    [InlineData(PostgreSqlSslMode.Require)]
-    [InlineData(PostgreSqlSslMode.VerifyFull)]
-    public async Task AuthenticateAsync_ChannelBindingRequired_UsesScramPlus(PostgreSqlSslMode sslMode)
+    [InlineData(ClientTlsMode.Require)]
+    [InlineData(ClientTlsMode.VerifyFull)]
+    public async Task AuthenticateAsync_ChannelBindingRequired_UsesScramPlus(ClientTlsMode sslMode)
     {
         await PgRoles.CreateAsync(server, Role, Password);
         var options = OurClientToPostgresTests.Options(sslMode);
-        options.RemoteCertificateValidationCallback = TrustServerCa();
+        options.TrustedRootCertificates.Add(ServerCa());
 
         var result = await PgClient.ConnectAsync(server.Host, server.Port, Role, Password, options, ScramChannelBinding.Require);
 
         Assert.Equal('I', result.TransactionStatus);
         Assert.Equal(Role, result.ServerParameters["session_authorization"]);
         Assert.True(result.Transport.IsEncrypted);
-        Assert.Equal(sslMode == PostgreSqlSslMode.VerifyFull, result.Transport.IsCertificateVerified);
+        Assert.Equal(sslMode == ClientTlsMode.VerifyFull, result.Transport.IsCertificateVerified);
         Assert.Equal("SCRAM-SHA-256-PLUS", Assert.Single(result.Authentication.Factors).PluginName);
     }
 
@@ -42,7 +40,7 @@ public sealed class OurClientScramPlusToPostgresTests(PostgresServer server)
         await PgRoles.CreateAsync(server, Role, Password);
 
         var ex = await Assert.ThrowsAsync<HandshakeException>(
-            () => PgClient.ConnectAsync(server.Host, server.Port, Role, Password, OurClientToPostgresTests.Options(PostgreSqlSslMode.Disable), ScramChannelBinding.Require));
+            () => PgClient.ConnectAsync(server.Host, server.Port, Role, Password, OurClientToPostgresTests.Options(ClientTlsMode.Disable), ScramChannelBinding.Require));
 
         // Without TLS PostgreSQL offers only SCRAM-SHA-256, which ScramChannelBinding.Require ranks out:
         // the client refuses before sending anything rather than fall back to an unbound exchange.
@@ -56,7 +54,7 @@ public sealed class OurClientScramPlusToPostgresTests(PostgresServer server)
 
         // No callback: the system trust store does not know the self-signed test certificate.
         var ex = await Assert.ThrowsAsync<HandshakeException>(
-            () => PgClient.ConnectAsync(server.Host, server.Port, Role, Password, OurClientToPostgresTests.Options(PostgreSqlSslMode.VerifyFull), ScramChannelBinding.Require));
+            () => PgClient.ConnectAsync(server.Host, server.Port, Role, Password, OurClientToPostgresTests.Options(ClientTlsMode.VerifyFull), ScramChannelBinding.Require));
 
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
     }
@@ -65,9 +63,9 @@ public sealed class OurClientScramPlusToPostgresTests(PostgresServer server)
     public async Task AuthenticateAsync_VerifyFullWrongHostName_ThrowsPolicyViolation()
     {
         await PgRoles.CreateAsync(server, Role, Password);
-        var options = OurClientToPostgresTests.Options(PostgreSqlSslMode.VerifyFull);
+        var options = OurClientToPostgresTests.Options(ClientTlsMode.VerifyFull);
         options.TargetHost = "db.example.com";
-        options.RemoteCertificateValidationCallback = TrustServerCa();
+        options.TrustedRootCertificates.Add(ServerCa());
 
         var ex = await Assert.ThrowsAsync<HandshakeException>(
             () => PgClient.ConnectAsync(server.Host, server.Port, Role, Password, options, ScramChannelBinding.Require));
@@ -79,8 +77,8 @@ public sealed class OurClientScramPlusToPostgresTests(PostgresServer server)
     public async Task AuthenticateAsync_ScramPlusWrongPassword_ThrowsServerRejected28P01()
     {
         await PgRoles.CreateAsync(server, Role, Password);
-        var options = OurClientToPostgresTests.Options(PostgreSqlSslMode.VerifyFull);
-        options.RemoteCertificateValidationCallback = TrustServerCa();
+        var options = OurClientToPostgresTests.Options(ClientTlsMode.VerifyFull);
+        options.TrustedRootCertificates.Add(ServerCa());
 
         var ex = await Assert.ThrowsAsync<HandshakeException>(
             () => PgClient.ConnectAsync(server.Host, server.Port, Role, "not-the-password", options, ScramChannelBinding.Require));
@@ -90,26 +88,12 @@ public sealed class OurClientScramPlusToPostgresTests(PostgresServer server)
     }
 
     /// <summary>
-    /// Trusts exactly the certificate tests/run.sh gave the server (a custom root, not the system store),
-    /// and still requires the host name to match (only chain errors are re-decided here).
+    /// The certificate tests/run.sh gave the server, trusted as the only root (not the system store): the
+    /// library checks the chain against it and, under verify-full, the host name, so a pass counts as verified.
     /// </summary>
-    private RemoteCertificateValidationCallback TrustServerCa()
+    private X509Certificate2 ServerCa()
     {
         var path = server.CaCertificatePath ?? throw InteropEnvironment.Missing("The server's CA certificate", "HANDSHAKE_SERVER_CA");
-        var pem = File.ReadAllText(path);
-        return (_, certificate, _, errors) =>
-        {
-            if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
-            {
-                return false;
-            }
-
-            using var ca = X509Certificate2.CreateFromPem(pem);
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return chain.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
-        };
+        return X509Certificate2.CreateFromPem(File.ReadAllText(path));
     }
 }

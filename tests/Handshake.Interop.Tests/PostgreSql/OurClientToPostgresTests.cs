@@ -37,7 +37,7 @@ public sealed class OurClientToPostgresTests(PostgresServer server)
         var role = $"hs_pgc_plain_{name}";
         await PgRoles.CreateAsync(server, role, Passwords[name]);
 
-        var result = await PgClient.ConnectAsync(server.Host, server.Port, role, Passwords[name], Options(PostgreSqlSslMode.Disable));
+        var result = await PgClient.ConnectAsync(server.Host, server.Port, role, Passwords[name], Options(ClientTlsMode.Disable));
 
         AssertLoggedIn(result, role, encrypted: false);
         Assert.Equal("SCRAM-SHA-256", Assert.Single(result.Authentication.Factors).PluginName);
@@ -51,7 +51,7 @@ public sealed class OurClientToPostgresTests(PostgresServer server)
         await PgRoles.CreateAsync(server, role, Passwords[name]);
 
         // Prefer binding (the default): over TLS PostgreSQL offers -PLUS and the client takes it.
-        var result = await PgClient.ConnectAsync(server.Host, server.Port, role, Passwords[name], Options(PostgreSqlSslMode.Require));
+        var result = await PgClient.ConnectAsync(server.Host, server.Port, role, Passwords[name], Options(ClientTlsMode.Require));
 
         AssertLoggedIn(result, role, encrypted: true);
         Assert.Equal("SCRAM-SHA-256-PLUS", Assert.Single(result.Authentication.Factors).PluginName);
@@ -63,16 +63,16 @@ public sealed class OurClientToPostgresTests(PostgresServer server)
         const string Role = "hs_pgc_tls_nobind";
         await PgRoles.CreateAsync(server, Role, Passwords["nbsp"]);
 
-        var result = await PgClient.ConnectAsync(server.Host, server.Port, Role, Passwords["nbsp"], Options(PostgreSqlSslMode.Require), ScramChannelBinding.Disable);
+        var result = await PgClient.ConnectAsync(server.Host, server.Port, Role, Passwords["nbsp"], Options(ClientTlsMode.Require), ScramChannelBinding.Disable);
 
         AssertLoggedIn(result, Role, encrypted: true);
         Assert.Equal("SCRAM-SHA-256", Assert.Single(result.Authentication.Factors).PluginName);
     }
 
     [Theory]
-    [InlineData(PostgreSqlSslMode.Disable)]
-    [InlineData(PostgreSqlSslMode.Require)]
-    public async Task AuthenticateAsync_WrongPassword_ThrowsServerRejected28P01(PostgreSqlSslMode sslMode)
+    [InlineData(ClientTlsMode.Disable)]
+    [InlineData(ClientTlsMode.Require)]
+    public async Task AuthenticateAsync_WrongPassword_ThrowsServerRejected28P01(ClientTlsMode sslMode)
     {
         var role = $"hs_pgc_wrong_{(int)sslMode}";
         await PgRoles.CreateAsync(server, role, Passwords["ligature"]);
@@ -93,18 +93,18 @@ public sealed class OurClientToPostgresTests(PostgresServer server)
         const string Role = "hs_pgc_prepared_only";
         await PgRoles.CreateAsync(server, Role, Passwords["soft_hyphen"]);
 
-        var ok = await PgClient.ConnectAsync(server.Host, server.Port, Role, "password", Options(PostgreSqlSslMode.Disable));
+        var ok = await PgClient.ConnectAsync(server.Host, server.Port, Role, "password", Options(ClientTlsMode.Disable));
 
         // "pass\u00ADword" prepares to "password": both spellings are the same credential.
         AssertLoggedIn(ok, Role, encrypted: false);
         var ex = await Assert.ThrowsAsync<HandshakeException>(
-            () => PgClient.ConnectAsync(server.Host, server.Port, Role, "pass-word", Options(PostgreSqlSslMode.Disable)));
+            () => PgClient.ConnectAsync(server.Host, server.Port, Role, "pass-word", Options(ClientTlsMode.Disable)));
         Assert.Equal("28P01", ex.ServerErrorCode);
     }
 
-    internal static PostgreSqlClientOptions Options(PostgreSqlSslMode sslMode) => new()
+    internal static PostgreSqlClientOptions Options(ClientTlsMode sslMode) => new()
     {
-        SslMode = sslMode,
+        TlsMode = sslMode,
         Database = "postgres",
         Timeout = TimeSpan.FromSeconds(30),
     };

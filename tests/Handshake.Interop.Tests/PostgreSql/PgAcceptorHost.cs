@@ -42,7 +42,7 @@ internal sealed class PgAcceptorHost : IAsyncDisposable
         {
             ServerCertificate = certificate,
             RequireTls = requireTls,
-            StartupTimeout = TimeSpan.FromSeconds(20),
+            AuthenticationTimeout = TimeSpan.FromSeconds(20),
             IdleTimeout = TimeSpan.FromSeconds(20),
         };
         _listener.Start();
@@ -110,7 +110,7 @@ internal sealed class PgAcceptorHost : IAsyncDisposable
             var factory = _services.GetRequiredService<IAuthAcceptorFactory>();
             try
             {
-                var result = await PostgreSqlAcceptorSession.RunAsync(stream, factory, _options, _stop.Token);
+                var result = await PostgreSqlAcceptorSession.AcceptAsync(stream, _options, factory, _stop.Token);
                 _results.Enqueue(result);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)

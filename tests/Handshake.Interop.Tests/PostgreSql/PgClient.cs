@@ -24,7 +24,7 @@ internal static class PgClient
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await tcp.ConnectAsync(host, port, cts.Token);
         await using var stream = tcp.GetStream();
-        var result = await PostgreSqlStartup.AuthenticateAsync(stream, options, sp.GetRequiredService<IAuthNegotiatorFactory>(), AuthCredentials.FromPasswords(user, password), cts.Token);
+        var result = await PostgreSqlStartup.ConnectAsync(stream, options, sp.GetRequiredService<IAuthNegotiatorFactory>(), AuthCredentials.FromPasswords(user, password), cts.Token);
         try
         {
             // Terminate ('X', length 4): a polite goodbye, so the server logs no "unexpected EOF".

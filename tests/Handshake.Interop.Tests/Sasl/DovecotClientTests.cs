@@ -19,12 +19,12 @@ public sealed class DovecotClientTests(DovecotServer dovecot, ITestOutputHelper 
         Smtp,
     }
 
-    public static TheoryData<Protocol, SaslTlsMode, string> Logins()
+    public static TheoryData<Protocol, SaslTlsStart, string> Logins()
     {
-        var data = new TheoryData<Protocol, SaslTlsMode, string>();
+        var data = new TheoryData<Protocol, SaslTlsStart, string>();
         foreach (var protocol in new[] { Protocol.Imap, Protocol.Smtp })
         {
-            foreach (var tls in new[] { SaslTlsMode.StartTls, SaslTlsMode.Implicit })
+            foreach (var tls in new[] { SaslTlsStart.StartTls, SaslTlsStart.Implicit })
             {
                 foreach (var mechanism in new[] { "SCRAM-SHA-256", "PLAIN", "SCRAM-SHA-1" })
                 {
@@ -38,7 +38,7 @@ public sealed class DovecotClientTests(DovecotServer dovecot, ITestOutputHelper 
 
     [Theory]
     [MemberData(nameof(Logins))]
-    public async Task Authenticate_Dovecot_SucceedsWithTheMechanism(Protocol protocol, SaslTlsMode tls, string mechanism)
+    public async Task Authenticate_Dovecot_SucceedsWithTheMechanism(Protocol protocol, SaslTlsStart tls, string mechanism)
     {
         dovecot.EnsureAvailable();
         var user = mechanism == "SCRAM-SHA-1" ? dovecot.ScramSha1User : dovecot.ScramSha256User;
@@ -61,7 +61,7 @@ public sealed class DovecotClientTests(DovecotServer dovecot, ITestOutputHelper 
         await using var services = CreateClient("SCRAM-SHA-256");
         using var credentials = AuthCredentials.FromPasswords(dovecot.ScramSha256User, "not-the-password");
 
-        var error = await Assert.ThrowsAsync<HandshakeException>(() => LoginAsync(protocol, SaslTlsMode.StartTls, services, credentials));
+        var error = await Assert.ThrowsAsync<HandshakeException>(() => LoginAsync(protocol, SaslTlsStart.StartTls, services, credentials));
 
         Assert.Equal(AuthErrorCode.ServerRejected, error.Code);
         Assert.Equal(code, error.ServerErrorCode);
@@ -79,7 +79,7 @@ public sealed class DovecotClientTests(DovecotServer dovecot, ITestOutputHelper 
         await tcp.ConnectAsync(dovecot.Host, dovecot.ImapPort);
         await using var recording = new RecordingStream(tcp.GetStream());
 
-        var result = await ImapClientAuthenticator.AuthenticateAsync(recording, new SaslClientOptions { TlsMode = SaslTlsMode.None }, services.GetRequiredService<IAuthNegotiatorFactory>(), credentials);
+        var result = await ImapClientAuthenticator.ConnectAsync(recording, new SaslClientOptions { TlsMode = ClientTlsMode.Disable }, services.GetRequiredService<IAuthNegotiatorFactory>(), credentials);
 
         var trace = recording.RedactedTrace();
         output.WriteLine(trace);
@@ -90,23 +90,23 @@ public sealed class DovecotClientTests(DovecotServer dovecot, ITestOutputHelper 
         Assert.DoesNotContain(dovecot.Password, trace, StringComparison.Ordinal);
     }
 
-    private async Task<SaslClientResult> LoginAsync(Protocol protocol, SaslTlsMode tls, ServiceProvider services, AuthCredentials credentials)
+    private async Task<SaslClientResult> LoginAsync(Protocol protocol, SaslTlsStart tls, ServiceProvider services, AuthCredentials credentials)
     {
         var port = (protocol, tls) switch
         {
-            (Protocol.Imap, SaslTlsMode.Implicit) => dovecot.ImapsPort,
+            (Protocol.Imap, SaslTlsStart.Implicit) => dovecot.ImapsPort,
             (Protocol.Imap, _) => dovecot.ImapPort,
-            (Protocol.Smtp, SaslTlsMode.Implicit) => dovecot.SubmissionsPort,
+            (Protocol.Smtp, SaslTlsStart.Implicit) => dovecot.SubmissionsPort,
             _ => dovecot.SubmissionPort,
         };
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(dovecot.Host, port);
-        var options = new SaslClientOptions { TlsMode = tls, TargetHost = "localhost", Timeout = TimeSpan.FromSeconds(20) };
+        var options = new SaslClientOptions { TlsStart = tls, TargetHost = "localhost", Timeout = TimeSpan.FromSeconds(20) };
         options.TrustedRootCertificates.Add(dovecot.Certificate!);
         var factory = services.GetRequiredService<IAuthNegotiatorFactory>();
         var result = protocol == Protocol.Imap
-            ? await ImapClientAuthenticator.AuthenticateAsync(tcp.GetStream(), options, factory, credentials)
-            : await SmtpClientAuthenticator.AuthenticateAsync(tcp.GetStream(), options, factory, credentials);
+            ? await ImapClientAuthenticator.ConnectAsync(tcp.GetStream(), options, factory, credentials)
+            : await SmtpClientAuthenticator.ConnectAsync(tcp.GetStream(), options, factory, credentials);
         await result.Stream.DisposeAsync();
         return result;
     }

@@ -43,17 +43,17 @@ public sealed class MailKitAcceptorTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _services.DisposeAsync();
 
-    public static TheoryData<Protocol, SaslTlsMode, string> Logins()
+    public static TheoryData<Protocol, SaslTlsStart?, string> Logins()
     {
-        var data = new TheoryData<Protocol, SaslTlsMode, string>();
+        var data = new TheoryData<Protocol, SaslTlsStart?, string>();
         foreach (var protocol in new[] { Protocol.Imap, Protocol.Smtp })
         {
-            data.Add(protocol, SaslTlsMode.None, "SCRAM-SHA-256");
-            data.Add(protocol, SaslTlsMode.StartTls, "SCRAM-SHA-256");
-            data.Add(protocol, SaslTlsMode.StartTls, "SCRAM-SHA-256-PLUS");
-            data.Add(protocol, SaslTlsMode.Implicit, "SCRAM-SHA-256-PLUS");
-            data.Add(protocol, SaslTlsMode.StartTls, "PLAIN");
-            data.Add(protocol, SaslTlsMode.Implicit, "PLAIN");
+            data.Add(protocol, null, "SCRAM-SHA-256");
+            data.Add(protocol, SaslTlsStart.StartTls, "SCRAM-SHA-256");
+            data.Add(protocol, SaslTlsStart.StartTls, "SCRAM-SHA-256-PLUS");
+            data.Add(protocol, SaslTlsStart.Implicit, "SCRAM-SHA-256-PLUS");
+            data.Add(protocol, SaslTlsStart.StartTls, "PLAIN");
+            data.Add(protocol, SaslTlsStart.Implicit, "PLAIN");
         }
 
         return data;
@@ -61,7 +61,7 @@ public sealed class MailKitAcceptorTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Logins))]
-    public async Task MailKit_LogsInToOurAcceptor(Protocol protocol, SaslTlsMode tls, string mechanism)
+    public async Task MailKit_LogsInToOurAcceptor(Protocol protocol, SaslTlsStart? tls, string mechanism)
     {
         var outcome = await RunAsync(protocol, tls, credential => Mechanism(mechanism, credential), Password);
 
@@ -69,7 +69,7 @@ public sealed class MailKitAcceptorTests : IAsyncLifetime
         Assert.NotNull(outcome.Server.Authentication);
         Assert.Equal(User, outcome.Server.Authentication.UserName);
         Assert.Equal(mechanism, Assert.Single(outcome.Server.Authentication.Factors[0].PluginsTried));
-        Assert.Equal(tls != SaslTlsMode.None, outcome.Server.IsEncrypted);
+        Assert.Equal(tls is not null, outcome.Server.IsEncrypted);
     }
 
     [Theory]
@@ -79,7 +79,7 @@ public sealed class MailKitAcceptorTests : IAsyncLifetime
     [InlineData(Protocol.Smtp, "PLAIN")]
     public async Task MailKit_WrongPassword_GetsAuthenticationException(Protocol protocol, string mechanism)
     {
-        var outcome = await RunAsync(protocol, SaslTlsMode.StartTls, credential => Mechanism(mechanism, credential), "not-the-secret");
+        var outcome = await RunAsync(protocol, SaslTlsStart.StartTls, credential => Mechanism(mechanism, credential), "not-the-secret");
 
         Assert.IsType<AuthenticationException>(outcome.ClientError);
         Assert.Null(outcome.Server.Authentication);
@@ -91,7 +91,7 @@ public sealed class MailKitAcceptorTests : IAsyncLifetime
     [InlineData(Protocol.Smtp)]
     public async Task MailKit_PlainOverPlainText_IsRefused(Protocol protocol)
     {
-        var outcome = await RunAsync(protocol, SaslTlsMode.None, credential => new SaslMechanismPlain(credential), Password);
+        var outcome = await RunAsync(protocol, null, credential => new SaslMechanismPlain(credential), Password);
 
         Assert.IsType<AuthenticationException>(outcome.ClientError);
         Assert.Null(outcome.Server.Authentication);
@@ -106,28 +106,28 @@ public sealed class MailKitAcceptorTests : IAsyncLifetime
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
-    private async Task<(Exception? ClientError, SaslAcceptorResult Server)> RunAsync(Protocol protocol, SaslTlsMode tls, Func<NetworkCredential, SaslMechanism> mechanism, string password)
+    private async Task<(Exception? ClientError, SaslAcceptorResult Server)> RunAsync(Protocol protocol, SaslTlsStart? tls, Func<NetworkCredential, SaslMechanism> mechanism, string password)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var options = new SaslAcceptorOptions { TlsMode = tls, ServerCertificate = TestServerCertificate.Instance, IdleTimeout = TimeSpan.FromSeconds(5) };
+        var options = new SaslAcceptorOptions { TlsStart = tls ?? SaslTlsStart.StartTls, ServerCertificate = tls is null ? null : TestServerCertificate.Instance, IdleTimeout = TimeSpan.FromSeconds(5) };
         var server = Task.Run(
             async () =>
             {
                 using var accepted = await listener.AcceptTcpClientAsync(timeout.Token);
                 var factory = _services.GetRequiredService<IAuthAcceptorFactory>();
                 return protocol == Protocol.Imap
-                    ? await ImapAcceptorSession.RunAsync(accepted.GetStream(), options, factory, timeout.Token)
-                    : await SmtpAcceptorSession.RunAsync(accepted.GetStream(), options, factory, timeout.Token);
+                    ? await ImapAcceptorSession.AcceptAsync(accepted.GetStream(), options, factory, timeout.Token)
+                    : await SmtpAcceptorSession.AcceptAsync(accepted.GetStream(), options, factory, timeout.Token);
             },
             timeout.Token);
 
         var secure = tls switch
         {
-            SaslTlsMode.StartTls => SecureSocketOptions.StartTls,
-            SaslTlsMode.Implicit => SecureSocketOptions.SslOnConnect,
+            SaslTlsStart.StartTls => SecureSocketOptions.StartTls,
+            SaslTlsStart.Implicit => SecureSocketOptions.SslOnConnect,
             _ => SecureSocketOptions.None,
         };
         var credential = new NetworkCredential(User, password);
