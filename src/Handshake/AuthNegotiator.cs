@@ -19,7 +19,7 @@ public sealed class AuthNegotiator : IDisposable
 
     private readonly AuthPluginRegistry _registry;
     private readonly HandshakeOptions _options;
-    private readonly TransportSecurity _transport;
+    private TransportSecurity _transport;
     private readonly IAuthSecurityPolicy _policy;
     private readonly TimeProvider _time;
     private bool _running;
@@ -280,6 +280,12 @@ public sealed class AuthNegotiator : IDisposable
     /// <param name="cancellationToken">Cancels the handshake.</param>
     /// <returns>The result.</returns>
     /// <exception cref="HandshakeException">The handshake failed (including <see cref="AuthErrorCode.Timeout"/> and <see cref="AuthErrorCode.TransportFailure"/>).</exception>
+    /// <remarks>
+    /// <see cref="IAuthTransport.Security"/> is read after every receive, so a transport that upgrades to TLS
+    /// while it reads the server's greeting (MySQL) hands its plugins the upgraded transport; a transport
+    /// changes it only while it receives. A <see cref="HandshakeException"/> the transport throws ends the
+    /// handshake with its code and is recorded like every other failure.
+    /// </remarks>
     public async Task<AuthResult> RunAsync(IAuthTransport transport, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transport);
@@ -302,11 +308,21 @@ public sealed class AuthNegotiator : IDisposable
                 {
                     throw Fail(TimedOut(), cancellationToken);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException and not HandshakeException)
+                catch (HandshakeException ex)
+                {
+                    // A fault the adapter found (a refused TLS upgrade, a malformed packet, its first-message
+                    // deadline) is counted and logged like every other failure.
+                    throw Fail(ex, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     throw Fail(new HandshakeException(AuthErrorCode.TransportFailure, $"The connection failed while waiting for the server ({ex.GetType().Name}).", CurrentPlugin, CurrentFactor, innerException: ex), cancellationToken);
                 }
             }
+
+            // What the transport settled while it received (a TLS upgrade after the greeting) is what the
+            // plugins started from here on see.
+            _transport = transport.Security;
 
             AuthAction action;
             try
@@ -333,7 +349,11 @@ public sealed class AuthNegotiator : IDisposable
                         // A send that outlives the handshake deadline (a stalled peer) is a timeout, as a receive is.
                         throw Fail(TimedOut(), cancellationToken);
                     }
-                    catch (Exception ex) when (ex is not OperationCanceledException and not HandshakeException)
+                    catch (HandshakeException ex)
+                    {
+                        throw Fail(ex, cancellationToken);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
                     {
                         throw Fail(new HandshakeException(AuthErrorCode.TransportFailure, $"The connection failed while sending to the server ({ex.GetType().Name}).", CurrentPlugin, CurrentFactor, innerException: ex), cancellationToken);
                     }
