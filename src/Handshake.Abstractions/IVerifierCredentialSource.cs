@@ -25,6 +25,13 @@ public interface IVerifierCredentialSource
             ? ValueTask.CompletedTask
             : throw new HandshakeException(AuthErrorCode.ProtocolViolation, "The user named inside the mechanism differs from the user authenticating.");
 
+    /// <summary>
+    /// Gets what the transport guarantees now, when the acceptor learns it after the exchange began (MySQL
+    /// greets with the scramble before the client says whether it upgrades to TLS); null: the value the
+    /// context was created with stands. <see cref="VerifierContext.Transport"/> reads it on every access.
+    /// </summary>
+    TransportSecurity? Transport => null;
+
     /// <summary>Finds the stored credential for a verifier and factor of the current user.</summary>
     /// <param name="verifierName">The verifier.</param>
     /// <param name="factorIndex">The factor.</param>

@@ -5,6 +5,7 @@ public sealed class VerifierContext
 {
     private static readonly IReadOnlyDictionary<string, object?> NoProperties = new Dictionary<string, object?>(StringComparer.Ordinal);
     private readonly IVerifierCredentialSource _source;
+    private readonly TransportSecurity _transport;
 
     /// <summary>Creates a context. The acceptor does this; tests may too.</summary>
     /// <param name="verifierName">The verifier's name (the credential family, e.g. "SCRAM-SHA-256").</param>
@@ -23,7 +24,7 @@ public sealed class VerifierContext
         VerifierName = verifierName;
         Mechanism = mechanism;
         FactorIndex = factorIndex;
-        Transport = transport;
+        _transport = transport;
         _source = source;
     }
 
@@ -36,8 +37,12 @@ public sealed class VerifierContext
     /// <summary>Gets the factor, 1 to 3.</summary>
     public int FactorIndex { get; }
 
-    /// <summary>Gets what the transport guarantees.</summary>
-    public TransportSecurity Transport { get; }
+    /// <summary>
+    /// Gets what the transport guarantees now. It can change after <see cref="IVerifierExchange.BeginAsync"/>
+    /// (a TLS upgrade the client asks for after the greeting, see <see cref="IVerifierCredentialSource.Transport"/>),
+    /// never while the exchange processes a message: read it when a decision depends on it, not once at the start.
+    /// </summary>
+    public TransportSecurity Transport => _source.Transport ?? _transport;
 
     /// <summary>Gets the mechanisms the server offered in this factor (empty when it named one directly).</summary>
     public IReadOnlyList<string> OfferedMechanisms { get; init; } = [];

@@ -25,7 +25,7 @@ public sealed class AuthAcceptor : IDisposable
     private readonly AuthVerifierRegistry _registry;
     private readonly AcceptorOptions _options;
     private readonly ICredentialStore _store;
-    private readonly TransportSecurity _transport;
+    private TransportSecurity _transport;
     private readonly AcceptorStartMode _mode;
     private readonly TimeProvider _time;
     private readonly IRandomSource _random;
@@ -260,6 +260,15 @@ public sealed class AuthAcceptor : IDisposable
     }
 
     /// <summary>Runs the whole handshake over a transport. Returns the result, or null when the client was rejected (see <see cref="FailureReason"/>).</summary>
+    /// <remarks>
+    /// The acceptor reads <see cref="IAcceptorTransport.Security"/> when it starts and again after every client
+    /// message, and verifiers see the current value through <see cref="VerifierContext.Transport"/>: a transport
+    /// that learns its security late (MySQL greets before the client's SSLRequest) changes it while it receives,
+    /// and the exchange that made the greeting goes on instead of being replaced. A transport must not change it
+    /// at any other time. A <see cref="HandshakeException"/> from the transport (a malformed message, a refused
+    /// TLS upgrade, a deadline the adapter keeps) ends the handshake with that exception's code, recorded like
+    /// every other failure.
+    /// </remarks>
     /// <param name="transport">The connection.</param>
     /// <param name="userName">The user, when known before authentication.</param>
     /// <param name="cancellationToken">Cancels the handshake.</param>
@@ -269,6 +278,7 @@ public sealed class AuthAcceptor : IDisposable
         ArgumentNullException.ThrowIfNull(transport);
         using var whole = new CancellationTokenSource(_options.HandshakeTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, whole.Token);
+        _transport = transport.Security;
         var next = await StartAsync(userName, linked.Token).ConfigureAwait(false);
         while (true)
         {
@@ -296,6 +306,12 @@ public sealed class AuthAcceptor : IDisposable
                     next = Reject(AuthErrorCode.Timeout, "the client did not answer in time");
                     continue;
                 }
+                catch (HandshakeException ex)
+                {
+                    // The adapter found the fault (and told the client in its protocol's words, if it could).
+                    Reject(ex);
+                    return null;
+                }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     RejectTransport(ex);
@@ -303,6 +319,8 @@ public sealed class AuthAcceptor : IDisposable
                 }
             }
 
+            // The security the transport settled while it received (e.g. a TLS upgrade before the first answer).
+            _transport = transport.Security;
             try
             {
                 next = await HandleAsync(message, linked.Token).ConfigureAwait(false);
@@ -674,6 +692,8 @@ public sealed class AuthAcceptor : IDisposable
     private sealed class CredentialSource(AuthAcceptor owner) : IVerifierCredentialSource
     {
         public string? UserName => owner.UserName;
+
+        public TransportSecurity? Transport => owner._transport;
 
         public ValueTask IdentifyUserAsync(string userName, CancellationToken cancellationToken) => owner.IdentifyUserAsync(userName, cancellationToken);
 

@@ -19,7 +19,7 @@ public sealed class AuthNegotiator : IDisposable
 
     private readonly AuthPluginRegistry _registry;
     private readonly HandshakeOptions _options;
-    private readonly TransportSecurity _transport;
+    private TransportSecurity _transport;
     private readonly IAuthSecurityPolicy _policy;
     private readonly TimeProvider _time;
     private bool _running;
@@ -280,6 +280,12 @@ public sealed class AuthNegotiator : IDisposable
     /// <param name="cancellationToken">Cancels the handshake.</param>
     /// <returns>The result.</returns>
     /// <exception cref="HandshakeException">The handshake failed (including <see cref="AuthErrorCode.Timeout"/> and <see cref="AuthErrorCode.TransportFailure"/>).</exception>
+    /// <remarks>
+    /// <see cref="IAuthTransport.Security"/> is read after every receive, so a transport that upgrades to TLS
+    /// while it reads the server's greeting (MySQL) hands its plugins the upgraded transport; a transport
+    /// changes it only while it receives. A <see cref="HandshakeException"/> the transport throws ends the
+    /// handshake with its code and is recorded like every other failure.
+    /// </remarks>
     public async Task<AuthResult> RunAsync(IAuthTransport transport, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transport);
@@ -304,8 +310,8 @@ public sealed class AuthNegotiator : IDisposable
                 }
                 catch (HandshakeException ex)
                 {
-                    // The adapter's codec refused what the server sent (an unexpected or oversized message,
-                    // its own first-message deadline): counted and logged like any other failure.
+                    // A fault the adapter found (a refused TLS upgrade, a malformed packet, its first-message
+                    // deadline) is counted and logged like every other failure.
                     throw Fail(ex, cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -313,6 +319,10 @@ public sealed class AuthNegotiator : IDisposable
                     throw Fail(new HandshakeException(AuthErrorCode.TransportFailure, $"The connection failed while waiting for the server ({ex.GetType().Name}).", CurrentPlugin, CurrentFactor, innerException: ex), cancellationToken);
                 }
             }
+
+            // What the transport settled while it received (a TLS upgrade after the greeting) is what the
+            // plugins started from here on see.
+            _transport = transport.Security;
 
             AuthAction action;
             try

@@ -21,6 +21,13 @@ internal static class MySqlScrambleRules
         }
     }
 
+    /// <summary>
+    /// The scramble as the server's verifier hands it to the wire: MySQL sends it with a trailing NUL in the
+    /// greeting and in AuthSwitchRequest, and clients expect that byte. It is the plugin's wire detail, so the
+    /// verifier adds it (the protocol adapter sends what a verifier gives, byte for byte).
+    /// </summary>
+    public static byte[] WithTrailer(ReadOnlySpan<byte> scramble) => [.. scramble, 0];
+
     /// <summary>Accepts 20 bytes, or 21 ending in NUL (trimmed); anything else is false.</summary>
     public static bool TryTrim(ReadOnlySpan<byte> scramble, out ReadOnlySpan<byte> trimmed)
     {

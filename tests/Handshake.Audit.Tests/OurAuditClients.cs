@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Net;
 using System.Security.Cryptography;
@@ -75,12 +74,12 @@ internal static class OurAuditClients
             using var credentials = AuthCredentials.FromPasswords(options.UserName, options.Password);
             var clientOptions = new MySqlClientOptions
             {
-                UserName = options.UserName,
-                SslMode = scenario.UsesTls ? MySqlSslMode.Required : MySqlSslMode.None,
-                SslOptions = new SslClientAuthenticationOptions { TargetHost = "localhost", RemoteCertificateValidationCallback = static (_, c, _, _) => IsAuditCertificate(c) },
+                TlsMode = scenario.UsesTls ? ClientTlsMode.Require : ClientTlsMode.Disable,
+                TargetHost = "localhost",
+                RemoteCertificateValidationCallback = static (_, c, _, _) => IsAuditCertificate(c),
             };
             var factory = sp.GetRequiredService<IAuthNegotiatorFactory>();
-            var result = await MySqlClientConnector.AuthenticateAsync(stream, t => factory.Create(credentials, t), clientOptions, cts.Token);
+            var result = await MySqlClientConnector.AuthenticateAsync(stream, clientOptions, factory, credentials, cts.Token);
             if (!ReferenceEquals(result.Stream, stream))
             {
                 await result.Stream.DisposeAsync();

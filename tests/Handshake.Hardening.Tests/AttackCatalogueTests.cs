@@ -286,7 +286,7 @@ public sealed class AttackCatalogueTests
     {
         // Even with a limit that allows it, a 4-byte header claiming 0xFFFFFF bytes must not buy a 16 MiB
         // buffer: memory follows the bytes that arrive.
-        var (ex, allocated) = MeasureMySqlClient([0xFF, 0xFF, 0xFF, 0x00], new MySqlClientOptions { UserName = "alice", MaxHandshakePacketSize = 16 * 1024 * 1024 });
+        var (ex, allocated) = MeasureMySqlClient([0xFF, 0xFF, 0xFF, 0x00], new MySqlClientOptions { MaxMessageLength = 16 * 1024 * 1024 });
 
         Assert.Equal(AuthErrorCode.TransportFailure, ex.Code);
         Assert.True(allocated < 256 * 1024, $"allocated {allocated} bytes");
@@ -296,7 +296,7 @@ public sealed class AttackCatalogueTests
     public void MySqlClient_PacketOverHandshakeLimit_RefusedBeforeAllocation()
     {
         // The default connection-phase limit (64 KiB) refuses the header as it arrives.
-        var (ex, allocated) = MeasureMySqlClient([0xFF, 0xFF, 0xFF, 0x00], new MySqlClientOptions { UserName = "alice" });
+        var (ex, allocated) = MeasureMySqlClient([0xFF, 0xFF, 0xFF, 0x00], new MySqlClientOptions());
 
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
         Assert.True(allocated < 256 * 1024, $"allocated {allocated} bytes");
@@ -307,7 +307,7 @@ public sealed class AttackCatalogueTests
     {
         // 0xFFFFFF-byte chunks say "more follows" (16 MiB split); the sum is checked against the limit.
         byte[] stream = [0xFF, 0xFF, 0xFF, 0x00, .. new byte[0xFFFFFF], 0xFF, 0xFF, 0xFF, 0x01];
-        var (ex, _) = MeasureMySqlClient(stream, new MySqlClientOptions { UserName = "alice", MaxHandshakePacketSize = 16 * 1024 * 1024 });
+        var (ex, _) = MeasureMySqlClient(stream, new MySqlClientOptions { MaxMessageLength = 16 * 1024 * 1024 });
 
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
@@ -322,7 +322,7 @@ public sealed class AttackCatalogueTests
         MySqlServerResult Run()
         {
             using var stream = new ReplayStream([0xFF, 0xFF, 0xFF, 0x01]);
-            var task = MySqlServerConnector.AcceptAsync(stream, t => factory.Create(t), new MySqlServerOptions());
+            var task = MySqlServerConnector.AcceptAsync(stream, new MySqlServerOptions(), factory);
             Assert.True(task.IsCompleted);
             return task.GetAwaiter().GetResult();
         }
@@ -423,7 +423,7 @@ public sealed class AttackCatalogueTests
         {
             using var replay = new ReplayStream(stream);
             using var credentials = AuthCredentials.FromPasswords("alice", "pencil");
-            var task = MySqlClientConnector.AuthenticateAsync(replay, t => factory.Create(credentials, t), options);
+            var task = MySqlClientConnector.AuthenticateAsync(replay, options, factory, credentials);
             Assert.True(task.IsCompleted);
             return Assert.Throws<HandshakeException>(() => task.GetAwaiter().GetResult());
         }

@@ -17,7 +17,7 @@ public sealed class CachingSha2VerifierTests
         var stored = CachingSha2Credential.FromPassword(password, iterations: 1000).ToStoredCredential();
         ((CachingSha2PasswordCache)verifier.Cache).Set("alice", stored.Value, SHA256.HashData(SHA256.HashData(Encoding.UTF8.GetBytes(password))));
         using var exchange = Start(verifier, Convert.FromHexString(scrambleHex), stored, TransportSecurity.None);
-        Assert.Equal(scrambleHex, Convert.ToHexStringLower((await exchange.BeginAsync(CancellationToken.None)).Span));
+        Assert.Equal(scrambleHex + "00", Convert.ToHexStringLower((await exchange.BeginAsync(CancellationToken.None)).Span));
         var step = await exchange.ProcessAsync(Convert.FromHexString(responseHex), CancellationToken.None);
         Assert.Equal(VerifierStepKind.Accept, step.Kind);
         Assert.Equal(new byte[] { 0x03 }, step.Data.ToArray());

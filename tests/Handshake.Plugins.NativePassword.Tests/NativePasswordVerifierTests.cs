@@ -11,7 +11,9 @@ public sealed class NativePasswordVerifierTests
     {
         using var exchange = Start(Convert.FromHexString(scrambleHex), NativePasswordCredential.FromPassword(password).ToStoredCredential());
         var scramble = await exchange.BeginAsync(CancellationToken.None);
-        Assert.Equal(scrambleHex, Convert.ToHexStringLower(scramble.Span));
+
+        // The wire form: the scramble and MySQL's trailing NUL, which the verifier adds (the adapter sends it as is).
+        Assert.Equal(scrambleHex + "00", Convert.ToHexStringLower(scramble.Span));
         var step = await exchange.ProcessAsync(Convert.FromHexString(responseHex), CancellationToken.None);
         Assert.Equal(VerifierStepKind.Accept, step.Kind);
     }
@@ -56,9 +58,10 @@ public sealed class NativePasswordVerifierTests
         // 0x00 -> 0x01, '$' -> '%', 0x80 -> 0x01 (masked to NUL, then moved), 0xA4 -> '%' (masked to '$', then moved), 0xFF -> 0x7F.
         using var exchange = Start(new byte[] { 0x00, 0x24, 0x80, 0xA4, 0xFF }, stored: null);
         var scramble = (await exchange.BeginAsync(CancellationToken.None)).ToArray();
-        Assert.Equal(NativePasswordScramble.ScrambleLength, scramble.Length);
+        Assert.Equal(NativePasswordScramble.ScrambleLength + 1, scramble.Length);
+        Assert.Equal(0, scramble[^1]);
         Assert.Equal(new byte[] { 0x01, 0x25, 0x01, 0x25, 0x7F }, scramble[..5]);
-        Assert.DoesNotContain((byte)0, scramble);
+        Assert.DoesNotContain((byte)0, scramble[..^1]);
         Assert.DoesNotContain((byte)'$', scramble);
     }
 

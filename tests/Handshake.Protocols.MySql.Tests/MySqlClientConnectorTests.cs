@@ -24,11 +24,33 @@ public sealed class MySqlClientConnectorTests : IDisposable
     }
 
     [Fact]
-    public async Task AuthenticateAsync_UnknownFirstPlugin_AnswersKnownPluginAndFollowsSwitch()
+    public async Task AuthenticateAsync_UnknownFirstPlugin_AnswersEmptyUnderItsNameAndFollowsSwitch()
     {
         await using var server = await ScriptedMySqlServer.CreateAsync(_timeout.Token);
         using var credentials = AuthCredentials.FromPasswords(User, "pw1");
         var client = Authenticate(server, credentials);
+
+        await server.SendAsync(ScriptedMySqlServer.Greeting("client_ed25519", Scramble(1)));
+        var response = await server.ReadResponseAsync();
+        Assert.Equal("client_ed25519", response.Plugin);
+        Assert.Empty(response.AuthData);
+
+        await server.SendAsync(ScriptedMySqlServer.Named(MySqlPackets.AuthSwitchRequest, "mysql_native_password", [.. Scramble(2), 0]));
+        Assert.Equal(NativeResponse("pw1", Scramble(2)), await server.ReadAsync());
+        await server.SendAsync(MySqlPackets.OkPacket());
+
+        var result = await client;
+        Assert.Equal("mysql_native_password", Assert.Single(result.Result.Factors).PluginName);
+        Assert.Equal("5.7.99-scripted", result.ServerVersion);
+        Assert.Equal(7u, result.ConnectionId);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_UnknownFirstPluginWithFallbackPlugin_AnswersFallbackAndFollowsSwitch()
+    {
+        await using var server = await ScriptedMySqlServer.CreateAsync(_timeout.Token);
+        using var credentials = AuthCredentials.FromPasswords(User, "pw1");
+        var client = Authenticate(server, credentials, new MySqlClientOptions { FallbackPlugin = "mysql_native_password" });
 
         await server.SendAsync(ScriptedMySqlServer.Greeting("client_ed25519", Scramble(1)));
         var response = await server.ReadResponseAsync();
@@ -39,10 +61,7 @@ public sealed class MySqlClientConnectorTests : IDisposable
         Assert.Equal(NativeResponse("pw1", Scramble(2)), await server.ReadAsync());
         await server.SendAsync(MySqlPackets.OkPacket());
 
-        var result = await client;
-        Assert.Equal("mysql_native_password", Assert.Single(result.Result.Factors).PluginName);
-        Assert.Equal("5.7.99-scripted", result.ServerVersion);
-        Assert.Equal(7u, result.ConnectionId);
+        Assert.Equal("mysql_native_password", Assert.Single((await client).Result.Factors).PluginName);
     }
 
     [Fact]
@@ -213,9 +232,9 @@ public sealed class MySqlClientConnectorTests : IDisposable
     private static byte[] HmacResponse(string password, byte[] challenge) =>
         HMACSHA256.HashData(SHA256.HashData(Encoding.UTF8.GetBytes(password)), (byte[])[.. challenge, .. Encoding.UTF8.GetBytes(User)]);
 
-    private Task<MySqlClientResult> Authenticate(ScriptedMySqlServer server, AuthCredentials credentials)
+    private Task<MySqlClientResult> Authenticate(ScriptedMySqlServer server, AuthCredentials credentials, MySqlClientOptions? options = null)
     {
         var factory = _services.GetRequiredService<IAuthNegotiatorFactory>();
-        return Task.Run(() => MySqlClientConnector.AuthenticateAsync(server.ClientStream, t => factory.Create(credentials, t), new MySqlClientOptions { UserName = User }, _timeout.Token));
+        return Task.Run(() => MySqlClientConnector.AuthenticateAsync(server.ClientStream, options ?? new MySqlClientOptions(), factory, credentials, _timeout.Token));
     }
 }

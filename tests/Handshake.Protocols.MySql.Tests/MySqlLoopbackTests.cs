@@ -30,7 +30,7 @@ public sealed class MySqlLoopbackTests
         {
             using var socket = await listener.AcceptTcpClientAsync(cts.Token);
             await using var stream = socket.GetStream();
-            return await MySqlServerConnector.AcceptAsync(stream, t => sp.GetRequiredService<IAuthAcceptorFactory>().Create(t), new MySqlServerOptions(), cts.Token);
+            return await MySqlServerConnector.AcceptAsync(stream, new MySqlServerOptions(), sp.GetRequiredService<IAuthAcceptorFactory>(), cts.Token);
         });
 
         using var client = new TcpClient();
@@ -38,7 +38,7 @@ public sealed class MySqlLoopbackTests
         await using var clientStream = client.GetStream();
         using var credentials = AuthCredentials.FromPasswords("alice", password);
 #pragma warning disable CA2025 // Run is awaited below, before credentials are disposed.
-        Task<MySqlClientResult> Run() => MySqlClientConnector.AuthenticateAsync(clientStream, t => sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, t), new MySqlClientOptions { UserName = "alice" }, cts.Token);
+        Task<MySqlClientResult> Run() => MySqlClientConnector.AuthenticateAsync(clientStream, new MySqlClientOptions(), sp.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cts.Token);
 #pragma warning restore CA2025
         if (accepted)
         {

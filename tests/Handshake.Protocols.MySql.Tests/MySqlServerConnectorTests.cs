@@ -36,7 +36,7 @@ public sealed class MySqlServerConnectorTests : IDisposable
     [Fact]
     public async Task AcceptAsync_FirstPacketAboveLimit_Err1043AndProtocolViolation()
     {
-        var (server, client, channel) = await StartAsync(new MySqlServerOptions { MaxPacketSize = 1024 });
+        var (server, client, channel) = await StartAsync(new MySqlServerOptions { MaxMessageLength = 1024 });
         using var clientLifetime = client;
         _ = await channel.ReadAsync(_timeout.Token);
 
@@ -166,7 +166,7 @@ public sealed class MySqlServerConnectorTests : IDisposable
         {
             using (socket)
             {
-                return await MySqlServerConnector.AcceptAsync(socket.GetStream(), t => factory.Create(t), options, _timeout.Token);
+                return await MySqlServerConnector.AcceptAsync(socket.GetStream(), options, factory, _timeout.Token);
             }
         });
         return (server, client, new MySqlPacketChannel(client.GetStream(), 1024 * 1024));

@@ -123,7 +123,9 @@ internal static class AdapterCatalog
             using var cts = new CancellationTokenSource(Timeout);
             using var credentials = AuthCredentials.FromPasswords(User, Password, SecondPassword);
             var factory = client.GetRequiredService<IAuthNegotiatorFactory>();
-            _ = Sync(MySqlClientConnector.AuthenticateAsync(stream, t => factory.Create(credentials, t), new MySqlClientOptions { UserName = User }, cts.Token));
+#pragma warning disable CA2025 // Sync blocks until the task ends, before the credentials are disposed.
+            _ = Sync(MySqlClientConnector.AuthenticateAsync(stream, new MySqlClientOptions(), factory, credentials, cts.Token));
+#pragma warning restore CA2025
         }
 
         void RunServer(Stream stream)
@@ -132,7 +134,7 @@ internal static class AdapterCatalog
             cache.Clear();
             using var cts = new CancellationTokenSource(Timeout);
             var factory = server.GetRequiredService<IAuthAcceptorFactory>();
-            var result = Sync(MySqlServerConnector.AcceptAsync(stream, t => factory.Create(t), new MySqlServerOptions(), cts.Token));
+            var result = Sync(MySqlServerConnector.AcceptAsync(stream, new MySqlServerOptions(), factory, cts.Token));
             LastServerSucceeded = result.Succeeded;
             CheckServerReason(result.FailureReason);
         }

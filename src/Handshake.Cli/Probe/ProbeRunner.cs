@@ -134,73 +134,63 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
 
     private async Task<AuthResult> MySqlAsync(IServiceProvider provider, AuthCredentials credentials, CancellationToken cancellationToken)
     {
-        var tls = settings.SslMode != ProbeSslMode.Disable;
         using var ca = settings.SslMode == ProbeSslMode.VerifyFull && settings.CaCertificatePem is { } caPem ? X509Certificate2.CreateFromPem(caPem) : null;
-        while (true)
+        using var tcp = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var options = new MySqlClientOptions
         {
-            using var tcp = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-            var options = new MySqlClientOptions
+            // The adapter's own modes: prefer falls back to plain TCP when the server offers no CLIENT_SSL.
+            TlsMode = settings.SslMode switch
             {
-                UserName = settings.Url.UserName,
-                Database = settings.Url.Database,
-                SslMode = tls ? MySqlSslMode.Required : MySqlSslMode.None,
-                SslOptions = new SslClientAuthenticationOptions { TargetHost = settings.Url.Host, RemoteCertificateValidationCallback = ValidateAny },
-            };
-            if (ca is not null)
-            {
-                // The platform itself trusts --ca-cert here, so the adapter reports the transport as verified
-                // and secrets that need verified TLS (a TOTP code) may be sent.
-                options.SslOptions.CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-                options.SslOptions.CertificateChainPolicy.CustomTrustStore.Add(ca);
-            }
-
-            foreach (var name in Registered())
-            {
-                options.RegisteredPlugins.Add(name);
-            }
-
-            if (settings.Plugin is not null)
-            {
-                // Answer the greeting with this plugin; the server may still switch.
-                options.RegisteredPlugins.Clear();
-                options.RegisteredPlugins.Add(settings.Plugin);
-                options.FallbackPlugin = settings.Plugin;
-            }
-
-            var factory = provider.GetRequiredService<IAuthNegotiatorFactory>();
-            MySqlClientResult client;
-            try
-            {
-                client = await MySqlClientConnector.AuthenticateAsync(tcp.GetStream(), transport => factory.Create(credentials, transport), options, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HandshakeException ex) when (tls && settings.SslMode == ProbeSslMode.Prefer && ex.Code == AuthErrorCode.PolicyViolation && _recorder.Starts.Count == 0)
-            {
-                // sslmode prefer: this server offers no TLS; connect again without asking for it.
-                await output.WriteLineAsync("  the server offers no TLS; connecting again without it (sslmode prefer)").ConfigureAwait(false);
-                tls = false;
-                continue;
-            }
-
-            _tls.Observe(client.Stream, client.Transport);
-            try
-            {
-                // COM_QUIT: payload length 1, sequence 0, command 0x01.
-                await client.Stream.WriteAsync(new byte[] { 1, 0, 0, 0, 1 }, cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-                // Leaving anyway.
-            }
-            finally
-            {
-                if (!ReferenceEquals(client.Stream, tcp.GetStream()))
-                {
-                    await client.Stream.DisposeAsync().ConfigureAwait(false);
-                }
-            }
-
-            return client.Result;
+                ProbeSslMode.Disable => ClientTlsMode.Disable,
+                ProbeSslMode.Prefer => ClientTlsMode.Prefer,
+                ProbeSslMode.Require => ClientTlsMode.Require,
+                _ => ClientTlsMode.VerifyFull,
+            },
+            TargetHost = settings.Url.Host,
+            Database = settings.Url.Database,
+            Timeout = settings.Timeout,
+            RemoteCertificateValidationCallback = ValidateAny,
+        };
+        if (ca is not null)
+        {
+            // The library itself trusts --ca-cert here, so the adapter reports the transport as verified
+            // and secrets that need verified TLS (a TOTP code) may be sent.
+            options.TrustedRootCertificates.Add(ca);
         }
+
+        foreach (var name in Registered())
+        {
+            options.RegisteredPlugins.Add(name);
+        }
+
+        if (settings.Plugin is not null)
+        {
+            // Answer the greeting with this plugin; the server may still switch.
+            options.RegisteredPlugins.Clear();
+            options.RegisteredPlugins.Add(settings.Plugin);
+            options.FallbackPlugin = settings.Plugin;
+        }
+
+        var client = await MySqlClientConnector.AuthenticateAsync(tcp.GetStream(), options, provider.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cancellationToken).ConfigureAwait(false);
+        _tls.Observe(client.Stream, client.Transport);
+        try
+        {
+            // COM_QUIT: payload length 1, sequence 0, command 0x01.
+            await client.Stream.WriteAsync(new byte[] { 1, 0, 0, 0, 1 }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // Leaving anyway.
+        }
+        finally
+        {
+            if (!ReferenceEquals(client.Stream, tcp.GetStream()))
+            {
+                await client.Stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        return client.Result;
     }
 
     private async Task<TcpClient> ConnectAsync(CancellationToken cancellationToken)

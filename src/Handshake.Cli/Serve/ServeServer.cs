@@ -134,7 +134,7 @@ internal sealed class ServeServer(bool isPostgres, IReadOnlyList<ServeUser> user
                 else
                 {
                     var options = new MySqlServerOptions { ServerCertificate = certificate, ConnectionId = id, ClientHost = "127.0.0.1" };
-                    var result = await MySqlServerConnector.AcceptAsync(stream, transport => factory.Create(transport, AcceptorStartMode.Begin), options, session.Token).ConfigureAwait(false);
+                    var result = await MySqlServerConnector.AcceptAsync(stream, options, factory, session.Token).ConfigureAwait(false);
                     Log($"{peer}: user {result.UserName ?? "(none)"}{(result.Transport.IsEncrypted ? " over TLS" : string.Empty)} (client plugin {result.ClientPluginName ?? "none"}): {Outcome(result.Result, result.FailureReason, null)}");
                     try
                     {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Handshake.Internal;
 using Handshake.Internal.Cryptography;
 
 namespace Handshake.Plugins.CachingSha2.Internal;
@@ -35,7 +36,7 @@ internal sealed class CachingSha2VerifierExchange(CachingSha2Verifier verifier, 
     {
         CachingSha2Scramble.GenerateScramble(context.Random, _scramble);
         _state = State.AwaitingScrambleResponse;
-        return ValueTask.FromResult<ReadOnlyMemory<byte>>(_scramble);
+        return ValueTask.FromResult<ReadOnlyMemory<byte>>(MySqlScrambleRules.WithTrailer(_scramble));
     }
 
     public async ValueTask<VerifierStep> ProcessAsync(ReadOnlyMemory<byte> clientData, CancellationToken cancellationToken)

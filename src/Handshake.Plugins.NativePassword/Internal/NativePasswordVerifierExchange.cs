@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Handshake.Internal;
 
 namespace Handshake.Plugins.NativePassword.Internal;
 
@@ -17,7 +18,7 @@ internal sealed class NativePasswordVerifierExchange(VerifierContext context) : 
     {
         NativePasswordScramble.GenerateScramble(context.Random, _scramble);
         _begun = true;
-        return ValueTask.FromResult<ReadOnlyMemory<byte>>(_scramble);
+        return ValueTask.FromResult<ReadOnlyMemory<byte>>(MySqlScrambleRules.WithTrailer(_scramble));
     }
 
     public async ValueTask<VerifierStep> ProcessAsync(ReadOnlyMemory<byte> clientData, CancellationToken cancellationToken)

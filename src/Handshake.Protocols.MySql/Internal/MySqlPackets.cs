@@ -11,7 +11,6 @@ internal static class MySqlPackets
     public const byte AuthNextFactor = 0x02;
     public const byte AuthSwitchRequest = 0xFE;
     public const byte Err = 0xFF;
-    public const int ScrambleLength = 20;
 
     public static ReadOnlyMemory<byte> OkPacket() =>
         new PayloadWriter().Byte(Ok).Byte(0).Byte(0).UInt16(0x0002 /* SERVER_STATUS_AUTOCOMMIT */).UInt16(0).Written;
@@ -39,8 +38,4 @@ internal static class MySqlPackets
         var text = sqlState.Length > 0 ? $"#{sqlState} {message}" : message;
         return (code.ToString(CultureInfo.InvariantCulture), text);
     }
-
-    /// <summary>The 20-byte scramble usually travels with a trailing NUL (MySQL adds it): trim it.</summary>
-    public static ReadOnlyMemory<byte> TrimScramble(ReadOnlyMemory<byte> data) =>
-        data.Length == ScrambleLength + 1 && data.Span[ScrambleLength] == 0 ? data[..ScrambleLength] : data;
 }

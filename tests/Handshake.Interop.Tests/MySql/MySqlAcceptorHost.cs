@@ -89,7 +89,7 @@ internal sealed class MySqlAcceptorHost : IAsyncDisposable
             {
                 await using var stream = client.GetStream();
                 var factory = _services.GetRequiredService<IAuthAcceptorFactory>();
-                var result = await MySqlServerConnector.AcceptAsync(stream, t => factory.Create(t), _options, perConnection.Token);
+                var result = await MySqlServerConnector.AcceptAsync(stream, _options, factory, perConnection.Token);
                 _results.Enqueue(result);
                 if (result.Succeeded)
                 {

@@ -95,9 +95,9 @@ public sealed class OurClientToMariaDbEd25519Tests(MariaDbServer server) : IAsyn
         await client.ConnectAsync(server.Host, server.Port, _timeout.Token);
         await using var stream = client.GetStream();
         using var credentials = AuthCredentials.FromPasswords(User, password);
-        var options = new MySqlClientOptions { UserName = User, SslMode = MySqlSslMode.None };
+        var options = new MySqlClientOptions { TlsMode = ClientTlsMode.Disable };
         var factory = sp.GetRequiredService<IAuthNegotiatorFactory>();
-        var result = await MySqlClientConnector.AuthenticateAsync(stream, t => factory.Create(credentials, t), options, _timeout.Token);
+        var result = await MySqlClientConnector.AuthenticateAsync(stream, options, factory, credentials, _timeout.Token);
         var currentUser = await MySqlWire.QueryScalarAsync(result.Stream, "SELECT CURRENT_USER()", _timeout.Token);
         return (result, currentUser);
     }

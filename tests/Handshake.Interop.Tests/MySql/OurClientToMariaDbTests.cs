@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Handshake.Interop.Tests.Infrastructure;
@@ -36,7 +35,7 @@ public sealed class OurClientToMariaDbTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task OurClient_NativePasswordPlain_LoggedInAndQueryRuns()
     {
-        var (result, currentUser) = await LoginAndQueryAsync(Password, MySqlSslMode.None);
+        var (result, currentUser) = await LoginAndQueryAsync(Password, ClientTlsMode.Disable);
 
         Assert.Contains("MariaDB", result.ServerVersion, StringComparison.Ordinal);
         Assert.False(result.Transport.IsEncrypted);
@@ -48,7 +47,7 @@ public sealed class OurClientToMariaDbTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task OurClient_NativePasswordOverTls_VerifiedAgainstServerCaAndQueryRuns()
     {
-        var (result, currentUser) = await LoginAndQueryAsync(Password, MySqlSslMode.Required);
+        var (result, currentUser) = await LoginAndQueryAsync(Password, ClientTlsMode.VerifyFull);
 
         Assert.True(result.Transport.IsEncrypted);
         Assert.True(result.Transport.IsCertificateVerified);
@@ -57,9 +56,9 @@ public sealed class OurClientToMariaDbTests : IAsyncLifetime, IDisposable
     }
 
     [Theory]
-    [InlineData(MySqlSslMode.None)]
-    [InlineData(MySqlSslMode.Required)]
-    public async Task OurClient_FirstAnswerWithOtherPlugin_MariaDbSwitchesToNativePassword(MySqlSslMode sslMode)
+    [InlineData(ClientTlsMode.Disable)]
+    [InlineData(ClientTlsMode.VerifyFull)]
+    public async Task OurClient_FirstAnswerWithOtherPlugin_MariaDbSwitchesToNativePassword(ClientTlsMode sslMode)
     {
         // The client answers the greeting with caching_sha2_password (as a MySQL 8 client would);
         // the user's plugin is mysql_native_password, so MariaDB sends AuthSwitchRequest (0xFE).
@@ -72,9 +71,9 @@ public sealed class OurClientToMariaDbTests : IAsyncLifetime, IDisposable
     }
 
     [Theory]
-    [InlineData(MySqlSslMode.None)]
-    [InlineData(MySqlSslMode.Required)]
-    public async Task OurClient_WrongPassword_ServerRejected1045(MySqlSslMode sslMode)
+    [InlineData(ClientTlsMode.Disable)]
+    [InlineData(ClientTlsMode.VerifyFull)]
+    public async Task OurClient_WrongPassword_ServerRejected1045(ClientTlsMode sslMode)
     {
         var ex = await Assert.ThrowsAsync<HandshakeException>(() => LoginAndQueryAsync("not-the-password", sslMode));
 
@@ -85,7 +84,7 @@ public sealed class OurClientToMariaDbTests : IAsyncLifetime, IDisposable
         Assert.DoesNotContain("not-the-password", ex.ToString(), StringComparison.Ordinal);
     }
 
-    private async Task<(MySqlClientResult Result, string CurrentUser)> LoginAndQueryAsync(string password, MySqlSslMode sslMode, string? firstPlugin = null)
+    private async Task<(MySqlClientResult Result, string CurrentUser)> LoginAndQueryAsync(string password, ClientTlsMode sslMode, string? firstPlugin = null)
     {
         _server.EnsureAvailable();
         await using var sp = new ServiceCollection().AddHandshake().AddNativePassword().AddCachingSha2().Services.BuildServiceProvider();
@@ -93,7 +92,12 @@ public sealed class OurClientToMariaDbTests : IAsyncLifetime, IDisposable
         await client.ConnectAsync(_server.Host, _server.Port, _timeout.Token);
         await using var stream = client.GetStream();
         using var credentials = AuthCredentials.FromPasswords(User, password);
-        var options = new MySqlClientOptions { UserName = User, SslMode = sslMode, SslOptions = TrustServerCa() };
+        var options = new MySqlClientOptions { TlsMode = sslMode, TargetHost = "localhost" };
+        if (_server.CaCertificatePath is { } path)
+        {
+            options.TrustedRootCertificates.Add(X509CertificateLoader.LoadCertificateFromFile(path));
+        }
+
         if (firstPlugin is not null)
         {
             options.FallbackPlugin = firstPlugin;
@@ -101,7 +105,7 @@ public sealed class OurClientToMariaDbTests : IAsyncLifetime, IDisposable
         }
 
         var factory = sp.GetRequiredService<IAuthNegotiatorFactory>();
-        var result = await MySqlClientConnector.AuthenticateAsync(stream, t => factory.Create(credentials, t), options, _timeout.Token);
+        var result = await MySqlClientConnector.AuthenticateAsync(stream, options, factory, credentials, _timeout.Token);
         var currentUser = await MySqlWire.QueryScalarAsync(result.Stream, "SELECT CURRENT_USER()", _timeout.Token);
         if (!ReferenceEquals(result.Stream, stream))
         {
@@ -109,16 +113,5 @@ public sealed class OurClientToMariaDbTests : IAsyncLifetime, IDisposable
         }
 
         return (result, currentUser);
-    }
-
-    private SslClientAuthenticationOptions TrustServerCa()
-    {
-        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-        if (_server.CaCertificatePath is { } path)
-        {
-            policy.CustomTrustStore.Add(X509CertificateLoader.LoadCertificateFromFile(path));
-        }
-
-        return new SslClientAuthenticationOptions { TargetHost = "localhost", CertificateChainPolicy = policy };
     }
 }
