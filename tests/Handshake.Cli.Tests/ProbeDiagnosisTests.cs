@@ -110,4 +110,33 @@ public sealed class ProbeDiagnosisTests
 
         Assert.Contains("set HANDSHAKE_PASSWORD2", ProbeDiagnosis.For(ex, Settings(), [], Registered), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void For_PgBouncer08P01SaslAuthenticationFailed_SaysWrongPassword()
+    {
+        var ex = new HandshakeException(AuthErrorCode.ServerRejected, "The server rejected authentication (08P01): SASL authentication failed") { ServerErrorCode = "08P01" };
+
+        Assert.StartsWith("wrong password", ProbeDiagnosis.For(ex, Settings(), [], Registered), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void For_Other08P01_IsNotAWrongPassword()
+    {
+        var ex = new HandshakeException(AuthErrorCode.ServerRejected, "The server rejected authentication (08P01): invalid message format") { ServerErrorCode = "08P01" };
+
+        Assert.DoesNotContain("wrong password", ProbeDiagnosis.For(ex, Settings(), [], Registered), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void For_NoMutualMechanismOverTlsWithoutPlus_NamesTheOfferNotSslmode()
+    {
+        var ex = new HandshakeException(AuthErrorCode.NoMutualMechanism, "none usable");
+        var offer = new ProbeOffer(["SCRAM-SHA-256"], new TransportSecurity { IsEncrypted = true, IsCertificateVerified = true });
+
+        var line = ProbeDiagnosis.For(ex, Settings(ProbeSslMode.VerifyFull, ScramChannelBinding.Require), [], Registered, offer);
+
+        Assert.Contains("the server offered only SCRAM-SHA-256 over this TLS connection", line, StringComparison.Ordinal);
+        Assert.Contains("with --sslmode verify-full", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Use --sslmode", line, StringComparison.Ordinal);
+    }
 }

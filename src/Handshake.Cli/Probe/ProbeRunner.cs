@@ -258,10 +258,11 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
         {
             ExitCodes.Rejected => "rejected",
             ExitCodes.CannotConnect => "cannot connect",
+            ExitCodes.Usage => "not attempted (nothing was sent for this factor)",
             _ => "refused by the client (protocol or security rule)",
         };
         await output.WriteLineAsync($"result: {style.Red(label)}: {exception.Code}{(exception.PluginName is null ? string.Empty : $" in {exception.PluginName}")}: {OneLine(exception.Message)}").ConfigureAwait(false);
-        await output.WriteLineAsync($"diagnosis: {ProbeDiagnosis.For(exception, settings, _recorder.Starts, [.. Registered()])}").ConfigureAwait(false);
+        await output.WriteLineAsync($"diagnosis: {ProbeDiagnosis.For(exception, settings, _recorder.Starts, [.. Registered()], _recorder.Offer)}").ConfigureAwait(false);
         return code;
     }
 
@@ -283,10 +284,10 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
     private async Task PrintNegotiationAsync()
     {
         var starts = _recorder.Starts;
-        var offer = starts.FirstOrDefault(s => s.Offered.Count > 0);
-        if (offer is not null)
+        var offered = starts.FirstOrDefault(s => s.Offered.Count > 0)?.Offered ?? _recorder.Offer?.Mechanisms;
+        if (offered is not null)
         {
-            await output.WriteLineAsync($"mechanisms offered: {string.Join(", ", offer.Offered)}").ConfigureAwait(false);
+            await output.WriteLineAsync($"mechanisms offered: {string.Join(", ", offered)}").ConfigureAwait(false);
         }
 
         for (var i = 0; i < starts.Count; i++)
@@ -352,7 +353,7 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
             return $"not used: no TLS (--channel-binding {mode})";
         }
 
-        var offered = starts.FirstOrDefault(s => s.Offered.Count > 0)?.Offered;
+        var offered = starts.FirstOrDefault(s => s.Offered.Count > 0)?.Offered ?? _recorder.Offer?.Mechanisms;
         return offered is not null && !offered.Any(m => m.EndsWith("-PLUS", StringComparison.Ordinal))
             ? $"not used: the server offered no -PLUS mechanism (--channel-binding {mode})"
             : $"not used (--channel-binding {mode})";
