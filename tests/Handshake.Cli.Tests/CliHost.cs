@@ -105,6 +105,18 @@ internal sealed class RunningServer(int port, Task<int> run, CancellationTokenSo
 
     public string Error => error.ToString();
 
+    /// <summary>Waits (bounded) until the log holds <paramref name="text"/>: a session logs when it ends, after the client's last byte.</summary>
+    public async Task<string> WaitForOutputAsync(string text)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!Output.Contains(text, StringComparison.Ordinal) && !limit.IsCancellationRequested)
+        {
+            await Task.Delay(20, CancellationToken.None);
+        }
+
+        return Output;
+    }
+
     public async Task<int> StopAsync()
     {
         await stop.CancelAsync();

@@ -8,7 +8,7 @@ public sealed class ProbeDiagnosisTests
     private static readonly string[] Registered = ["SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", "mysql_native_password"];
 
     private static ProbeSettings Settings(ProbeSslMode ssl = ProbeSslMode.Prefer, ScramChannelBinding binding = ScramChannelBinding.Prefer, string? plugin = null) =>
-        new(new ProbeUrl(ProbeProtocol.PostgreSql, "alice", "127.0.0.1", 5432, "db"), ssl, binding, plugin, TimeSpan.FromSeconds(10), null, null);
+        new(new ProbeUrl(Protocols.ProtocolCatalogue.PostgreSql, "alice", "127.0.0.1", 5432, "db"), ssl, binding, plugin, TimeSpan.FromSeconds(10), null, null);
 
     private static ProbeStart Start(string plugin, bool tls, params string[] offered) =>
         new(1, plugin, offered, tls ? new TransportSecurity { IsEncrypted = true } : TransportSecurity.None);

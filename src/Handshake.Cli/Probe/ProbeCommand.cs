@@ -21,7 +21,7 @@ internal static class ProbeCommand
     public static Command Create(CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var url = new Argument<string>("url") { Description = "postgres://user@host[:port][/db] or mysql://user@host[:port][/db]. No password here: it comes from HANDSHAKE_PASSWORD or a prompt." };
+        var url = new Argument<string>("url") { Description = $"scheme://user@host[:port][/db], the scheme one of {string.Join(", ", Protocols.ProtocolCatalogue.Schemes)}. No password here: it comes from HANDSHAKE_PASSWORD, standard input or a prompt." };
         var sslMode = new Option<string>("--sslmode") { Description = "disable, prefer (TLS when offered, certificate unchecked), require (TLS, certificate unchecked), verify-full (TLS, certificate and host name checked).", DefaultValueFactory = _ => "prefer", HelpName = "disable|prefer|require|verify-full" };
         sslMode.AcceptOnlyFromAmong("disable", "prefer", "require", "verify-full");
         var caCert = new Option<FileInfo?>("--ca-cert") { Description = "PEM file of the CA (or the self-signed server certificate) trusted for --sslmode verify-full.", HelpName = "FILE" };
@@ -31,7 +31,7 @@ internal static class ProbeCommand
         var key = new Option<FileInfo?>("--key") { Description = "PEM private key for ssh-key-auth (registers that plugin).", HelpName = "FILE" };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the first factor's password as one line from standard input (e.g. printf '%s\\n' \"$PW\" | handshake probe ...). Without it a piped line is still read when HANDSHAKE_PASSWORD is unset." };
         var timeout = new Option<int>("--timeout") { Description = "Seconds for connecting and the whole handshake.", DefaultValueFactory = _ => DefaultTimeoutSeconds, HelpName = "SECONDS" };
-        var command = new Command("probe", "Run the handshake against a real PostgreSQL or MySQL server and explain what happened (secrets and proofs redacted). Exit 0 only when authenticated; 2 usage, 3 rejected, 4 protocol/security violation, 5 cannot connect.")
+        var command = new Command("probe", "Run the handshake against a real PostgreSQL, MySQL/MariaDB, IMAP or SMTP server and explain what happened (secrets and proofs redacted). Exit 0 only when authenticated; 2 usage, 3 rejected, 4 protocol/security violation, 5 cannot connect.")
         {
             url, sslMode, caCert, channelBinding, plugin, key, passwordStdin, timeout,
         };
@@ -70,6 +70,11 @@ internal static class ProbeCommand
             "require" => ScramChannelBinding.Require,
             _ => throw new CliUsageException($"--channel-binding must be disable, prefer or require (got '{channelBinding}')"),
         };
+        if (url.Protocol.ImplicitTls && ssl == ProbeSslMode.Disable)
+        {
+            throw new CliUsageException($"{url.Protocol.Name}:// starts with TLS, so --sslmode disable cannot apply: use prefer, require or verify-full (or the scheme without implicit TLS)");
+        }
+
         if (binding == ScramChannelBinding.Require && ssl == ProbeSslMode.Disable)
         {
             throw new CliUsageException("--channel-binding require needs TLS: use --sslmode require or verify-full");

@@ -94,10 +94,11 @@ internal static class ProbeDiagnosis
     /// <summary>
     /// PostgreSQL says 28P01, MySQL 1045, a SCRAM server-final e=invalid-proof (RFC 5802 section 7);
     /// PgBouncer ends a wrong SCRAM proof with 08P01 "SASL authentication failed" (its protocol_violation
-    /// code), which only with that text means a wrong password.
+    /// code), which only with that text means a wrong password. IMAP answers NO [AUTHENTICATIONFAILED]
+    /// (RFC 5530 section 3), SMTP 535 5.7.8 (RFC 4954 section 6).
     /// </summary>
     private static bool IsWrongPassword(HandshakeException exception) =>
-        exception.ServerErrorCode is "28P01" or "1045"
+        exception.ServerErrorCode is "28P01" or "1045" or "AUTHENTICATIONFAILED" or "535 5.7.8"
         || (exception.ServerErrorCode == "08P01" && exception.Message.Contains("SASL authentication failed", StringComparison.OrdinalIgnoreCase))
         || exception.Message.Contains("e=invalid-proof", StringComparison.Ordinal);
 
