@@ -49,9 +49,10 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
         if (settings.Url.Protocol.ExtraClientPlugins.Contains(PlainMechanism.Name, StringComparer.Ordinal))
         {
             // SASL servers (Dovecot 2.3) may offer nothing stronger than SCRAM-SHA-1; PLAIN sends the password
-            // itself, so it is only registered where verify-full proves who receives it.
+            // itself, so it is only registered where verify-full proves who receives it, and never when
+            // channel binding is required (PLAIN cannot bind: it would log in without it).
             builder.AddScramSha1(o => o.ChannelBinding = settings.ChannelBinding);
-            if (settings.SslMode == ProbeSslMode.VerifyFull)
+            if (UsesPlain(settings))
             {
                 builder.AddPlain();
             }
@@ -106,8 +107,11 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
     {
         ArgumentNullException.ThrowIfNull(probe);
         return CommonPlugins.Where(p => p != KeyAuthDefaults.Name || probe.PrivateKeyPem is not null)
-            .Concat(probe.Url.Protocol.ExtraClientPlugins.Where(p => p != PlainMechanism.Name || probe.SslMode == ProbeSslMode.VerifyFull));
+            .Concat(probe.Url.Protocol.ExtraClientPlugins.Where(p => p != PlainMechanism.Name || UsesPlain(probe)));
     }
+
+    private static bool UsesPlain(ProbeSettings probe) =>
+        probe.SslMode == ProbeSslMode.VerifyFull && probe.ChannelBinding != ScramChannelBinding.Require;
 
     public void Observe(Stream stream, TransportSecurity transport) => _tls.Observe(stream, transport);
 

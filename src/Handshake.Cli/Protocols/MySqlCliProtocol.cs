@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Handshake.Cli.Probe;
 using Handshake.Cli.Serve;
+using Handshake.Cli.Serve.Sql;
 using Handshake.Protocols.MySql;
 
 namespace Handshake.Cli.Protocols;
@@ -9,6 +10,16 @@ namespace Handshake.Cli.Protocols;
 /// <summary>MySQL's connection phase (mysql://, mariadb://): greeting, SSLRequest, auth switch, next factor.</summary>
 internal sealed class MySqlCliProtocol : CliProtocol
 {
+    /// <summary>
+    /// Whether the adapter's greeting offers CLIENT_DEPRECATE_EOF (0x01000000): it does not, so the
+    /// negotiated capabilities never hold it and result sets end with EOF packets. A test reads the
+    /// greeting's flags so that a change in the adapter is noticed here.
+    /// </summary>
+    public const bool AdapterOffersDeprecateEof = false;
+
+    /// <summary>How long an authenticated session may wait between commands.</summary>
+    public static readonly TimeSpan CommandIdleTimeout = TimeSpan.FromSeconds(60);
+
     public override IReadOnlyList<string> Schemes { get; } = ["mysql", "mariadb"];
 
     public override string DisplayName => "MySQL/MariaDB";
@@ -112,7 +123,8 @@ internal sealed class MySqlCliProtocol : CliProtocol
             {
                 connection.Log(line);
                 line = null;
-                await MySqlServerConnector.ServeCommandsAsync(result, cancellationToken).ConfigureAwait(false);
+                var responder = new SetupQueryResponder(SqlDialect.MySql, options.ServerVersion, result.Database);
+                await new MySqlCommandPhase(result.Stream, responder, AdapterOffersDeprecateEof, CommandIdleTimeout).RunAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         finally

@@ -1,5 +1,6 @@
 using Handshake.Cli.Probe;
 using Handshake.Cli.Serve;
+using Handshake.Cli.Serve.Sql;
 using Handshake.Protocols.PostgreSql;
 
 namespace Handshake.Cli.Protocols;
@@ -67,6 +68,10 @@ internal sealed class PostgreSqlCliProtocol : CliProtocol
     {
         ArgumentNullException.ThrowIfNull(connection);
         var options = new PostgreSqlAcceptorOptions { ServerCertificate = connection.Certificate };
+        var version = options.ServerParameters.FirstOrDefault(p => p.Key == "server_version").Value ?? "15.0";
+
+        // After login, the set-up queries drivers send are answered (SELECT 1, version(), SET, SHOW).
+        options.QueryPhase = (stream, ct) => new PostgreSqlQueryPhase(stream, new SetupQueryResponder(SqlDialect.PostgreSql, version, database: null), options.IdleTimeout).RunAsync(ct);
         var result = await PostgreSqlAcceptorSession.RunAsync(connection.Stream, connection.Factory, options, cancellationToken).ConfigureAwait(false);
         return result.IsCancelRequest ? null : ServeLog.Login(result.UserName, result.IsEncrypted, result.Authentication, result.FailureReason, result.FailureDetail);
     }
