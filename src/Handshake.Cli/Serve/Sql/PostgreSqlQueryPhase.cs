@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
@@ -24,7 +25,7 @@ internal sealed class PostgreSqlQueryPhase(Stream stream, SetupQueryResponder re
     private const int OidInt8 = 20;
     private const int OidText = 25;
 
-    private readonly MemoryStream _out = new();
+    private readonly ArrayBufferWriter<byte> _out = new();
     private readonly Dictionary<string, string> _statements = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Portal> _portals = new(StringComparer.Ordinal);
     private bool _skipUntilSync;
@@ -409,17 +410,17 @@ internal sealed class PostgreSqlQueryPhase(Stream stream, SetupQueryResponder re
 
     private void Message(char type, byte[] body)
     {
-        _out.WriteByte((byte)type);
+        _out.Write([(byte)type]);
         _out.Write(Int32(body.Length + 4));
         _out.Write(body);
     }
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
-        if (_out.Length > 0)
+        if (_out.WrittenCount > 0)
         {
-            await stream.WriteAsync(_out.GetBuffer().AsMemory(0, (int)_out.Length), cancellationToken).ConfigureAwait(false);
-            _out.SetLength(0);
+            await stream.WriteAsync(_out.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            _out.Clear();
         }
 
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);

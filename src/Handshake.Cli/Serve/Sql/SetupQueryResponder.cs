@@ -22,7 +22,7 @@ internal sealed partial class SetupQueryResponder
 
     private readonly SqlDialect _dialect;
     private readonly string? _database;
-    private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Dictionary<string, string> _settings;
 
     /// <summary>Creates a responder for one session.</summary>
     /// <param name="dialect">The dialect.</param>
@@ -202,7 +202,7 @@ internal sealed partial class SetupQueryResponder
             "CONNECTION_ID" when function.Success && _dialect == SqlDialect.MySql => new Value(SqlType.Integer, "1", Literal: false),
             "PG_BACKEND_PID" when function.Success && _dialect == SqlDialect.PostgreSql => new Value(SqlType.Integer, "1", Literal: false),
             "CURRENT_SETTING" when function.Success && _dialect == SqlDialect.PostgreSql && argument is { Length: >= 2 } quoted && quoted[0] == '\'' && quoted[^1] == '\'' =>
-                _settings.TryGetValue(quoted[1..^1].ToUpperInvariant(), out var setting)
+                _settings.TryGetValue(quoted[1..^1], out var setting)
                     ? new Value(SqlType.Text, setting, Literal: false)
                     : new SqlAnswer.Failure("42704", 0, $"unrecognized configuration parameter \"{Printable(quoted[1..^1])}\""),
             _ => null,
@@ -219,7 +219,7 @@ internal sealed partial class SetupQueryResponder
 
         // PostgreSQL names a function's column after the function and anything else "?column?".
         var function = FunctionCall().Match(expression.Trim());
-        return value.Literal ? "?column?" : function.Success ? function.Groups[1].Value.ToLowerInvariant() : expression.Trim().ToLowerInvariant();
+        return value.Literal ? "?column?" : Fold(function.Success ? function.Groups[1].Value : expression.Trim());
     }
 
     private SqlAnswer Show(string rest)
@@ -232,11 +232,11 @@ internal sealed partial class SetupQueryResponder
             {
                 return new SqlAnswer.Rows(
                     [new SqlColumn("name", SqlType.Text), new SqlColumn("setting", SqlType.Text), new SqlColumn("description", SqlType.Text)],
-                    [.. _settings.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (IReadOnlyList<string?>)[p.Key.ToLowerInvariant(), p.Value, string.Empty])]);
+                    [.. _settings.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (IReadOnlyList<string?>)[p.Key, p.Value, string.Empty])]);
             }
 
-            return _settings.TryGetValue(name.ToUpperInvariant(), out var value)
-                ? new SqlAnswer.Rows([new SqlColumn(name.ToLowerInvariant(), SqlType.Text)], [[value]])
+            return _settings.TryGetValue(name, out var value)
+                ? new SqlAnswer.Rows([new SqlColumn(Fold(name), SqlType.Text)], [[value]])
                 : new SqlAnswer.Failure("42704", 0, $"unrecognized configuration parameter \"{Printable(name)}\"");
         }
 
@@ -252,7 +252,7 @@ internal sealed partial class SetupQueryResponder
             var pattern = like.Success ? LikeToRegex(like.Groups[1].Value) : null;
             return new SqlAnswer.Rows(
                 [new SqlColumn("Variable_name", SqlType.Text), new SqlColumn("Value", SqlType.Text)],
-                [.. _settings.Where(p => pattern is null || pattern.IsMatch(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (IReadOnlyList<string?>)[p.Key.ToLowerInvariant(), p.Value])]);
+                [.. _settings.Where(p => pattern is null || pattern.IsMatch(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (IReadOnlyList<string?>)[p.Key, p.Value])]);
         }
 
         if (words.ElementAtOrDefault(0) is "WARNINGS" or "ERRORS")
@@ -263,8 +263,12 @@ internal sealed partial class SetupQueryResponder
         return Unsupported("SHOW " + rest);
     }
 
-    private SqlAnswer Unsupported(string sql) =>
+    private SqlAnswer.Failure Unsupported(string sql) =>
         new SqlAnswer.Failure(_dialect == SqlDialect.MySql ? "42000" : NotSupportedState, MySqlNotSupported, $"handshake serve is a login test server and runs no SQL: it answers SELECT of literals, version(), {(_dialect == SqlDialect.MySql ? "database() and @@variables; SET; SHOW VARIABLES" : "current_setting(); SET; SHOW")}; not '{Printable(sql)}'");
+
+    /// <summary>PostgreSQL folds an unquoted identifier to lower case (section 4.1.1); the result is shown as a column name, never compared.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Globalization", "CA1308:Normalize strings to uppercase", Justification = "PostgreSQL's identifier folding is to lower case.")]
+    private static string Fold(string identifier) => identifier.ToLowerInvariant();
 
     private static string ResetTag(string sql)
     {
@@ -276,7 +280,7 @@ internal sealed partial class SetupQueryResponder
     {
         var dot = name.IndexOf('.', StringComparison.Ordinal);
         var scope = dot > 0 ? name[..dot].ToUpperInvariant() : null;
-        return (scope is "SESSION" or "GLOBAL" or "LOCAL" ? name[(dot + 1)..] : name).Trim('`').ToUpperInvariant();
+        return (scope is "SESSION" or "GLOBAL" or "LOCAL" ? name[(dot + 1)..] : name).Trim('`');
     }
 
     private static (string Expression, string? Alias) SplitAlias(string item)
@@ -414,59 +418,59 @@ internal sealed partial class SetupQueryResponder
         return text.Length > 60 ? shown + "…" : shown;
     }
 
-    /// <summary>MySQL system variables drivers read at connect (MariaDB Connector/J, MySQL Connector/J, the mysql console), keyed upper-case.</summary>
+    /// <summary>MySQL system variables drivers read at connect (MariaDB Connector/J, MySQL Connector/J, the mysql console), keyed by name, any case.</summary>
     private static Dictionary<string, string> MySqlVariables(string version) => new(StringComparer.OrdinalIgnoreCase)
     {
-        ["AUTO_INCREMENT_INCREMENT"] = "1",
-        ["AUTOCOMMIT"] = "1",
-        ["CHARACTER_SET_CLIENT"] = "utf8mb4",
-        ["CHARACTER_SET_CONNECTION"] = "utf8mb4",
-        ["CHARACTER_SET_RESULTS"] = "utf8mb4",
-        ["CHARACTER_SET_SERVER"] = "utf8mb4",
-        ["COLLATION_CONNECTION"] = "utf8mb4_general_ci",
-        ["COLLATION_SERVER"] = "utf8mb4_general_ci",
-        ["INIT_CONNECT"] = string.Empty,
-        ["INTERACTIVE_TIMEOUT"] = "28800",
-        ["LICENSE"] = "MIT",
-        ["LOWER_CASE_TABLE_NAMES"] = "0",
-        ["MAX_ALLOWED_PACKET"] = "16777216",
-        ["NET_BUFFER_LENGTH"] = "16384",
-        ["NET_WRITE_TIMEOUT"] = "60",
-        ["PERFORMANCE_SCHEMA"] = "0",
-        ["QUERY_CACHE_SIZE"] = "0",
-        ["QUERY_CACHE_TYPE"] = "OFF",
-        ["SQL_MODE"] = "STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION",
-        ["SYSTEM_TIME_ZONE"] = "UTC",
-        ["TIME_ZONE"] = "SYSTEM",
-        ["TRANSACTION_ISOLATION"] = "REPEATABLE-READ",
-        ["TX_ISOLATION"] = "REPEATABLE-READ",
-        ["TX_READ_ONLY"] = "0",
-        ["TRANSACTION_READ_ONLY"] = "0",
-        ["VERSION"] = version,
-        ["VERSION_COMMENT"] = "handshake serve (a login test server)",
-        ["WAIT_TIMEOUT"] = "28800",
+        ["auto_increment_increment"] = "1",
+        ["autocommit"] = "1",
+        ["character_set_client"] = "utf8mb4",
+        ["character_set_connection"] = "utf8mb4",
+        ["character_set_results"] = "utf8mb4",
+        ["character_set_server"] = "utf8mb4",
+        ["collation_connection"] = "utf8mb4_general_ci",
+        ["collation_server"] = "utf8mb4_general_ci",
+        ["init_connect"] = string.Empty,
+        ["interactive_timeout"] = "28800",
+        ["license"] = "MIT",
+        ["lower_case_table_names"] = "0",
+        ["max_allowed_packet"] = "16777216",
+        ["net_buffer_length"] = "16384",
+        ["net_write_timeout"] = "60",
+        ["performance_schema"] = "0",
+        ["query_cache_size"] = "0",
+        ["query_cache_type"] = "OFF",
+        ["sql_mode"] = "STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION",
+        ["system_time_zone"] = "UTC",
+        ["time_zone"] = "SYSTEM",
+        ["transaction_isolation"] = "REPEATABLE-READ",
+        ["tx_isolation"] = "REPEATABLE-READ",
+        ["tx_read_only"] = "0",
+        ["transaction_read_only"] = "0",
+        ["version"] = version,
+        ["version_comment"] = "handshake serve (a login test server)",
+        ["wait_timeout"] = "28800",
     };
 
-    /// <summary>The run-time parameters SHOW and current_setting() report, keyed upper-case (PostgreSQL's names).</summary>
+    /// <summary>The run-time parameters SHOW and current_setting() report, keyed by PostgreSQL's names, any case.</summary>
     private static Dictionary<string, string> PostgreSqlSettings(string version) => new(StringComparer.OrdinalIgnoreCase)
     {
-        ["APPLICATION_NAME"] = string.Empty,
-        ["CLIENT_ENCODING"] = "UTF8",
-        ["DATESTYLE"] = "ISO, MDY",
-        ["DEFAULT_TRANSACTION_ISOLATION"] = "read committed",
-        ["INTEGER_DATETIMES"] = "on",
-        ["INTERVALSTYLE"] = "postgres",
-        ["IS_SUPERUSER"] = "off",
-        ["MAX_IDENTIFIER_LENGTH"] = "63",
-        ["SEARCH_PATH"] = "\"$user\", public",
-        ["SERVER_ENCODING"] = "UTF8",
-        ["SERVER_VERSION"] = version,
-        ["SERVER_VERSION_NUM"] = VersionNumber(version),
-        ["STANDARD_CONFORMING_STRINGS"] = "on",
-        ["TIMEZONE"] = "UTC",
-        ["TRANSACTION ISOLATION LEVEL"] = "read committed",
-        ["TRANSACTION_ISOLATION"] = "read committed",
-        ["TRANSACTION_READ_ONLY"] = "off",
+        ["application_name"] = string.Empty,
+        ["client_encoding"] = "UTF8",
+        ["datestyle"] = "ISO, MDY",
+        ["default_transaction_isolation"] = "read committed",
+        ["integer_datetimes"] = "on",
+        ["intervalstyle"] = "postgres",
+        ["is_superuser"] = "off",
+        ["max_identifier_length"] = "63",
+        ["search_path"] = "\"$user\", public",
+        ["server_encoding"] = "UTF8",
+        ["server_version"] = version,
+        ["server_version_num"] = VersionNumber(version),
+        ["standard_conforming_strings"] = "on",
+        ["timezone"] = "UTC",
+        ["transaction isolation level"] = "read committed",
+        ["transaction_isolation"] = "read committed",
+        ["transaction_read_only"] = "off",
     };
 
     /// <summary>"15.0 (Handshake)" -> "150000", as server_version_num reads.</summary>
