@@ -25,6 +25,9 @@ internal sealed class CliEnvironment
     /// <summary>Gets how environment variables are read (injectable so tests can supply HANDSHAKE_PASSWORD without touching the process).</summary>
     public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
 
+    /// <summary>Gets how long CPU-heavy work (a key derivation) runs before progress is shown on <see cref="Error"/>. Default 1 s; tests set zero.</summary>
+    public TimeSpan ProgressDelay { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Gets a value indicating whether ANSI colours may be written to <see cref="Output"/>.</summary>
     public bool UseColor { get; init; }
 

@@ -12,7 +12,7 @@ internal static class ExitCodes
     /// <summary>An unexpected failure (a bug, or a demo page that did not behave as it promises).</summary>
     public const int Failure = 1;
 
-    /// <summary>The command line or its input was wrong: unknown page, bad option, no password on standard input.</summary>
+    /// <summary>The command line or its input was wrong: unknown page, bad option, no password on standard input, no secret for a factor the server asked for.</summary>
     public const int Usage = 2;
 
     /// <summary>The peer refused the credentials (wrong password, unknown user, locked out).</summary>
@@ -30,7 +30,10 @@ internal static class ExitCodes
     public static int For(AuthErrorCode code) => code switch
     {
         AuthErrorCode.ServerRejected or AuthErrorCode.InvalidCredential or AuthErrorCode.LockedOut
-            or AuthErrorCode.MissingCredential or AuthErrorCode.KeyUnavailable => Rejected,
+            or AuthErrorCode.KeyUnavailable => Rejected,
+
+        // No secret was given for a factor: nothing was sent for it, so no server rejected anything.
+        AuthErrorCode.MissingCredential => Usage,
         AuthErrorCode.TransportFailure or AuthErrorCode.Timeout => CannotConnect,
         AuthErrorCode.Unspecified or AuthErrorCode.PluginFailure => Failure,
         _ => Violation,

@@ -12,7 +12,7 @@ namespace Handshake.Protocols.PostgreSql;
 /// in <see cref="AcceptorStartMode.Offer"/> through a codec (AuthenticationSASL, SASLContinue, SASLFinal,
 /// AuthenticationOk, or a FATAL ErrorResponse: 28P01 for a wrong password, 28000 otherwise); then
 /// ParameterStatus, BackendKeyData and ReadyForQuery, so real clients consider the login complete.
-/// Afterwards every query is answered with feature_not_supported (0A000) until Terminate.
+/// Afterwards <see cref="PostgreSqlAcceptorOptions.QueryPhase"/> serves the session, or every query is answered with feature_not_supported (0A000) until Terminate.
 /// </summary>
 public static class PostgreSqlAcceptorSession
 {
@@ -118,7 +118,7 @@ public static class PostgreSqlAcceptorSession
 
             try
             {
-                await ServeQueriesAsync(cancellationToken).ConfigureAwait(false);
+                await (options.QueryPhase is { } queryPhase ? queryPhase(_connection, cancellationToken) : ServeQueriesAsync(cancellationToken)).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is HandshakeException or IOException or ObjectDisposedException or OperationCanceledException)
             {

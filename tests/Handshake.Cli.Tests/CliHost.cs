@@ -10,14 +10,20 @@ internal static partial class CliHost
     /// <summary>Bounds every in-process run: a hang fails the test instead of stalling the suite.</summary>
     public static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(60);
 
-    public static async Task<CliRun> RunAsync(IReadOnlyDictionary<string, string> variables, params string[] args)
+    public static Task<CliRun> RunAsync(IReadOnlyDictionary<string, string> variables, params string[] args) =>
+        RunWithStdinAsync(variables, stdin: null, args);
+
+    /// <summary>Runs with <paramref name="stdin"/> as piped standard input (not a terminal).</summary>
+    public static async Task<CliRun> RunWithStdinAsync(IReadOnlyDictionary<string, string> variables, string? stdin, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
+        using var input = stdin is null ? null : new StringReader(stdin);
         var environment = new CliEnvironment
         {
             Output = output,
             Error = error,
+            Input = input ?? TextReader.Null,
             GetEnvironmentVariable = name => variables.TryGetValue(name, out var value) ? value : null,
         };
         using var limit = new CancellationTokenSource(RunLimit);
@@ -98,6 +104,18 @@ internal sealed class RunningServer(int port, Task<int> run, CancellationTokenSo
     public string Output => output.ToString();
 
     public string Error => error.ToString();
+
+    /// <summary>Waits (bounded) until the log holds <paramref name="text"/>: a session logs when it ends, after the client's last byte.</summary>
+    public async Task<string> WaitForOutputAsync(string text)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!Output.Contains(text, StringComparison.Ordinal) && !limit.IsCancellationRequested)
+        {
+            await Task.Delay(20, CancellationToken.None);
+        }
+
+        return Output;
+    }
 
     public async Task<int> StopAsync()
     {

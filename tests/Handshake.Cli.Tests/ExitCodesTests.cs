@@ -12,6 +12,7 @@ public sealed class ExitCodesTests
     [InlineData(AuthErrorCode.PolicyViolation, ExitCodes.Violation)]
     [InlineData(AuthErrorCode.ProtocolViolation, ExitCodes.Violation)]
     [InlineData(AuthErrorCode.TransportFailure, ExitCodes.CannotConnect)]
+    [InlineData(AuthErrorCode.MissingCredential, ExitCodes.Usage)]
     public void For_ErrorCode_MapsToDocumentedExitCode(AuthErrorCode code, int expected) => Assert.Equal(expected, ExitCodes.For(code));
 
     [Fact]

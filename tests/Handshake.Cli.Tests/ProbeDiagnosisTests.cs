@@ -8,7 +8,7 @@ public sealed class ProbeDiagnosisTests
     private static readonly string[] Registered = ["SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", "mysql_native_password"];
 
     private static ProbeSettings Settings(ProbeSslMode ssl = ProbeSslMode.Prefer, ScramChannelBinding binding = ScramChannelBinding.Prefer, string? plugin = null) =>
-        new(new ProbeUrl(ProbeProtocol.PostgreSql, "alice", "127.0.0.1", 5432, "db"), ssl, binding, plugin, TimeSpan.FromSeconds(10), null, null);
+        new(new ProbeUrl(Protocols.ProtocolCatalogue.PostgreSql, "alice", "127.0.0.1", 5432, "db"), ssl, binding, plugin, TimeSpan.FromSeconds(10), null, null);
 
     private static ProbeStart Start(string plugin, bool tls, params string[] offered) =>
         new(1, plugin, offered, tls ? new TransportSecurity { IsEncrypted = true } : TransportSecurity.None);
@@ -109,5 +109,34 @@ public sealed class ProbeDiagnosisTests
         var ex = new HandshakeException(AuthErrorCode.MissingCredential, "no secret", "totp", 2);
 
         Assert.Contains("set HANDSHAKE_PASSWORD2", ProbeDiagnosis.For(ex, Settings(), [], Registered), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void For_PgBouncer08P01SaslAuthenticationFailed_SaysWrongPassword()
+    {
+        var ex = new HandshakeException(AuthErrorCode.ServerRejected, "The server rejected authentication (08P01): SASL authentication failed") { ServerErrorCode = "08P01" };
+
+        Assert.StartsWith("wrong password", ProbeDiagnosis.For(ex, Settings(), [], Registered), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void For_Other08P01_IsNotAWrongPassword()
+    {
+        var ex = new HandshakeException(AuthErrorCode.ServerRejected, "The server rejected authentication (08P01): invalid message format") { ServerErrorCode = "08P01" };
+
+        Assert.DoesNotContain("wrong password", ProbeDiagnosis.For(ex, Settings(), [], Registered), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void For_NoMutualMechanismOverTlsWithoutPlus_NamesTheOfferNotSslmode()
+    {
+        var ex = new HandshakeException(AuthErrorCode.NoMutualMechanism, "none usable");
+        var offer = new ProbeOffer(["SCRAM-SHA-256"], new TransportSecurity { IsEncrypted = true, IsCertificateVerified = true });
+
+        var line = ProbeDiagnosis.For(ex, Settings(ProbeSslMode.VerifyFull, ScramChannelBinding.Require), [], Registered, offer);
+
+        Assert.Contains("the server offered only SCRAM-SHA-256 over this TLS connection", line, StringComparison.Ordinal);
+        Assert.Contains("with --sslmode verify-full", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Use --sslmode", line, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,5 @@
 using Handshake.Cli.Probe;
+using Handshake.Cli.Protocols;
 
 namespace Handshake.Cli.Tests;
 
@@ -11,11 +12,36 @@ public sealed class ProbeUrlTests
     [InlineData("mariadb://bob@localhost", "mysql", "bob", "localhost", 3306, null)]
     [InlineData("mysql://bob@[::1]:3307/shop", "mysql", "bob", "::1", 3307, "shop")]
     [InlineData("postgres://d%C3%A9j%C3%A0%40x@h/db", "postgres", "déjà@x", "h", 5432, "db")]
+    [InlineData("imap://carol@mail.example", "imap", "carol", "mail.example", 143, null)]
+    [InlineData("imaps://carol@127.0.0.1:10993", "imaps", "carol", "127.0.0.1", 10993, null)]
+    [InlineData("smtp://carol@mail.example", "smtp", "carol", "mail.example", 25, null)]
+    [InlineData("submission://carol@mail.example", "submission", "carol", "mail.example", 587, null)]
+    [InlineData("SUBMISSIONS://carol@mail.example", "submissions", "carol", "mail.example", 465, null)]
     public void Parse_ValidUrl_ReturnsParts(string text, string protocol, string user, string host, int port, string? database)
     {
         var url = ProbeUrl.Parse(text);
 
-        Assert.Equal(new ProbeUrl(protocol == "postgres" ? ProbeProtocol.PostgreSql : ProbeProtocol.MySql, user, host, port, database), url);
+        Assert.Equal(new ProbeUrl(ProtocolCatalogue.Find(protocol)!, user, host, port, database), url);
+        Assert.Equal(protocol, url.Protocol.Name);
+    }
+
+    [Fact]
+    public void Parse_DatabaseOnMailUrl_ThrowsUsage()
+    {
+        var ex = Assert.Throws<CliUsageException>(() => ProbeUrl.Parse("imap://carol@h/inbox"));
+
+        Assert.Contains("imap:// names no database", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Catalogue_EverySchemeTheIssueNames_FindsOneProtocol()
+    {
+        foreach (var scheme in new[] { "postgres", "postgresql", "mysql", "mariadb", "imap", "imaps", "smtp", "submission", "submissions" })
+        {
+            Assert.NotNull(ProtocolCatalogue.Find(scheme));
+        }
+
+        Assert.Null(ProtocolCatalogue.Find("http"));
     }
 
     [Theory]

@@ -164,4 +164,45 @@ public sealed class VerifierCommandTests
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Empty(run.Output);
     }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("4095")]
+    public async Task Scram_IterationsBelowClientMinimum_WarnsOnStandardErrorAndStillPrints(string iterations)
+    {
+        var run = await CliRunner.RunAsync("pencil\n", "verifier", "scram", "--iterations", iterations);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith($"SCRAM-SHA-256${iterations}:", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"warning: --iterations {iterations} is outside 4096 to 1000000", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("pencil", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scram_IterationsAtClientLimits_NoWarningNoProgress()
+    {
+        var run = await CliRunner.RunAsync("pencil\n", "verifier", "scram", "--iterations", "4096");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(string.Empty, run.Error);
+    }
+
+    [Fact]
+    public async Task Scram_IterationsAboveClientMaximum_WarnsAndShowsProgressWhileDeriving()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        using var input = new StringReader("pencil\n");
+
+        // ProgressDelay zero: the derivation of 2,000,000 iterations (about half a second) is "long".
+        var environment = new CliEnvironment { Output = output, Error = error, Input = input, ProgressDelay = TimeSpan.Zero };
+        var exitCode = await HandshakeCommand.InvokeAsync(["verifier", "scram", "--iterations", "2000000"], environment);
+
+        Assert.Equal(0, exitCode);
+        Assert.StartsWith("SCRAM-SHA-256$2000000:", output.ToString(), StringComparison.Ordinal);
+        var lines = error.ToString();
+        Assert.Contains("warning: --iterations 2000000 is outside 4096 to 1000000", lines, StringComparison.Ordinal);
+        Assert.Matches(@"deriving the SCRAM keys \(2000000 PBKDF2 iterations\): expected about \d+\.\d s\.\.\.", lines);
+        Assert.Matches(@"deriving the SCRAM keys \(2000000 PBKDF2 iterations\): done in \d+\.\d s", lines);
+    }
 }

@@ -49,7 +49,35 @@ internal static class SecretReader
         return builder.ToString();
     }
 
-    private static string ReadFromPipe(TextReader input)
+    /// <summary>
+    /// One line from a pipe, or null when the pipe is empty (end of input at once) or no line arrives
+    /// within <paramref name="wait"/> (a stdin inherited from a parent that never writes or closes).
+    /// </summary>
+    public static async Task<string?> TryReadPipedLineAsync(TextReader input, TimeSpan wait)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (ReferenceEquals(input, TextReader.Null))
+        {
+            return null;
+        }
+
+        // A blocking console read cannot be cancelled; it runs on its own task and is abandoned after the wait.
+        var read = Task.Run(() => ReadLineOrNull(input));
+        try
+        {
+            return await read.WaitAsync(wait).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>One line from a pipe; a usage error when the pipe is empty.</summary>
+    public static string ReadFromPipe(TextReader input) =>
+        ReadLineOrNull(input) ?? throw new CliUsageException("no password on standard input: pipe it as one line, e.g. `printf '%s\\n' \"$PW\" | handshake verifier scram`, or run in a terminal to be prompted");
+
+    private static string? ReadLineOrNull(TextReader input)
     {
         // Read to the first '\n' ourselves: TextReader.ReadLine also ends a line at a lone '\r'.
         var builder = new StringBuilder();
@@ -68,7 +96,7 @@ internal static class SecretReader
 
         if (!sawAny)
         {
-            throw new CliUsageException("no password on standard input: pipe it as one line, e.g. `printf '%s\\n' \"$PW\" | handshake verifier scram`, or run in a terminal to be prompted");
+            return null;
         }
 
         if (builder.Length > 0 && builder[^1] == '\r')

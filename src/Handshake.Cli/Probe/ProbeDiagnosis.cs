@@ -8,7 +8,7 @@ namespace Handshake.Cli.Probe;
 /// </summary>
 internal static class ProbeDiagnosis
 {
-    public static string For(HandshakeException exception, ProbeSettings settings, IReadOnlyList<ProbeStart> starts, IReadOnlyCollection<string> registered)
+    public static string For(HandshakeException exception, ProbeSettings settings, IReadOnlyList<ProbeStart> starts, IReadOnlyCollection<string> registered, ProbeOffer? offer = null)
     {
         ArgumentNullException.ThrowIfNull(exception);
         ArgumentNullException.ThrowIfNull(settings);
@@ -16,7 +16,9 @@ internal static class ProbeDiagnosis
         ArgumentNullException.ThrowIfNull(registered);
         var factor = Math.Max(1, exception.FactorIndex);
         var variable = factor == 1 ? "HANDSHAKE_PASSWORD" : $"HANDSHAKE_PASSWORD{factor}";
-        var offered = starts.Count > 0 && starts[^1].Offered.Count > 0 ? string.Join(", ", starts[^1].Offered) : null;
+        // The offer seen while ranking mechanisms outlives a start that never happened (no mutual mechanism).
+        var offered = starts.Count > 0 && starts[^1].Offered.Count > 0 ? string.Join(", ", starts[^1].Offered)
+            : offer is not null ? string.Join(", ", offer.Mechanisms) : null;
         var tlsRequired = settings.SslMode is ProbeSslMode.Require or ProbeSslMode.VerifyFull;
         switch (exception.Code)
         {
@@ -37,7 +39,7 @@ internal static class ProbeDiagnosis
                 return $"the server asked for plugin '{name}', which this client does not have (it has: {string.Join(", ", registered)}). To support it, register one in your application: builder.AddPlugin(\"{name}\", ctx => ...) or the plugin package's Add… method.";
             case AuthErrorCode.ChannelBindingFailure:
             case AuthErrorCode.NoMutualMechanism when settings.ChannelBinding == ScramChannelBinding.Require:
-                return ChannelBinding(settings, offered, starts);
+                return ChannelBinding(settings, offered, starts, offer);
             case AuthErrorCode.NoMutualMechanism:
                 return $"none of the mechanisms the server offered{(offered is null ? string.Empty : $" ({offered})")} is one this client has or may use here: register a plugin for one of them with builder.AddPlugin(\"NAME\", ...), or drop --plugin.";
             case AuthErrorCode.PolicyViolation when starts.Count == 0 && tlsRequired && IsAboutTls(exception.Message) && settings.SslMode == ProbeSslMode.VerifyFull && !exception.Message.Contains("does not", StringComparison.Ordinal):
@@ -50,8 +52,8 @@ internal static class ProbeDiagnosis
                 return "a security rule stopped the handshake before a secret was sent; the message above names the rule.";
             case AuthErrorCode.MissingCredential:
                 return factor == 1
-                    ? $"no secret for factor 1: set {variable}, or run probe in a terminal to be prompted for it."
-                    : $"no secret for factor {factor}: set {variable} (a TOTP factor takes the base32 secret).";
+                    ? $"no secret for factor 1, so nothing was sent for it: set {variable}, pipe it as one line with --password-stdin, or run probe in a terminal to be prompted for it."
+                    : $"no secret for factor {factor}, so nothing was sent for it: set {variable} (a TOTP factor takes the base32 secret).";
             case AuthErrorCode.LockedOut:
                 return "the account or factor is locked after too many failures; wait for the lockout to end or ask the server's administrator.";
             case AuthErrorCode.TransportFailure:
@@ -65,21 +67,39 @@ internal static class ProbeDiagnosis
         }
     }
 
-    private static string ChannelBinding(ProbeSettings settings, string? offered, IReadOnlyList<ProbeStart> starts)
+    private static string ChannelBinding(ProbeSettings settings, string? offered, IReadOnlyList<ProbeStart> starts, ProbeOffer? offer)
     {
-        var encrypted = starts.Count > 0 ? starts[^1].Transport.IsEncrypted : settings.SslMode != ProbeSslMode.Disable;
-        var reason = settings.Plugin is { } only && !only.EndsWith("-PLUS", StringComparison.Ordinal)
-            ? $"--plugin {only} excludes the channel-bound -PLUS mechanism"
-            : !encrypted
-            ? "the connection is not TLS, and SCRAM-SHA-256-PLUS binds to the TLS channel"
-            : offered is not null && !offered.Contains("-PLUS", StringComparison.Ordinal)
-                ? $"the server offered only {offered} (no -PLUS mechanism: its TLS or build lacks channel binding, or a proxy in the middle removed it)"
-                : "the server did not run a channel-bound mechanism";
-        return $"channel binding is required (--channel-binding require) but not available: {reason}. Use --sslmode require or verify-full against a server with TLS (PostgreSQL 11+ ssl=on), or --channel-binding prefer to accept a login without it.";
+        var encrypted = starts.Count > 0 ? starts[^1].Transport.IsEncrypted : offer?.Transport.IsEncrypted ?? settings.SslMode != ProbeSslMode.Disable;
+        var demanded = $"with --sslmode {ProbeSettings.Name(settings.SslMode)} it demands a channel-bound mechanism (SCRAM-SHA-256-PLUS)";
+        if (settings.Plugin is { } only && !only.EndsWith("-PLUS", StringComparison.Ordinal))
+        {
+            return $"channel binding is required (--channel-binding require) but not available: {demanded}, and --plugin {only} excludes it. Drop --plugin, choose {only}-PLUS, or use --channel-binding prefer.";
+        }
+
+        if (!encrypted)
+        {
+            return $"channel binding is required (--channel-binding require) but not available: {demanded}, and the connection is not TLS (SCRAM-SHA-256-PLUS binds to the TLS channel). Use --sslmode require or verify-full against a server with TLS (PostgreSQL 11+ ssl=on), or --channel-binding prefer to accept a login without it.";
+        }
+
+        if (offered is not null && !offered.Contains("-PLUS", StringComparison.Ordinal))
+        {
+            // RFC 5802 section 6: a server that supports channel binding advertises the -PLUS name; TLS is
+            // already on here, so asking for TLS again would not help.
+            return $"channel binding is required (--channel-binding require) but not available: {demanded}, and the server offered only {offered} over this TLS connection (no -PLUS mechanism: a pooler or proxy that ends TLS itself, such as PgBouncer, or a server built without channel binding). Connect to the database server directly, or use --channel-binding prefer to accept a login without it.";
+        }
+
+        return $"channel binding is required (--channel-binding require) but not available: {demanded}, and the server did not run one{(offered is null ? string.Empty : $" (it offered {offered})")}. Use --channel-binding prefer to accept a login without it.";
     }
 
+    /// <summary>
+    /// PostgreSQL says 28P01, MySQL 1045, a SCRAM server-final e=invalid-proof (RFC 5802 section 7);
+    /// PgBouncer ends a wrong SCRAM proof with 08P01 "SASL authentication failed" (its protocol_violation
+    /// code), which only with that text means a wrong password. IMAP answers NO [AUTHENTICATIONFAILED]
+    /// (RFC 5530 section 3), SMTP 535 5.7.8 (RFC 4954 section 6).
+    /// </summary>
     private static bool IsWrongPassword(HandshakeException exception) =>
-        exception.ServerErrorCode is "28P01" or "1045"
+        exception.ServerErrorCode is "28P01" or "1045" or "AUTHENTICATIONFAILED" or "535 5.7.8"
+        || (exception.ServerErrorCode == "08P01" && exception.Message.Contains("SASL authentication failed", StringComparison.OrdinalIgnoreCase))
         || exception.Message.Contains("e=invalid-proof", StringComparison.Ordinal);
 
     private static bool IsAboutTls(string message) =>

@@ -15,6 +15,7 @@ internal sealed class ProbeRecorder
 {
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly ConcurrentQueue<ProbeStart> _starts = new();
+    private volatile ProbeOffer? _offer;
     private readonly DemoTranscriptRedactor _redactor = new();
 
     /// <summary>Gets the transcript lines so far.</summary>
@@ -22,6 +23,12 @@ internal sealed class ProbeRecorder
 
     /// <summary>Gets every exchange a plugin started, in order.</summary>
     public IReadOnlyList<ProbeStart> Starts => [.. _starts];
+
+    /// <summary>
+    /// Gets the last list of mechanisms the server offered and the transport it was offered over, seen
+    /// while the engine ranked them: set even when no plugin started (no mutual mechanism).
+    /// </summary>
+    public ProbeOffer? Offer => _offer;
 
     /// <summary>Replaces every <see cref="IAuthPlugin"/> registration with one that records.</summary>
     /// <param name="services">The client's services, after all plugins were added.</param>
@@ -52,7 +59,16 @@ internal sealed class ProbeRecorder
     {
         public string Name => inner.Name;
 
-        public int GetOfferPreference(AuthExchangeContext context) => inner.GetOfferPreference(context);
+        public int GetOfferPreference(AuthExchangeContext context)
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            if (context.OfferedMechanisms.Count > 0)
+            {
+                owner._offer = new ProbeOffer(context.OfferedMechanisms, context.Transport);
+            }
+
+            return inner.GetOfferPreference(context);
+        }
 
         public IAuthExchange Start(AuthExchangeContext context)
         {

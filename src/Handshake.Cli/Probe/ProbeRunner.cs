@@ -8,21 +8,24 @@ using Handshake.Mfa;
 using Handshake.Plugins.CachingSha2;
 using Handshake.Plugins.KeyAuth;
 using Handshake.Plugins.NativePassword;
+using Handshake.Plugins.Plain;
 using Handshake.Plugins.Scram;
-using Handshake.Protocols.MySql;
-using Handshake.Protocols.PostgreSql;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Handshake.Cli.Probe;
 
 /// <summary>One probe: connect, run the adapter's client with recording plugins, print what happened.</summary>
-internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ansi style)
+internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ansi style) : IProbeSession
 {
-    /// <summary>The client plugins probe registers (ssh-key-auth only with --key).</summary>
-    public static readonly IReadOnlyList<string> KnownPlugins =
+    /// <summary>The client plugins probe registers for every protocol (ssh-key-auth only with --key).</summary>
+    public static readonly IReadOnlyList<string> CommonPlugins =
     [
         "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", NativePasswordPlugin.PluginName, CachingSha2Plugin.PluginName, TotpVerifierOptions.DefaultName, KeyAuthDefaults.Name,
     ];
+
+    /// <summary>Every client plugin probe has for some protocol (what --plugin may name).</summary>
+    public static readonly IReadOnlyList<string> KnownPlugins =
+        [.. CommonPlugins, .. Protocols.ProtocolCatalogue.All.SelectMany(p => p.ExtraClientPlugins).Distinct(StringComparer.Ordinal)];
 
     private readonly ProbeRecorder _recorder = new();
     private readonly TlsObservation _tls = new();
@@ -43,6 +46,18 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
             }
         });
         builder.AddScram(o => o.ChannelBinding = settings.ChannelBinding).AddNativePassword().AddCachingSha2().AddTotp();
+        if (settings.Url.Protocol.ExtraClientPlugins.Contains(PlainMechanism.Name, StringComparer.Ordinal))
+        {
+            // SASL servers (Dovecot 2.3) may offer nothing stronger than SCRAM-SHA-1; PLAIN sends the password
+            // itself, so it is only registered where verify-full proves who receives it, and never when
+            // channel binding is required (PLAIN cannot bind: it would log in without it).
+            builder.AddScramSha1(o => o.ChannelBinding = settings.ChannelBinding);
+            if (UsesPlain(settings))
+            {
+                builder.AddPlain();
+            }
+        }
+
         if (settings.PrivateKeyPem is { } pem)
         {
             builder.AddKeyAuth(o => o.PrivateKeyPem = pem);
@@ -57,9 +72,7 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
         AuthResult result;
         try
         {
-            result = settings.Url.Protocol == ProbeProtocol.PostgreSql
-                ? await PostgreSqlAsync(provider, credentials, deadline.Token).ConfigureAwait(false)
-                : await MySqlAsync(provider, credentials, deadline.Token).ConfigureAwait(false);
+            result = await settings.Url.Protocol.ProbeAsync(this, provider.GetRequiredService<IAuthNegotiatorFactory>(), credentials, deadline.Token).ConfigureAwait(false);
         }
         catch (HandshakeException ex)
         {
@@ -70,7 +83,7 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
             await PrintTranscriptAsync().ConfigureAwait(false);
             var what = ex is OperationCanceledException ? $"no answer within {settings.Timeout.TotalSeconds:0.#} s" : ex.Message;
             await output.WriteLineAsync($"result: {style.Red("cannot connect")}: {what}").ConfigureAwait(false);
-            await output.WriteLineAsync($"diagnosis: check that a {(settings.Url.Protocol == ProbeProtocol.PostgreSql ? "PostgreSQL" : "MySQL/MariaDB")} server listens on {settings.Url.Host}:{settings.Url.Port.ToString(CultureInfo.InvariantCulture)} and that no firewall is in the way; raise --timeout for a slow network.").ConfigureAwait(false);
+            await output.WriteLineAsync($"diagnosis: check that a {settings.Url.Protocol.DisplayName} server listens on {settings.Url.Host}:{settings.Url.Port.ToString(CultureInfo.InvariantCulture)} and that no firewall is in the way; raise --timeout for a slow network.").ConfigureAwait(false);
             return ExitCodes.CannotConnect;
         }
 
@@ -81,119 +94,32 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
         return ExitCodes.Success;
     }
 
-    private IEnumerable<string> Registered() => KnownPlugins.Where(p => p != KeyAuthDefaults.Name || settings.PrivateKeyPem is not null);
+    public ProbeSettings Settings => settings;
 
-    private async Task<AuthResult> PostgreSqlAsync(IServiceProvider provider, AuthCredentials credentials, CancellationToken cancellationToken)
+    public bool AnyExchangeStarted => _recorder.Starts.Count > 0;
+
+    public RemoteCertificateValidationCallback VerifyFull => Validate;
+
+    public RemoteCertificateValidationCallback BySslMode => ValidateAny;
+
+    /// <summary>The plugins probe registers for <paramref name="probe"/>'s protocol and options.</summary>
+    public static IEnumerable<string> Registered(ProbeSettings probe)
     {
-        using var tcp = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        using var ca = settings.SslMode == ProbeSslMode.VerifyFull && settings.CaCertificatePem is { } caPem ? X509Certificate2.CreateFromPem(caPem) : null;
-        var options = new PostgreSqlClientOptions
-        {
-            TlsMode = settings.SslMode switch
-            {
-                ProbeSslMode.Disable => ClientTlsMode.Disable,
-                ProbeSslMode.Prefer => ClientTlsMode.Prefer,
-                ProbeSslMode.Require => ClientTlsMode.Require,
-                _ => ClientTlsMode.VerifyFull,
-            },
-            TargetHost = settings.Url.Host,
-            Database = settings.Url.Database,
-            Timeout = settings.Timeout,
-
-            // Observes the certificate in every mode; under verify-full the library's own chain and name
-            // check (against --ca when given) is what makes the transport count as verified.
-            RemoteCertificateValidationCallback = ValidateAny,
-        };
-        if (ca is not null)
-        {
-            options.TrustedRootCertificates.Add(ca);
-        }
-
-        options.StartupParameters["application_name"] = "handshake probe";
-        var startup = await PostgreSqlStartup.ConnectAsync(tcp.GetStream(), options, provider.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cancellationToken).ConfigureAwait(false);
-        _tls.Observe(startup.Stream, startup.Transport);
-        try
-        {
-            // Terminate ('X'), as a polite client leaves.
-            await startup.Stream.WriteAsync(new byte[] { (byte)'X', 0, 0, 0, 4 }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException)
-        {
-            // Leaving anyway.
-        }
-        finally
-        {
-            if (!ReferenceEquals(startup.Stream, tcp.GetStream()))
-            {
-                await startup.Stream.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-
-        return startup.Authentication;
+        ArgumentNullException.ThrowIfNull(probe);
+        return CommonPlugins.Where(p => p != KeyAuthDefaults.Name || probe.PrivateKeyPem is not null)
+            .Concat(probe.Url.Protocol.ExtraClientPlugins.Where(p => p != PlainMechanism.Name || UsesPlain(probe)));
     }
 
-    private async Task<AuthResult> MySqlAsync(IServiceProvider provider, AuthCredentials credentials, CancellationToken cancellationToken)
-    {
-        using var ca = settings.SslMode == ProbeSslMode.VerifyFull && settings.CaCertificatePem is { } caPem ? X509Certificate2.CreateFromPem(caPem) : null;
-        using var tcp = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var options = new MySqlClientOptions
-        {
-            // The adapter's own modes: prefer falls back to plain TCP when the server offers no CLIENT_SSL.
-            TlsMode = settings.SslMode switch
-            {
-                ProbeSslMode.Disable => ClientTlsMode.Disable,
-                ProbeSslMode.Prefer => ClientTlsMode.Prefer,
-                ProbeSslMode.Require => ClientTlsMode.Require,
-                _ => ClientTlsMode.VerifyFull,
-            },
-            TargetHost = settings.Url.Host,
-            Database = settings.Url.Database,
-            Timeout = settings.Timeout,
-            RemoteCertificateValidationCallback = ValidateAny,
-        };
-        if (ca is not null)
-        {
-            // The library itself trusts --ca-cert here, so the adapter reports the transport as verified
-            // and secrets that need verified TLS (a TOTP code) may be sent.
-            options.TrustedRootCertificates.Add(ca);
-        }
+    private static bool UsesPlain(ProbeSettings probe) =>
+        probe.SslMode == ProbeSslMode.VerifyFull && probe.ChannelBinding != ScramChannelBinding.Require;
 
-        foreach (var name in Registered())
-        {
-            options.RegisteredPlugins.Add(name);
-        }
+    public void Observe(Stream stream, TransportSecurity transport) => _tls.Observe(stream, transport);
 
-        if (settings.Plugin is not null)
-        {
-            // Answer the greeting with this plugin; the server may still switch.
-            options.RegisteredPlugins.Clear();
-            options.RegisteredPlugins.Add(settings.Plugin);
-            options.FallbackPlugin = settings.Plugin;
-        }
+    public Task NoteAsync(string line) => output.WriteLineAsync("  " + line);
 
-        var client = await MySqlClientConnector.AuthenticateAsync(tcp.GetStream(), options, provider.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cancellationToken).ConfigureAwait(false);
-        _tls.Observe(client.Stream, client.Transport);
-        try
-        {
-            // COM_QUIT: payload length 1, sequence 0, command 0x01.
-            await client.Stream.WriteAsync(new byte[] { 1, 0, 0, 0, 1 }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException)
-        {
-            // Leaving anyway.
-        }
-        finally
-        {
-            if (!ReferenceEquals(client.Stream, tcp.GetStream()))
-            {
-                await client.Stream.DisposeAsync().ConfigureAwait(false);
-            }
-        }
+    private IEnumerable<string> Registered() => Registered(settings);
 
-        return client.Result;
-    }
-
-    private async Task<TcpClient> ConnectAsync(CancellationToken cancellationToken)
+    public async Task<TcpClient> ConnectAsync(CancellationToken cancellationToken)
     {
         var tcp = new TcpClient { NoDelay = true };
         try
@@ -257,10 +183,11 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
         {
             ExitCodes.Rejected => "rejected",
             ExitCodes.CannotConnect => "cannot connect",
+            ExitCodes.Usage => "not attempted (nothing was sent for this factor)",
             _ => "refused by the client (protocol or security rule)",
         };
         await output.WriteLineAsync($"result: {style.Red(label)}: {exception.Code}{(exception.PluginName is null ? string.Empty : $" in {exception.PluginName}")}: {OneLine(exception.Message)}").ConfigureAwait(false);
-        await output.WriteLineAsync($"diagnosis: {ProbeDiagnosis.For(exception, settings, _recorder.Starts, [.. Registered()])}").ConfigureAwait(false);
+        await output.WriteLineAsync($"diagnosis: {ProbeDiagnosis.For(exception, settings, _recorder.Starts, [.. Registered()], _recorder.Offer)}").ConfigureAwait(false);
         return code;
     }
 
@@ -282,10 +209,10 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
     private async Task PrintNegotiationAsync()
     {
         var starts = _recorder.Starts;
-        var offer = starts.FirstOrDefault(s => s.Offered.Count > 0);
-        if (offer is not null)
+        var offered = starts.FirstOrDefault(s => s.Offered.Count > 0)?.Offered ?? _recorder.Offer?.Mechanisms;
+        if (offered is not null)
         {
-            await output.WriteLineAsync($"mechanisms offered: {string.Join(", ", offer.Offered)}").ConfigureAwait(false);
+            await output.WriteLineAsync($"mechanisms offered: {string.Join(", ", offered)}").ConfigureAwait(false);
         }
 
         for (var i = 0; i < starts.Count; i++)
@@ -319,7 +246,7 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
 
         if (start.Offered.Count == 0)
         {
-            return settings.Url.Protocol == ProbeProtocol.MySql ? "named in the server's greeting, or this client's fallback" : "the server asked for it";
+            return settings.Url.Protocol.UnofferedChoice;
         }
 
         if (start.PluginName.EndsWith("-PLUS", StringComparison.Ordinal))
@@ -351,7 +278,7 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
             return $"not used: no TLS (--channel-binding {mode})";
         }
 
-        var offered = starts.FirstOrDefault(s => s.Offered.Count > 0)?.Offered;
+        var offered = starts.FirstOrDefault(s => s.Offered.Count > 0)?.Offered ?? _recorder.Offer?.Mechanisms;
         return offered is not null && !offered.Any(m => m.EndsWith("-PLUS", StringComparison.Ordinal))
             ? $"not used: the server offered no -PLUS mechanism (--channel-binding {mode})"
             : $"not used (--channel-binding {mode})";

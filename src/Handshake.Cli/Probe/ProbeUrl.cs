@@ -1,32 +1,26 @@
 using System.Globalization;
+using Handshake.Cli.Protocols;
 
 namespace Handshake.Cli.Probe;
 
 /// <summary>
-/// A parsed probe target: <c>postgres://user@host:port/db</c> or <c>mysql://user@host:port[/db]</c>.
+/// A parsed probe target: <c>scheme://user@host[:port][/db]</c>, the scheme naming a protocol of the
+/// <see cref="ProtocolCatalogue"/> (postgres, mysql, imap, imaps, smtp, submission, submissions).
 /// A password in the URL is refused: it would sit in shell history and the process list.
 /// </summary>
-internal sealed record ProbeUrl(ProbeProtocol Protocol, string UserName, string Host, int Port, string? Database)
+internal sealed record ProbeUrl(CliProtocol Protocol, string UserName, string Host, int Port, string? Database)
 {
-    public const int PostgreSqlDefaultPort = 5432;
-
-    public const int MySqlDefaultPort = 3306;
-
     public static ProbeUrl Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd <= 0)
         {
-            throw new CliUsageException($"'{Shown(text)}' is not a probe URL; expected postgres://user@host:port/db or mysql://user@host:port");
+            throw new CliUsageException($"'{Shown(text)}' is not a probe URL; expected scheme://user@host[:port][/db] with a scheme of {string.Join(", ", ProtocolCatalogue.Schemes)}");
         }
 
-        var protocol = text[..schemeEnd].ToUpperInvariant() switch
-        {
-            "POSTGRES" or "POSTGRESQL" => ProbeProtocol.PostgreSql,
-            "MYSQL" or "MARIADB" => ProbeProtocol.MySql,
-            _ => throw new CliUsageException($"unknown URL scheme '{Shown(text[..schemeEnd])}'; use postgres:// or mysql://"),
-        };
+        var protocol = ProtocolCatalogue.Find(text[..schemeEnd])
+            ?? throw new CliUsageException($"unknown URL scheme '{Shown(text[..schemeEnd])}'; use one of {string.Join(", ", ProtocolCatalogue.Schemes.Select(s => s + "://"))}");
 
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
@@ -57,9 +51,14 @@ internal sealed record ProbeUrl(ProbeProtocol Protocol, string UserName, string 
             throw new CliUsageException($"the URL path '{Shown(path)}' has more than one segment; expected {Example(protocol)}");
         }
 
-        var port = uri.IsDefaultPort || uri.Port < 0
-            ? (protocol == ProbeProtocol.PostgreSql ? PostgreSqlDefaultPort : MySqlDefaultPort)
-            : uri.Port;
+        if (path.Length > 0 && !protocol.HasDatabase)
+        {
+            throw new CliUsageException($"{protocol.Name}:// names no database, but the URL has the path '{Shown(path)}'; expected {Example(protocol)}");
+        }
+
+        // Uri knows some schemes' ports (smtp 25) and not others: the catalogue's port is the one used.
+        var explicitPort = text.AsSpan(schemeEnd + 3).IndexOf('@') is var at and >= 0 && HasPort(text[(schemeEnd + 3 + at + 1)..]);
+        var port = !explicitPort || uri.Port < 0 ? protocol.DefaultPort : uri.Port;
         if (port is < 1 or > 65535)
         {
             throw new CliUsageException(string.Create(CultureInfo.InvariantCulture, $"port {port} is out of range"));
@@ -69,10 +68,18 @@ internal sealed record ProbeUrl(ProbeProtocol Protocol, string UserName, string 
     }
 
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{(Protocol == ProbeProtocol.PostgreSql ? "postgres" : "mysql")}://{UserName}@{(Host.Contains(':', StringComparison.Ordinal) ? "[" + Host + "]" : Host)}:{Port}{(Database is null ? string.Empty : "/" + Database)}");
+        string.Create(CultureInfo.InvariantCulture, $"{Protocol.Name}://{UserName}@{(Host.Contains(':', StringComparison.Ordinal) ? "[" + Host + "]" : Host)}:{Port}{(Database is null ? string.Empty : "/" + Database)}");
 
-    private static string Example(ProbeProtocol protocol) =>
-        protocol == ProbeProtocol.PostgreSql ? "postgres://user@host:port/db" : "mysql://user@host:port";
+    private static string Example(CliProtocol protocol) => protocol.Example;
+
+    /// <summary>Whether the authority after the '@' names a port (host:port or [v6]:port).</summary>
+    private static bool HasPort(string rest)
+    {
+        var end = rest.IndexOfAny(['/', '?', '#']);
+        var authority = end < 0 ? rest : rest[..end];
+        var close = authority.LastIndexOf(']');
+        return authority.LastIndexOf(':') > close;
+    }
 
     // A malformed URL may still hold a password before its '@': echo nothing of such text.
     private static string Shown(string text) =>

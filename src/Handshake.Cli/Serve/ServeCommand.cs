@@ -4,19 +4,24 @@ using Handshake.Plugins.NativePassword;
 namespace Handshake.Cli.Serve;
 
 /// <summary>
-/// <c>handshake serve postgres|mysql --port N --users users.json [--tls-cert C --tls-key K]</c>: the
-/// adapter's acceptor on 127.0.0.1 so driver authors can test their clients. Prints
+/// <c>handshake serve PROTOCOL --port N --users users.json [--tls-cert C --tls-key K]</c>: the
+/// adapter's acceptor of a protocol of the catalogue (postgres, mysql, imap, imaps, smtp, submission,
+/// submissions) on 127.0.0.1 so driver authors can test their clients. Prints
 /// "listening on 127.0.0.1:PORT" first, one line per login after; Ctrl+C or SIGTERM stops it.
 /// </summary>
 internal static class ServeCommand
 {
-    public const int DefaultMaxConnections = 16;
+    /// <summary>Sessions are asynchronous (an idle socket holds no thread), so the cap is about descriptors and memory.</summary>
+    public const int DefaultMaxConnections = 10_000;
+
+    /// <summary>The highest --max-connections accepted.</summary>
+    public const int MaxMaxConnections = 100_000;
 
     public static Command Create(CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var protocol = new Argument<string>("protocol") { Description = "postgres or mysql: which adapter's acceptor to run." };
-        protocol.AcceptOnlyFromAmong("postgres", "mysql");
+        var protocol = new Argument<string>("protocol") { Description = $"Which adapter's acceptor to run: {string.Join(", ", Protocols.ProtocolCatalogue.Names)} (the probe URL schemes)." };
+        protocol.AcceptOnlyFromAmong([.. Protocols.ProtocolCatalogue.Schemes]);
         var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1; 0 picks a free one (printed).", DefaultValueFactory = _ => 0 };
         var users = new Option<FileInfo>("--users") { Description = "users.json: {\"users\":[{\"name\":\"alice\",\"factors\":[{\"plugin\":\"SCRAM-SHA-256\",\"stored\":\"SCRAM-SHA-256$4096:...\"}]}]}.", HelpName = "FILE" };
         var store = new Option<string?>("--store") { Description = "A shared store instead of --users: postgres://user@host:port/database[?schema=NAME&host=SOCKETDIR] (see `handshake store init`, `handshake user add`).", HelpName = "URL" };
@@ -24,9 +29,9 @@ internal static class ServeCommand
         var rsaKey = new Option<FileInfo?>("--rsa-key-file") { Description = "caching_sha2_password's RSA private key (PEM); the same on every instance, so a client that pinned the public key logs in anywhere. Without it, with --users, an ephemeral key.", HelpName = "FILE" };
         var tlsCert = new Option<FileInfo?>("--tls-cert") { Description = "PEM certificate; with --tls-key, clients may (postgres) or can (mysql) upgrade to TLS.", HelpName = "FILE" };
         var tlsKey = new Option<FileInfo?>("--tls-key") { Description = "PEM private key for --tls-cert.", HelpName = "FILE" };
-        var maxConnections = new Option<int>("--max-connections") { Description = $"Connections served at once; more are closed at once (default {DefaultMaxConnections}).", DefaultValueFactory = _ => DefaultMaxConnections };
+        var maxConnections = new Option<int>("--max-connections") { Description = $"Connections served at once, idle ones included; more are closed at once (default {DefaultMaxConnections}, at most {MaxMaxConnections}).", DefaultValueFactory = _ => DefaultMaxConnections };
         var defaultPlugin = new Option<string?>("--default-plugin") { Description = $"mysql: the plugin named in the greeting (default {NativePasswordPlugin.PluginName}); users with another first factor are switched.", HelpName = "NAME" };
-        var command = new Command("serve", "Run the handshake acceptor behind the PostgreSQL or MySQL adapter on 127.0.0.1 for testing clients; stop with Ctrl+C.")
+        var command = new Command("serve", "Run the handshake acceptor behind the PostgreSQL, MySQL, IMAP or SMTP adapter on 127.0.0.1 for testing clients; stop with Ctrl+C.")
         {
             protocol, port, users, store, unknownUserKey, rsaKey, tlsCert, tlsKey, maxConnections, defaultPlugin,
         };
@@ -39,12 +44,13 @@ internal static class ServeCommand
             }
 
             var limit = parse.GetValue(maxConnections);
-            if (limit is < 1 or > 1024)
+            if (limit is < 1 or > MaxMaxConnections)
             {
-                throw new CliUsageException($"--max-connections must be 1 to 1024 (got {limit})");
+                throw new CliUsageException($"--max-connections must be 1 to {MaxMaxConnections} (got {limit})");
             }
 
-            var isPostgres = parse.GetValue(protocol) == "postgres";
+            var chosen = Protocols.ProtocolCatalogue.Find(parse.GetValue(protocol) ?? string.Empty)
+                ?? throw new CliUsageException($"serve speaks {string.Join(", ", Protocols.ProtocolCatalogue.Names)}");
             var mysqlDefault = parse.GetValue(defaultPlugin) ?? NativePasswordPlugin.PluginName;
             if (mysqlDefault is not NativePasswordPlugin.PluginName and not Plugins.CachingSha2.CachingSha2Plugin.PluginName)
             {
@@ -52,9 +58,11 @@ internal static class ServeCommand
             }
 
             using var certificate = Internal.TlsCertificateFiles.Load(parse.GetValue(tlsCert), parse.GetValue(tlsKey));
+            var settings = new ServeSettings(certificate, mysqlDefault, limit);
+            chosen.Validate(settings);
             var state = await Store.ServeState.CreateAsync(parse.GetValue(users), parse.GetValue(store), parse.GetValue(unknownUserKey), parse.GetValue(rsaKey), context.Environment.Error, ct).ConfigureAwait(false);
             await using var stateScope = state.ConfigureAwait(false);
-            var server = new ServeServer(isPostgres, state.Users, certificate, limit, mysqlDefault, context.Environment.Output, state);
+            var server = new ServeServer(chosen, state.Users, settings, context.Environment.Output, state);
             await server.RunAsync(portNumber, ct).ConfigureAwait(false);
             return ExitCodes.Success;
         });

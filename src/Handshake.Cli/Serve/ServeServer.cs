@@ -1,21 +1,22 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Handshake.Protocols.MySql;
-using Handshake.Protocols.PostgreSql;
+using Handshake.Cli.Protocols;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Handshake.Cli.Serve;
 
 /// <summary>
-/// The loopback listener behind <c>handshake serve</c>: one acceptor per connection, at most
-/// <c>maxConnections</c> at once, one log line per login (user, plugins per factor, outcome; never a
-/// secret), and a bounded shutdown when the token is cancelled.
+/// The loopback listener behind <c>handshake serve</c>: an asynchronous accept loop (no thread waits on
+/// an idle socket), one acceptor per connection run by the protocol's catalogue entry, at most
+/// <see cref="ServeSettings.MaxConnections"/> at once (more are closed at once), one log line per login
+/// (user, plugins per factor, outcome; never a secret), and a bounded shutdown when the token is cancelled.
 /// </summary>
-internal sealed class ServeServer(bool isPostgres, IReadOnlyList<ServeUser> users, X509Certificate2? certificate, int maxConnections, string mysqlDefaultPlugin, TextWriter log, Store.ServeState? state = null)
+internal sealed class ServeServer(CliProtocol protocol, IReadOnlyList<ServeUser> users, ServeSettings settings, TextWriter log, Store.ServeState? state = null)
 {
     /// <summary>How long one connection may take from accept to the end of its session.</summary>
     public static readonly TimeSpan SessionLimit = TimeSpan.FromMinutes(5);
@@ -34,7 +35,7 @@ internal sealed class ServeServer(bool isPostgres, IReadOnlyList<ServeUser> user
 
             // caching_sha2_password's full authentication over plain TCP needs an RSA key pair: an ephemeral one.
             .AddServeVerifiers(rsa.ExportPkcs8PrivateKeyPem())
-            .AddAcceptor(o => o.DefaultPlugin = isPostgres ? UsersFile.Scram : mysqlDefaultPlugin)
+            .AddAcceptor(o => protocol.ConfigureAcceptor(o, settings))
             .AddInMemoryCredentialStore(store =>
             {
                 foreach (var user in users)
@@ -56,40 +57,55 @@ internal sealed class ServeServer(bool isPostgres, IReadOnlyList<ServeUser> user
             throw new CliUsageException(ex.Message, ex);
         }
 
-
         using var listener = new TcpListener(IPAddress.Loopback, port);
-        listener.Start();
+
+        // The kernel's accept queue holds connections between two accepts; the cap is enforced after each.
+        listener.Start(Math.Min(settings.MaxConnections, 4096));
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var maintenance = state?.MaintainAsync(provider, Log, stopping.Token) ?? Task.CompletedTask;
-        using var slots = new SemaphoreSlim(maxConnections, maxConnections);
-        var sessions = new List<Task>();
+        var sessions = new ConcurrentDictionary<uint, Task>();
+        var open = 0;
         var connectionId = 0u;
         try
         {
             var bound = (IPEndPoint)listener.LocalEndpoint;
-            Log($"listening on 127.0.0.1:{bound.Port.ToString(CultureInfo.InvariantCulture)} ({(isPostgres ? "postgres" : "mysql")}, {users.Count.ToString(CultureInfo.InvariantCulture)} user(s), {state?.Describe ?? "users in memory"}, TLS {(certificate is null ? "off" : "on")}); Ctrl+C stops");
+            Log($"listening on 127.0.0.1:{bound.Port.ToString(CultureInfo.InvariantCulture)} ({protocol.Name}, {users.Count.ToString(CultureInfo.InvariantCulture)} user(s), {state?.Describe ?? "users in memory"}, TLS {(settings.Certificate is null ? "off" : "on")}, at most {settings.MaxConnections.ToString(CultureInfo.InvariantCulture)} connections); Ctrl+C stops");
             while (!cancellationToken.IsCancellationRequested)
             {
-                TcpClient client;
+                Socket socket;
                 try
                 {
-                    client = await listener.AcceptTcpClientAsync(cancellationToken).ConfigureAwait(false);
+                    socket = await listener.AcceptSocketAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                     break;
                 }
-
-                sessions.RemoveAll(t => t.IsCompleted);
-                if (!slots.Wait(0, CancellationToken.None))
+                catch (SocketException ex)
                 {
-                    Log($"{Peer(client)}: refused, already serving {maxConnections.ToString(CultureInfo.InvariantCulture)} connections (--max-connections)");
-                    client.Dispose();
+                    // A connection reset while queued, or out of descriptors: log it and keep accepting.
+                    Log($"accept failed: {ex.SocketErrorCode}");
+                    continue;
+                }
+
+                if (Interlocked.Increment(ref open) > settings.MaxConnections)
+                {
+                    _ = Interlocked.Decrement(ref open);
+                    Log($"{Peer(socket)}: refused, already serving {settings.MaxConnections.ToString(CultureInfo.InvariantCulture)} connections (--max-connections)");
+                    socket.Dispose();
                     continue;
                 }
 
                 var id = ++connectionId;
-                sessions.Add(Task.Run(() => ServeOneAsync(client, factory, id, slots, stopping.Token), CancellationToken.None));
+                sessions[id] = ServeOneAsync(socket, factory, id, stopping.Token).ContinueWith(
+                    finished =>
+                    {
+                        _ = Interlocked.Decrement(ref open);
+                        _ = sessions.TryRemove(id, out Task? _);
+                    },
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
             }
         }
         finally
@@ -99,7 +115,7 @@ internal sealed class ServeServer(bool isPostgres, IReadOnlyList<ServeUser> user
             await maintenance.ConfigureAwait(false);
             try
             {
-                await Task.WhenAll(sessions).WaitAsync(ShutdownGrace, CancellationToken.None).ConfigureAwait(false);
+                await Task.WhenAll(sessions.Values).WaitAsync(ShutdownGrace, CancellationToken.None).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -111,44 +127,25 @@ internal sealed class ServeServer(bool isPostgres, IReadOnlyList<ServeUser> user
     }
 
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "One broken connection is logged and closed; it must never stop the server.")]
-    private async Task ServeOneAsync(TcpClient client, IAuthAcceptorFactory factory, uint id, SemaphoreSlim slots, CancellationToken stopping)
+    private async Task ServeOneAsync(Socket socket, IAuthAcceptorFactory factory, uint id, CancellationToken stopping)
     {
-        var peer = Peer(client);
+        // Off the accept loop at once: the session's first steps may complete synchronously.
+        await Task.Yield();
+        var peer = Peer(socket);
         try
         {
-            using (client)
+            using (socket)
             using (var session = CancellationTokenSource.CreateLinkedTokenSource(stopping))
             {
                 session.CancelAfter(SessionLimit);
-                client.NoDelay = true;
-                var stream = client.GetStream();
-                if (isPostgres)
+                socket.NoDelay = true;
+                var stream = new NetworkStream(socket, ownsSocket: false);
+                await using (stream.ConfigureAwait(false))
                 {
-                    var options = new PostgreSqlAcceptorOptions { ServerCertificate = certificate };
-                    var result = await PostgreSqlAcceptorSession.AcceptAsync(stream, options, factory, session.Token).ConfigureAwait(false);
-                    if (!result.IsCancelRequest)
+                    var line = await protocol.ServeAsync(new ServeConnection(stream, factory, settings, id, text => Log($"{peer}: {text}")), session.Token).ConfigureAwait(false);
+                    if (line is not null)
                     {
-                        Log($"{peer}: user {result.UserName ?? "(none)"}{(result.IsEncrypted ? " over TLS" : string.Empty)}: {Outcome(result.Authentication, result.FailureReason, result.FailureDetail)}");
-                    }
-                }
-                else
-                {
-                    var options = new MySqlServerOptions { ServerCertificate = certificate, ConnectionId = id, ClientHost = "127.0.0.1" };
-                    var result = await MySqlServerConnector.AcceptAsync(stream, options, factory, session.Token).ConfigureAwait(false);
-                    Log($"{peer}: user {result.UserName ?? "(none)"}{(result.Transport.IsEncrypted ? " over TLS" : string.Empty)} (client plugin {result.ClientPluginName ?? "none"}): {Outcome(result.Result, result.FailureReason, null)}");
-                    try
-                    {
-                        if (result.Succeeded)
-                        {
-                            await MySqlServerConnector.ServeCommandsAsync(result, session.Token).ConfigureAwait(false);
-                        }
-                    }
-                    finally
-                    {
-                        if (!ReferenceEquals(result.Stream, stream))
-                        {
-                            await result.Stream.DisposeAsync().ConfigureAwait(false);
-                        }
+                        Log($"{peer}: {line}");
                     }
                 }
             }
@@ -161,37 +158,19 @@ internal sealed class ServeServer(bool isPostgres, IReadOnlyList<ServeUser> user
         {
             Log($"{peer}: connection ended: {ex.GetType().Name}{(ex is HandshakeException auth ? $" {auth.Code}" : string.Empty)}");
         }
-        finally
+    }
+
+    private static string Peer(Socket socket)
+    {
+        try
         {
-            try
-            {
-                slots.Release();
-            }
-            catch (ObjectDisposedException)
-            {
-                // A straggler after shutdown: nothing left to release.
-            }
+            return socket.RemoteEndPoint?.ToString() ?? "(unknown peer)";
+        }
+        catch (SocketException)
+        {
+            return "(unknown peer)";
         }
     }
-
-    private static string Outcome(AuthResult? result, AuthErrorCode reason, string? detail) =>
-        result is not null
-            ? $"accepted, factors {string.Join(", ", result.Factors.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.FactorIndex}: {Ran(f)}")))} (assurance level {result.AssuranceLevel.ToString(CultureInfo.InvariantCulture)})"
-            : $"rejected, {reason}{(string.IsNullOrEmpty(detail) ? string.Empty : $" ({detail})")}";
-
-    /// <summary>
-    /// The mechanism that ran for a factor (the last one tried: a verifier's name is its family, e.g.
-    /// SCRAM-SHA-256, while the client may have run SCRAM-SHA-256-PLUS), and whether it bound the channel.
-    /// </summary>
-    private static string Ran(AuthFactorOutcome factor)
-    {
-        var mechanism = factor.PluginsTried.Count > 0 ? factor.PluginsTried[^1] : factor.PluginName;
-        // RFC 5802 section 4 (after RFC 5056): a SASL mechanism whose name ends in -PLUS binds the channel.
-        return mechanism.EndsWith("-PLUS", StringComparison.Ordinal) ? $"{mechanism} (channel-bound)" : mechanism;
-    }
-
-    private static string Peer(TcpClient client) =>
-        client.Client.RemoteEndPoint?.ToString() ?? "(unknown peer)";
 
     private void Log(string line)
     {

@@ -2,6 +2,7 @@ using Handshake.Mfa;
 using Handshake.Plugins.CachingSha2;
 using Handshake.Plugins.KeyAuth;
 using Handshake.Plugins.NativePassword;
+using Handshake.Plugins.Plain;
 using Handshake.Plugins.Scram;
 
 namespace Handshake.Cli.Serve;
@@ -23,5 +24,6 @@ internal static class ServeVerifiers
             .AddNativePasswordVerifier()
             .AddCachingSha2Verifier(o => o.PrivateKeyPem = cachingSha2PrivateKeyPem)
             .AddTotpVerifier()
-            .AddKeyAuthVerifier();
+            .AddKeyAuthVerifier()
+            .AddPlainVerifier();
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Handshake.Mfa;
 using Handshake.Plugins.Ed25519;
 using Handshake.Plugins.NativePassword;
@@ -50,11 +51,23 @@ internal static class VerifierCommand
                 throw new CliUsageException($"--iterations must be at least 1 (got {count})");
             }
 
+            if (count is < ScramOptions.DefaultMinIterations or > ScramOptions.DefaultMaxIterations)
+            {
+                // Handshake's own SCRAM client refuses such a server-first message (IterationsOutOfRange)
+                // unless its ScramOptions are widened; RFC 7677 section 4 asks for at least 4096.
+                await context.Environment.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"warning: --iterations {count} is outside {ScramOptions.DefaultMinIterations} to {ScramOptions.DefaultMaxIterations}, the range Handshake's SCRAM client accepts by default (ScramOptions.MinIterations/MaxIterations); {(count < ScramOptions.DefaultMinIterations ? "so few make the stored credential cheap to attack, and such clients refuse to log in with it" : "such clients refuse to log in with it, and every login costs the server and client that much PBKDF2 work")}.")).ConfigureAwait(false);
+            }
+
             var saltBytes = DecodeSalt(parse.GetValue(salt));
             var password = ReadPassword(context);
-            var credential = saltBytes is null
-                ? ScramCredential.Create(password, SystemRandomSource.Instance, count)
-                : ScramCredential.Create(password, saltBytes, count);
+            var credential = await Internal.LongWork.RunAsync(
+                () => saltBytes is null
+                    ? ScramCredential.Create(password, SystemRandomSource.Instance, count)
+                    : ScramCredential.Create(password, saltBytes, count),
+                string.Create(CultureInfo.InvariantCulture, $"deriving the SCRAM keys ({count} PBKDF2 iterations)"),
+                EstimateDerivation(count),
+                context.Environment,
+                ct).ConfigureAwait(false);
             await context.Environment.Output.WriteLineAsync(credential.Format()).ConfigureAwait(false);
             return ExitCodes.Success;
         });
@@ -101,6 +114,16 @@ internal static class VerifierCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Times a small derivation and scales it: PBKDF2's cost is linear in its iterations.</summary>
+    private static TimeSpan EstimateDerivation(int iterations)
+    {
+        const int Sample = 4096;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        _ = ScramCredential.Create("estimate", new byte[16], Sample);
+        var sample = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        return sample * ((double)iterations / Sample);
     }
 
     private static byte[]? DecodeSalt(string? salt)

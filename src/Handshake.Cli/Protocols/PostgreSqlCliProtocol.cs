@@ -1,0 +1,78 @@
+using Handshake.Cli.Probe;
+using Handshake.Cli.Serve;
+using Handshake.Cli.Serve.Sql;
+using Handshake.Protocols.PostgreSql;
+
+namespace Handshake.Cli.Protocols;
+
+/// <summary>PostgreSQL's startup phase (postgres://, postgresql://): SSLRequest, SASL (SCRAM-SHA-256[-PLUS]).</summary>
+internal sealed class PostgreSqlCliProtocol : CliProtocol
+{
+    public override IReadOnlyList<string> Schemes { get; } = ["postgres", "postgresql"];
+
+    public override string DisplayName => "PostgreSQL";
+
+    public override int DefaultPort => 5432;
+
+    public override bool HasDatabase => true;
+
+    public override async Task<AuthResult> ProbeAsync(IProbeSession session, IAuthNegotiatorFactory factory, AuthCredentials credentials, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var settings = session.Settings;
+        using var tcp = await session.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var options = new PostgreSqlClientOptions
+        {
+            SslMode = settings.SslMode switch
+            {
+                ProbeSslMode.Disable => PostgreSqlSslMode.Disable,
+                ProbeSslMode.Prefer => PostgreSqlSslMode.Prefer,
+                ProbeSslMode.Require => PostgreSqlSslMode.Require,
+                _ => PostgreSqlSslMode.VerifyFull,
+            },
+            TargetHost = settings.Url.Host,
+            Database = settings.Url.Database,
+            Timeout = settings.Timeout,
+            RemoteCertificateValidationCallback = session.VerifyFull, // used by the adapter for verify-full only
+        };
+        options.StartupParameters["application_name"] = "handshake probe";
+        var startup = await PostgreSqlStartup.AuthenticateAsync(tcp.GetStream(), options, factory, credentials, cancellationToken).ConfigureAwait(false);
+        session.Observe(startup.Stream, startup.Transport);
+        try
+        {
+            // Terminate ('X'), as a polite client leaves.
+            await startup.Stream.WriteAsync(new byte[] { (byte)'X', 0, 0, 0, 4 }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // Leaving anyway.
+        }
+        finally
+        {
+            if (!ReferenceEquals(startup.Stream, tcp.GetStream()))
+            {
+                await startup.Stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        return startup.Authentication;
+    }
+
+    public override void ConfigureAcceptor(AcceptorOptions options, ServeSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.DefaultPlugin = UsersFile.Scram;
+    }
+
+    public override async Task<string?> ServeAsync(ServeConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var options = new PostgreSqlAcceptorOptions { ServerCertificate = connection.Certificate };
+        var version = options.ServerParameters.FirstOrDefault(p => p.Key == "server_version").Value ?? "15.0";
+
+        // After login, the set-up queries drivers send are answered (SELECT 1, version(), SET, SHOW).
+        options.QueryPhase = (stream, ct) => new PostgreSqlQueryPhase(stream, new SetupQueryResponder(SqlDialect.PostgreSql, version, database: null), options.IdleTimeout).RunAsync(ct);
+        var result = await PostgreSqlAcceptorSession.RunAsync(connection.Stream, connection.Factory, options, cancellationToken).ConfigureAwait(false);
+        return result.IsCancelRequest ? null : ServeLog.Login(result.UserName, result.IsEncrypted, result.Authentication, result.FailureReason, result.FailureDetail);
+    }
+}
