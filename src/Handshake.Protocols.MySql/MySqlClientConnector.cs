@@ -22,7 +22,7 @@ public static class MySqlClientConnector
     /// <see cref="HandshakeException.ServerErrorCode"/>), TLS was required but not offered or failed, a packet broke
     /// the protocol or a limit, a deadline passed (<see cref="AuthErrorCode.Timeout"/>), or a plugin failed.
     /// </exception>
-    public static async Task<MySqlClientResult> AuthenticateAsync(Stream stream, MySqlClientOptions options, IAuthNegotiatorFactory negotiatorFactory, AuthCredentials credentials, CancellationToken cancellationToken = default)
+    public static async Task<MySqlClientResult> ConnectAsync(Stream stream, MySqlClientOptions options, IAuthNegotiatorFactory negotiatorFactory, AuthCredentials credentials, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);

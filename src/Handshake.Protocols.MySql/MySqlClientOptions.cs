@@ -3,7 +3,7 @@ namespace Handshake.Protocols.MySql;
 /// <summary>
 /// What the MySQL client adapter sends and accepts during the connection phase. TLS, trust, limits and
 /// deadlines are those every adapter shares (<see cref="AdapterClientOptions"/>); the user is the one in
-/// the credentials given to <see cref="MySqlClientConnector.AuthenticateAsync"/>.
+/// the credentials given to <see cref="MySqlClientConnector.ConnectAsync"/>.
 /// </summary>
 public sealed class MySqlClientOptions : AdapterClientOptions
 {

@@ -32,7 +32,7 @@ public sealed class PostgreSqlAcceptorOptions : AdapterAcceptorOptions
     /// Gets or sets what serves the session after ReadyForQuery, given the session's stream (the TLS stream
     /// once upgraded; owned by the session): an application's own query loop. It should end at Terminate or
     /// end of stream and bound its own waits. Null (the default): every query is answered with
-    /// feature_not_supported (0A000) until Terminate, under <see cref="IdleTimeout"/> and <see cref="MaxSessionMessages"/>.
+    /// feature_not_supported (0A000) until Terminate, under <see cref="AdapterAcceptorOptions.IdleTimeout"/> and <see cref="MaxSessionMessages"/>.
     /// </summary>
     public Func<Stream, CancellationToken, Task>? QueryPhase { get; set; }
 

@@ -79,7 +79,7 @@ internal static class OurAuditClients
                 RemoteCertificateValidationCallback = static (_, c, _, _) => IsAuditCertificate(c),
             };
             var factory = sp.GetRequiredService<IAuthNegotiatorFactory>();
-            var result = await MySqlClientConnector.AuthenticateAsync(stream, clientOptions, factory, credentials, cts.Token);
+            var result = await MySqlClientConnector.ConnectAsync(stream, clientOptions, factory, credentials, cts.Token);
             if (!ReferenceEquals(result.Stream, stream))
             {
                 await result.Stream.DisposeAsync();

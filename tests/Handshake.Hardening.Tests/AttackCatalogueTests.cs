@@ -423,7 +423,7 @@ public sealed class AttackCatalogueTests
         {
             using var replay = new ReplayStream(stream);
             using var credentials = AuthCredentials.FromPasswords("alice", "pencil");
-            var task = MySqlClientConnector.AuthenticateAsync(replay, options, factory, credentials);
+            var task = MySqlClientConnector.ConnectAsync(replay, options, factory, credentials);
             Assert.True(task.IsCompleted);
             return Assert.Throws<HandshakeException>(() => task.GetAwaiter().GetResult());
         }

@@ -235,6 +235,6 @@ public sealed class MySqlClientConnectorTests : IDisposable
     private Task<MySqlClientResult> Authenticate(ScriptedMySqlServer server, AuthCredentials credentials, MySqlClientOptions? options = null)
     {
         var factory = _services.GetRequiredService<IAuthNegotiatorFactory>();
-        return Task.Run(() => MySqlClientConnector.AuthenticateAsync(server.ClientStream, options ?? new MySqlClientOptions(), factory, credentials, _timeout.Token));
+        return Task.Run(() => MySqlClientConnector.ConnectAsync(server.ClientStream, options ?? new MySqlClientOptions(), factory, credentials, _timeout.Token));
     }
 }

@@ -26,7 +26,7 @@ public sealed class MySqlAdapterConformanceTests : AdapterConformanceTests
             MaxMessageLength = scenario.MaxMessageLength,
         };
         options.TrustedRootCertificates.Add(scenario.Certificate);
-        var result = await MySqlClientConnector.AuthenticateAsync(stream, options, services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cancellationToken);
+        var result = await MySqlClientConnector.ConnectAsync(stream, options, services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cancellationToken);
         return result.Transport.IsEncrypted;
     }
 

@@ -96,7 +96,7 @@ public sealed class MySqlEngineDrivenTests : IDisposable
         await using var server = await ScriptedMySqlServer.CreateAsync(_timeout.Token);
         using var credentials = AuthCredentials.FromPasswords(User, Password);
         var options = new MySqlClientOptions { RoundTimeout = TimeSpan.FromMilliseconds(400) };
-        var client = Task.Run(() => MySqlClientConnector.AuthenticateAsync(server.ClientStream, options, services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, _timeout.Token));
+        var client = Task.Run(() => MySqlClientConnector.ConnectAsync(server.ClientStream, options, services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, _timeout.Token));
         await server.SendAsync(ScriptedMySqlServer.Greeting(MySqlTestServices.Native, new byte[20].Select((_, i) => (byte)(i + 65)).ToArray()));
         _ = await server.ReadResponseAsync();
         var watch = Stopwatch.StartNew();
@@ -170,7 +170,7 @@ public sealed class MySqlEngineDrivenTests : IDisposable
         await using var services = MySqlTestServices.Create(meters, User, Password);
         await using var server = await ScriptedMySqlServer.CreateAsync(_timeout.Token);
         using var credentials = AuthCredentials.FromPasswords(User, Password);
-        var client = Task.Run(() => MySqlClientConnector.AuthenticateAsync(server.ClientStream, new MySqlClientOptions(), services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, _timeout.Token));
+        var client = Task.Run(() => MySqlClientConnector.ConnectAsync(server.ClientStream, new MySqlClientOptions(), services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, _timeout.Token));
         await server.SendAsync(ScriptedMySqlServer.Greeting(MySqlTestServices.Native, new byte[20].Select((_, i) => (byte)(i + 65)).ToArray()));
         _ = await server.ReadResponseAsync();
 
@@ -189,7 +189,7 @@ public sealed class MySqlEngineDrivenTests : IDisposable
         await using var server = await ScriptedMySqlServer.CreateAsync(_timeout.Token);
         using var credentials = AuthCredentials.FromPasswords(User, Password);
         var options = new MySqlClientOptions { TlsMode = ClientTlsMode.VerifyFull };
-        var client = Task.Run(() => MySqlClientConnector.AuthenticateAsync(server.ClientStream, options, services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, _timeout.Token));
+        var client = Task.Run(() => MySqlClientConnector.ConnectAsync(server.ClientStream, options, services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, _timeout.Token));
 
         await server.SendAsync(ScriptedMySqlServer.Greeting(MySqlTestServices.Native, new byte[20].Select((_, i) => (byte)(i + 65)).ToArray()));
 
@@ -207,7 +207,7 @@ public sealed class MySqlEngineDrivenTests : IDisposable
         var options = new MySqlClientOptions { TlsMode = ClientTlsMode.VerifyFull };
         options.TrustedRootCertificates.Add(ConformanceServerCertificate.Instance);
 
-        var result = await MySqlClientConnector.AuthenticateAsync(pair.Client, options, services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, _timeout.Token);
+        var result = await MySqlClientConnector.ConnectAsync(pair.Client, options, services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, _timeout.Token);
 
         Assert.True(result.Transport.IsEncrypted);
         Assert.True(result.Transport.IsCertificateVerified);
@@ -222,7 +222,7 @@ public sealed class MySqlEngineDrivenTests : IDisposable
         var server = MySqlServerConnector.AcceptAsync(pair.Server, new MySqlServerOptions { ServerCertificate = ConformanceServerCertificate.Instance }, services.GetRequiredService<IAuthAcceptorFactory>(), _timeout.Token);
         using var credentials = AuthCredentials.FromPasswords(User, Password);
 
-        var result = await MySqlClientConnector.AuthenticateAsync(pair.Client, new MySqlClientOptions { TlsMode = ClientTlsMode.Require }, services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, _timeout.Token);
+        var result = await MySqlClientConnector.ConnectAsync(pair.Client, new MySqlClientOptions { TlsMode = ClientTlsMode.Require }, services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, _timeout.Token);
 
         Assert.True(result.Transport.IsEncrypted);
         Assert.False(result.Transport.IsCertificateVerified);
@@ -237,7 +237,7 @@ public sealed class MySqlEngineDrivenTests : IDisposable
         var server = MySqlServerConnector.AcceptAsync(pair.Server, new MySqlServerOptions { ServerCertificate = ConformanceServerCertificate.Instance, RequireTls = true }, services.GetRequiredService<IAuthAcceptorFactory>(), _timeout.Token);
         using var credentials = AuthCredentials.FromPasswords(User, Password);
 
-        var error = await Assert.ThrowsAsync<HandshakeException>(() => MySqlClientConnector.AuthenticateAsync(pair.Client, new MySqlClientOptions { TlsMode = ClientTlsMode.Disable }, services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, _timeout.Token));
+        var error = await Assert.ThrowsAsync<HandshakeException>(() => MySqlClientConnector.ConnectAsync(pair.Client, new MySqlClientOptions { TlsMode = ClientTlsMode.Disable }, services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, _timeout.Token));
 
         Assert.Equal("3159", error.ServerErrorCode);
         Assert.Equal(AuthErrorCode.PolicyViolation, (await server).FailureReason);

@@ -38,7 +38,7 @@ public sealed class MySqlLoopbackTests
         await using var clientStream = client.GetStream();
         using var credentials = AuthCredentials.FromPasswords("alice", password);
 #pragma warning disable CA2025 // Run is awaited below, before credentials are disposed.
-        Task<MySqlClientResult> Run() => MySqlClientConnector.AuthenticateAsync(clientStream, new MySqlClientOptions(), sp.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cts.Token);
+        Task<MySqlClientResult> Run() => MySqlClientConnector.ConnectAsync(clientStream, new MySqlClientOptions(), sp.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cts.Token);
 #pragma warning restore CA2025
         if (accepted)
         {

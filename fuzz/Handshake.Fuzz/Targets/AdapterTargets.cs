@@ -124,7 +124,7 @@ internal static class AdapterCatalog
             using var credentials = AuthCredentials.FromPasswords(User, Password, SecondPassword);
             var factory = client.GetRequiredService<IAuthNegotiatorFactory>();
 #pragma warning disable CA2025 // Sync blocks until the task ends, before the credentials are disposed.
-            _ = Sync(MySqlClientConnector.AuthenticateAsync(stream, new MySqlClientOptions(), factory, credentials, cts.Token));
+            _ = Sync(MySqlClientConnector.ConnectAsync(stream, new MySqlClientOptions(), factory, credentials, cts.Token));
 #pragma warning restore CA2025
         }
 

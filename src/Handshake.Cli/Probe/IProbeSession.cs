@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Net.Security;
 using System.Net.Sockets;
 
@@ -26,4 +27,13 @@ internal interface IProbeSession
 
     /// <summary>Prints one indented note in the report (e.g. a retry without TLS).</summary>
     Task NoteAsync(string line);
+
+    /// <summary>
+    /// Sets an adapter's TLS options from --sslmode and --ca-cert, the same way for every protocol: the
+    /// library's own chain and name check (against --ca-cert when given) is what makes verify-full count as
+    /// verified; the session's callback only watches the certificate.
+    /// </summary>
+    /// <param name="options">The adapter's client options.</param>
+    /// <returns>The loaded --ca-cert, for the caller to dispose; null when none applies.</returns>
+    X509Certificate2? ApplyTls(AdapterClientOptions options);
 }

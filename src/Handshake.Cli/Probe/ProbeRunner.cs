@@ -117,6 +117,29 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
 
     public Task NoteAsync(string line) => output.WriteLineAsync("  " + line);
 
+    public X509Certificate2? ApplyTls(AdapterClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.TlsMode = settings.SslMode switch
+        {
+            ProbeSslMode.Disable => ClientTlsMode.Disable,
+            ProbeSslMode.Prefer => ClientTlsMode.Prefer,
+            ProbeSslMode.Require => ClientTlsMode.Require,
+            _ => ClientTlsMode.VerifyFull,
+        };
+        options.TargetHost = settings.Url.Host;
+        options.Timeout = settings.Timeout;
+        options.RemoteCertificateValidationCallback = ValidateAny;
+        if (settings.SslMode != ProbeSslMode.VerifyFull || settings.CaCertificatePem is not { } caPem)
+        {
+            return null;
+        }
+
+        var ca = X509Certificate2.CreateFromPem(caPem);
+        options.TrustedRootCertificates.Add(ca);
+        return ca;
+    }
+
     private IEnumerable<string> Registered() => Registered(settings);
 
     public async Task<TcpClient> ConnectAsync(CancellationToken cancellationToken)

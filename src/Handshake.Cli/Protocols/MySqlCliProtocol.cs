@@ -1,5 +1,3 @@
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using Handshake.Cli.Probe;
 using Handshake.Cli.Serve;
 using Handshake.Cli.Serve.Sql;
@@ -35,72 +33,43 @@ internal sealed class MySqlCliProtocol : CliProtocol
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(factory);
         var settings = session.Settings;
-        var tls = settings.SslMode != ProbeSslMode.Disable;
-        using var ca = settings.SslMode == ProbeSslMode.VerifyFull && settings.CaCertificatePem is { } caPem ? X509Certificate2.CreateFromPem(caPem) : null;
-        while (true)
+        using var tcp = await session.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var options = new MySqlClientOptions { Database = settings.Url.Database };
+        using var ca = session.ApplyTls(options);
+        foreach (var name in ProbeRunner.Registered(settings))
         {
-            using var tcp = await session.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            var options = new MySqlClientOptions
-            {
-                UserName = settings.Url.UserName,
-                Database = settings.Url.Database,
-                SslMode = tls ? MySqlSslMode.Required : MySqlSslMode.None,
-                SslOptions = new SslClientAuthenticationOptions { TargetHost = settings.Url.Host, RemoteCertificateValidationCallback = session.BySslMode },
-            };
-            if (ca is not null)
-            {
-                // The platform itself trusts --ca-cert here, so the adapter reports the transport as verified
-                // and secrets that need verified TLS (a TOTP code) may be sent.
-                options.SslOptions.CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-                options.SslOptions.CertificateChainPolicy.CustomTrustStore.Add(ca);
-            }
-
-            foreach (var name in ProbeRunner.Registered(settings))
-            {
-                options.RegisteredPlugins.Add(name);
-            }
-
-            if (settings.Plugin is not null)
-            {
-                // Answer the greeting with this plugin; the server may still switch.
-                options.RegisteredPlugins.Clear();
-                options.RegisteredPlugins.Add(settings.Plugin);
-                options.FallbackPlugin = settings.Plugin;
-            }
-
-            MySqlClientResult client;
-            try
-            {
-                client = await MySqlClientConnector.AuthenticateAsync(tcp.GetStream(), transport => factory.Create(credentials, transport), options, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HandshakeException ex) when (tls && settings.SslMode == ProbeSslMode.Prefer && ex.Code == AuthErrorCode.PolicyViolation && !session.AnyExchangeStarted)
-            {
-                // sslmode prefer: this server offers no TLS; connect again without asking for it.
-                await session.NoteAsync("the server offers no TLS; connecting again without it (sslmode prefer)").ConfigureAwait(false);
-                tls = false;
-                continue;
-            }
-
-            session.Observe(client.Stream, client.Transport);
-            try
-            {
-                // COM_QUIT: payload length 1, sequence 0, command 0x01.
-                await client.Stream.WriteAsync(new byte[] { 1, 0, 0, 0, 1 }, cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-                // Leaving anyway.
-            }
-            finally
-            {
-                if (!ReferenceEquals(client.Stream, tcp.GetStream()))
-                {
-                    await client.Stream.DisposeAsync().ConfigureAwait(false);
-                }
-            }
-
-            return client.Result;
+            options.RegisteredPlugins.Add(name);
         }
+
+        if (settings.Plugin is not null)
+        {
+            // Answer the greeting with this plugin; the server may still switch.
+            options.RegisteredPlugins.Clear();
+            options.RegisteredPlugins.Add(settings.Plugin);
+            options.FallbackPlugin = settings.Plugin;
+        }
+
+        // sslmode prefer is the adapter's own: plain TCP when the greeting offers no CLIENT_SSL, on the same connection.
+        var client = await MySqlClientConnector.ConnectAsync(tcp.GetStream(), options, factory, credentials, cancellationToken).ConfigureAwait(false);
+        session.Observe(client.Stream, client.Transport);
+        try
+        {
+            // COM_QUIT: payload length 1, sequence 0, command 0x01.
+            await client.Stream.WriteAsync(new byte[] { 1, 0, 0, 0, 1 }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // Leaving anyway.
+        }
+        finally
+        {
+            if (!ReferenceEquals(client.Stream, tcp.GetStream()))
+            {
+                await client.Stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        return client.Result;
     }
 
     public override void ConfigureAcceptor(AcceptorOptions options, ServeSettings settings)
@@ -115,7 +84,7 @@ internal sealed class MySqlCliProtocol : CliProtocol
         ArgumentNullException.ThrowIfNull(connection);
         var options = new MySqlServerOptions { ServerCertificate = connection.Certificate, ConnectionId = connection.Id, ClientHost = "127.0.0.1" };
         var factory = connection.Factory;
-        var result = await MySqlServerConnector.AcceptAsync(connection.Stream, transport => factory.Create(transport, AcceptorStartMode.Begin), options, cancellationToken).ConfigureAwait(false);
+        var result = await MySqlServerConnector.AcceptAsync(connection.Stream, options, factory, cancellationToken).ConfigureAwait(false);
         var line = ServeLog.Login(result.UserName, result.Transport.IsEncrypted, result.Result, result.FailureReason, null, $" (client plugin {result.ClientPluginName ?? "none"})");
         try
         {

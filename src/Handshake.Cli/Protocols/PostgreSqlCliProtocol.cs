@@ -21,22 +21,10 @@ internal sealed class PostgreSqlCliProtocol : CliProtocol
         ArgumentNullException.ThrowIfNull(session);
         var settings = session.Settings;
         using var tcp = await session.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var options = new PostgreSqlClientOptions
-        {
-            SslMode = settings.SslMode switch
-            {
-                ProbeSslMode.Disable => PostgreSqlSslMode.Disable,
-                ProbeSslMode.Prefer => PostgreSqlSslMode.Prefer,
-                ProbeSslMode.Require => PostgreSqlSslMode.Require,
-                _ => PostgreSqlSslMode.VerifyFull,
-            },
-            TargetHost = settings.Url.Host,
-            Database = settings.Url.Database,
-            Timeout = settings.Timeout,
-            RemoteCertificateValidationCallback = session.VerifyFull, // used by the adapter for verify-full only
-        };
+        var options = new PostgreSqlClientOptions { Database = settings.Url.Database };
+        using var ca = session.ApplyTls(options);
         options.StartupParameters["application_name"] = "handshake probe";
-        var startup = await PostgreSqlStartup.AuthenticateAsync(tcp.GetStream(), options, factory, credentials, cancellationToken).ConfigureAwait(false);
+        var startup = await PostgreSqlStartup.ConnectAsync(tcp.GetStream(), options, factory, credentials, cancellationToken).ConfigureAwait(false);
         session.Observe(startup.Stream, startup.Transport);
         try
         {
@@ -72,7 +60,7 @@ internal sealed class PostgreSqlCliProtocol : CliProtocol
 
         // After login, the set-up queries drivers send are answered (SELECT 1, version(), SET, SHOW).
         options.QueryPhase = (stream, ct) => new PostgreSqlQueryPhase(stream, new SetupQueryResponder(SqlDialect.PostgreSql, version, database: null), options.IdleTimeout).RunAsync(ct);
-        var result = await PostgreSqlAcceptorSession.RunAsync(connection.Stream, connection.Factory, options, cancellationToken).ConfigureAwait(false);
+        var result = await PostgreSqlAcceptorSession.AcceptAsync(connection.Stream, options, connection.Factory, cancellationToken).ConfigureAwait(false);
         return result.IsCancelRequest ? null : ServeLog.Login(result.UserName, result.IsEncrypted, result.Authentication, result.FailureReason, result.FailureDetail);
     }
 }

@@ -19,14 +19,14 @@ internal static class ProtocolCatalogue
         MySql,
 
         // RFC 9051 IMAP with STARTTLS on 143; imaps (RFC 8314 section 3.3) TLS from the first byte on 993.
-        new SaslCliProtocol(SaslCliProtocol.Kind.Imap, ["imap"], 143, SaslTlsMode.StartTls),
-        new SaslCliProtocol(SaslCliProtocol.Kind.Imap, ["imaps"], 993, SaslTlsMode.Implicit),
+        new SaslCliProtocol(SaslCliProtocol.Kind.Imap, ["imap"], 143, SaslTlsStart.StartTls),
+        new SaslCliProtocol(SaslCliProtocol.Kind.Imap, ["imaps"], 993, SaslTlsStart.Implicit),
 
         // RFC 5321 SMTP on 25, RFC 6409 message submission on 587 (both STARTTLS, RFC 3207), and
         // submissions (RFC 8314 section 3.3) with implicit TLS on 465.
-        new SaslCliProtocol(SaslCliProtocol.Kind.Smtp, ["smtp"], 25, SaslTlsMode.StartTls),
-        new SaslCliProtocol(SaslCliProtocol.Kind.Smtp, ["submission"], 587, SaslTlsMode.StartTls),
-        new SaslCliProtocol(SaslCliProtocol.Kind.Smtp, ["submissions"], 465, SaslTlsMode.Implicit),
+        new SaslCliProtocol(SaslCliProtocol.Kind.Smtp, ["smtp"], 25, SaslTlsStart.StartTls),
+        new SaslCliProtocol(SaslCliProtocol.Kind.Smtp, ["submission"], 587, SaslTlsStart.StartTls),
+        new SaslCliProtocol(SaslCliProtocol.Kind.Smtp, ["submissions"], 465, SaslTlsStart.Implicit),
     ];
 
     /// <summary>Gets every scheme, for help texts and errors.</summary>

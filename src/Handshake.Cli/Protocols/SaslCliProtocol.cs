@@ -11,7 +11,7 @@ namespace Handshake.Cli.Protocols;
 /// STARTTLS or implicit TLS, through Handshake.Protocols.Sasl. Mechanisms: SCRAM-SHA-256[-PLUS],
 /// SCRAM-SHA-1, PLAIN (PLAIN only over verified TLS).
 /// </summary>
-internal sealed class SaslCliProtocol(SaslCliProtocol.Kind kind, IReadOnlyList<string> schemes, int defaultPort, SaslTlsMode tls) : CliProtocol
+internal sealed class SaslCliProtocol(SaslCliProtocol.Kind kind, IReadOnlyList<string> schemes, int defaultPort, SaslTlsStart tls) : CliProtocol
 {
     /// <summary>Which text protocol carries the SASL exchange.</summary>
     internal enum Kind
@@ -29,7 +29,7 @@ internal sealed class SaslCliProtocol(SaslCliProtocol.Kind kind, IReadOnlyList<s
 
     public override int DefaultPort => defaultPort;
 
-    public override bool ImplicitTls => tls == SaslTlsMode.Implicit;
+    public override bool ImplicitTls => tls == SaslTlsStart.Implicit;
 
     public override IReadOnlyList<string> ExtraClientPlugins { get; } = ["SCRAM-SHA-1", PlainMechanism.Name];
 
@@ -37,53 +37,33 @@ internal sealed class SaslCliProtocol(SaslCliProtocol.Kind kind, IReadOnlyList<s
     {
         ArgumentNullException.ThrowIfNull(session);
         var settings = session.Settings;
-        var mode = ImplicitTls ? SaslTlsMode.Implicit : settings.SslMode == ProbeSslMode.Disable ? SaslTlsMode.None : SaslTlsMode.StartTls;
-        while (true)
+        using var tcp = await session.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var options = new SaslClientOptions { TlsStart = tls };
+        using var ca = session.ApplyTls(options);
+
+        // sslmode prefer is the adapter's own: without STARTTLS on offer it continues in the clear.
+        var result = kind == Kind.Imap
+            ? await ImapClientAuthenticator.ConnectAsync(tcp.GetStream(), options, factory, credentials, cancellationToken).ConfigureAwait(false)
+            : await SmtpClientAuthenticator.ConnectAsync(tcp.GetStream(), options, factory, credentials, cancellationToken).ConfigureAwait(false);
+        session.Observe(result.Stream, result.Transport);
+        try
         {
-            using var tcp = await session.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            var options = new SaslClientOptions
-            {
-                TlsMode = mode,
-                TargetHost = settings.Url.Host,
-                Timeout = settings.Timeout,
-                RemoteCertificateValidationCallback = session.BySslMode,
-            };
-            SaslClientResult result;
-            try
-            {
-                result = kind == Kind.Imap
-                    ? await ImapClientAuthenticator.AuthenticateAsync(tcp.GetStream(), options, factory, credentials, cancellationToken).ConfigureAwait(false)
-                    : await SmtpClientAuthenticator.AuthenticateAsync(tcp.GetStream(), options, factory, credentials, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HandshakeException ex) when (mode == SaslTlsMode.StartTls && settings.SslMode == ProbeSslMode.Prefer && ex.Code == AuthErrorCode.PolicyViolation
-                && !session.AnyExchangeStarted && ex.Message.Contains("STARTTLS", StringComparison.Ordinal))
-            {
-                // sslmode prefer: no STARTTLS on offer; connect again and authenticate without it.
-                await session.NoteAsync("the server offers no STARTTLS; connecting again without it (sslmode prefer)").ConfigureAwait(false);
-                mode = SaslTlsMode.None;
-                continue;
-            }
-
-            session.Observe(result.Stream, result.Transport);
-            try
-            {
-                // Leave politely: IMAP LOGOUT (RFC 9051 section 6.1.3), SMTP QUIT (RFC 5321 section 4.1.1.10).
-                await result.Stream.WriteAsync(Encoding.ASCII.GetBytes(kind == Kind.Imap ? "Z LOGOUT\r\n" : "QUIT\r\n"), cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-                // Leaving anyway.
-            }
-            finally
-            {
-                if (!ReferenceEquals(result.Stream, tcp.GetStream()))
-                {
-                    await result.Stream.DisposeAsync().ConfigureAwait(false);
-                }
-            }
-
-            return result.Authentication;
+            // Leave politely: IMAP LOGOUT (RFC 9051 section 6.1.3), SMTP QUIT (RFC 5321 section 4.1.1.10).
+            await result.Stream.WriteAsync(Encoding.ASCII.GetBytes(kind == Kind.Imap ? "Z LOGOUT\r\n" : "QUIT\r\n"), cancellationToken).ConfigureAwait(false);
         }
+        catch (IOException)
+        {
+            // Leaving anyway.
+        }
+        finally
+        {
+            if (!ReferenceEquals(result.Stream, tcp.GetStream()))
+            {
+                await result.Stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        return result.Authentication;
     }
 
     public override void ConfigureAcceptor(AcceptorOptions options, ServeSettings settings)
@@ -111,12 +91,12 @@ internal sealed class SaslCliProtocol(SaslCliProtocol.Kind kind, IReadOnlyList<s
         ArgumentNullException.ThrowIfNull(connection);
         var options = new SaslAcceptorOptions
         {
-            TlsMode = connection.Certificate is null ? SaslTlsMode.None : tls,
+            TlsStart = tls,
             ServerCertificate = connection.Certificate,
         };
         var result = kind == Kind.Imap
-            ? await ImapAcceptorSession.RunAsync(connection.Stream, options, connection.Factory, cancellationToken).ConfigureAwait(false)
-            : await SmtpAcceptorSession.RunAsync(connection.Stream, options, connection.Factory, cancellationToken).ConfigureAwait(false);
+            ? await ImapAcceptorSession.AcceptAsync(connection.Stream, options, connection.Factory, cancellationToken).ConfigureAwait(false)
+            : await SmtpAcceptorSession.AcceptAsync(connection.Stream, options, connection.Factory, cancellationToken).ConfigureAwait(false);
         return result.Authentication is null && result.AuthenticationAttempts == 0
             ? $"no authentication{(result.FailureReason == AuthErrorCode.Unspecified ? string.Empty : $" ({result.FailureReason})")}"
             : ServeLog.Login(result.Authentication?.UserName, result.IsEncrypted, result.Authentication, result.FailureReason, result.FailureDetail);

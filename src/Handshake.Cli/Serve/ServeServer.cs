@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Handshake.Cli.Protocols;
 using Microsoft.Extensions.DependencyInjection;
 

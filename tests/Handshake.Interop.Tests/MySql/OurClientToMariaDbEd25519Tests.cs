@@ -97,7 +97,7 @@ public sealed class OurClientToMariaDbEd25519Tests(MariaDbServer server) : IAsyn
         using var credentials = AuthCredentials.FromPasswords(User, password);
         var options = new MySqlClientOptions { TlsMode = ClientTlsMode.Disable };
         var factory = sp.GetRequiredService<IAuthNegotiatorFactory>();
-        var result = await MySqlClientConnector.AuthenticateAsync(stream, options, factory, credentials, _timeout.Token);
+        var result = await MySqlClientConnector.ConnectAsync(stream, options, factory, credentials, _timeout.Token);
         var currentUser = await MySqlWire.QueryScalarAsync(result.Stream, "SELECT CURRENT_USER()", _timeout.Token);
         return (result, currentUser);
     }

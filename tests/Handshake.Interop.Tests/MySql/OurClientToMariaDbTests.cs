@@ -105,7 +105,7 @@ public sealed class OurClientToMariaDbTests : IAsyncLifetime, IDisposable
         }
 
         var factory = sp.GetRequiredService<IAuthNegotiatorFactory>();
-        var result = await MySqlClientConnector.AuthenticateAsync(stream, options, factory, credentials, _timeout.Token);
+        var result = await MySqlClientConnector.ConnectAsync(stream, options, factory, credentials, _timeout.Token);
         var currentUser = await MySqlWire.QueryScalarAsync(result.Stream, "SELECT CURRENT_USER()", _timeout.Token);
         if (!ReferenceEquals(result.Stream, stream))
         {
