@@ -54,6 +54,8 @@ internal sealed class ProbeRecorder
 
         public int GetOfferPreference(AuthExchangeContext context) => inner.GetOfferPreference(context);
 
+        public AuthSecretUse SecretUse => inner.SecretUse;
+
         public IAuthExchange Start(AuthExchangeContext context)
         {
             ArgumentNullException.ThrowIfNull(context);

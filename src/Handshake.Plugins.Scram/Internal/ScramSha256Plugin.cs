@@ -9,6 +9,9 @@ internal sealed class ScramSha256Plugin(IOptions<ScramOptions> options, ScramKey
 
     public string Name => _mechanism.Name;
 
+    // Only the SCRAM proof leaves (RFC 5802 §3).
+    public AuthSecretUse SecretUse => AuthSecretUse.Derived;
+
     public IAuthExchange Start(AuthExchangeContext context) => _mechanism.Start(context);
 
     public int GetOfferPreference(AuthExchangeContext context) => _mechanism.GetOfferPreference(context);
