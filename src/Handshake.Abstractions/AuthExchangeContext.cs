@@ -67,6 +67,9 @@ public sealed class AuthExchangeContext
     /// <summary>Gets the random source for nonces and salts.</summary>
     public IRandomSource Random { get; init; } = SystemRandomSource.Instance;
 
+    /// <summary>Gets the limiter every slow key derivation (PBKDF2) takes a slot from, so that a connection storm cannot occupy every thread.</summary>
+    public IKeyDerivationLimiter KeyDerivation { get; init; } = IKeyDerivationLimiter.Unbounded;
+
     /// <summary>Gets the services of the container the engine was resolved from, when there is one.</summary>
     public IServiceProvider? Services { get; init; }
 

@@ -26,6 +26,7 @@ public sealed class AuthNegotiator : IDisposable
     private CancellationToken _runCaller;
     private readonly IRandomSource _random;
     private readonly IServiceProvider? _services;
+    private IKeyDerivationLimiter? _keyDerivation;
     private readonly IReadOnlyDictionary<string, object?>? _properties;
     private readonly ILogger _logger;
     private readonly HandshakeTelemetry _telemetry;
@@ -640,6 +641,7 @@ public sealed class AuthNegotiator : IDisposable
             OfferedMechanisms = offered,
             Time = _time,
             Random = _random,
+            KeyDerivation = _keyDerivation ??= _services?.GetService(typeof(IKeyDerivationLimiter)) as IKeyDerivationLimiter ?? IKeyDerivationLimiter.Unbounded,
             Services = _services,
             Properties = _properties ?? EmptyProperties.Instance,
             IsSecretWithheld = withheld,

@@ -48,6 +48,22 @@ public static class HandshakeBuilderEngineExtensions
         return builder.AddPlugin(new DelegateAuthPlugin(name, secretUse, factory));
     }
 
+    /// <summary>
+    /// Configures how many slow key derivations (PBKDF2) may run at once in the process
+    /// (<see cref="KeyDerivationOptions.MaxConcurrency"/>, the processor count by default); the rest
+    /// queue, honouring each handshake's deadline and cancellation.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Adjusts the options.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder ConfigureKeyDerivation(this IHandshakeBuilder builder, Action<KeyDerivationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
     /// <summary>Registers a server verifier written as a function called once per client message (no initial data).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The verifier name.</param>
