@@ -69,6 +69,44 @@ public sealed class KeyDerivationLimiterTests
     }
 
     [Fact]
+    public async Task AcquireAsync_ManyRacingGrantsAndCancellations_LoseNoSlotAndNeverExceedTheLimit()
+    {
+        await using var host = Host(3);
+        var limiter = host.Services.GetRequiredService<IKeyDerivationLimiter>();
+        var active = 0;
+        var peak = 0;
+        var attempts = Enumerable.Range(0, 2000).Select(i => Task.Run(async () =>
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromTicks(i % 7 * 1000));
+            try
+            {
+                using (await limiter.AcquireAsync(i % 2 == 0 ? cts.Token : CancellationToken.None))
+                {
+                    var now = Interlocked.Increment(ref active);
+                    int seen;
+                    while ((seen = Volatile.Read(ref peak)) < now && Interlocked.CompareExchange(ref peak, now, seen) != seen)
+                    {
+                    }
+
+                    await Task.Yield();
+                    Interlocked.Decrement(ref active);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Cancelled while queued: never ran.
+            }
+        })).ToArray();
+
+        await Task.WhenAll(attempts).WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.InRange(peak, 1, 3);
+        var leases = new[] { limiter.AcquireAsync(CancellationToken.None), limiter.AcquireAsync(CancellationToken.None), limiter.AcquireAsync(CancellationToken.None) };
+        Assert.All(leases, l => Assert.True(l.IsCompletedSuccessfully, "a slot was lost"));
+        Assert.False(limiter.AcquireAsync(CancellationToken.None).IsCompleted);
+    }
+
+    [Fact]
     public async Task AcquireAsync_AlreadyCancelled_ThrowsAtOnce()
     {
         await using var host = Host(4);

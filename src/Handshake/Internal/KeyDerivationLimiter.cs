@@ -47,7 +47,19 @@ internal sealed class KeyDerivationLimiter : IKeyDerivationLimiter
         _telemetry.KeyDerivationQueued(1);
         if (cancellationToken.CanBeCanceled)
         {
-            waiter.Registration = cancellationToken.UnsafeRegister(static (state, token) => ((Waiter)state!).Cancel(token), waiter);
+            // Registered once queued, so a token cancelled meanwhile finds the waiter and removes it; kept
+            // only while still queued, so a grant or a cancellation that came first leaves nothing registered.
+            var registration = cancellationToken.UnsafeRegister(static (state, token) => ((Waiter)state!).Cancel(token), waiter);
+            lock (_gate)
+            {
+                if (waiter.Node is not null)
+                {
+                    waiter.Registration = registration;
+                    return new ValueTask<IDisposable>(waiter.Task);
+                }
+            }
+
+            registration.Unregister();
         }
 
         return new ValueTask<IDisposable>(waiter.Task);
@@ -56,6 +68,7 @@ internal sealed class KeyDerivationLimiter : IKeyDerivationLimiter
     private void Release()
     {
         Waiter next;
+        CancellationTokenRegistration registration;
         lock (_gate)
         {
             if (_queue.First is not { } first)
@@ -67,10 +80,11 @@ internal sealed class KeyDerivationLimiter : IKeyDerivationLimiter
             next = first.Value;
             _queue.RemoveFirst();
             next.Node = null;
+            registration = next.Registration;
         }
 
         _telemetry.KeyDerivationQueued(-1);
-        next.Registration.Unregister();
+        registration.Unregister();
         ThreadPool.UnsafeQueueUserWorkItem(static waiter => waiter.Grant(), next, preferLocal: false);
     }
 
