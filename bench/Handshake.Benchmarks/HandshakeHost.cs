@@ -10,10 +10,11 @@ internal static class HandshakeHost
     public const string ScramMechanism = "SCRAM-SHA-256";
 
     /// <summary>A SCRAM client and server in one container; the client's nonce is pinned when <paramref name="random"/> is given.</summary>
-    public static ServiceProvider Scram(bool warmCache, IRandomSource? random = null)
+    public static ServiceProvider Scram(bool warmCache, IRandomSource? random = null, int? maxConcurrentKeyDerivations = null)
     {
         var services = new ServiceCollection();
         _ = services.AddHandshake()
+            .ConfigureKeyDerivation(o => o.MaxConcurrency = maxConcurrentKeyDerivations ?? o.MaxConcurrency)
             .AddScram(o => o.UseDerivedKeyCache = warmCache)
             .AddScramVerifier()
             .AddAcceptor(o => o.DefaultPlugin = ScramMechanism)

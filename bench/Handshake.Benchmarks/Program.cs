@@ -5,6 +5,13 @@ using Handshake.Benchmarks;
 // dotnet run -c Release --project bench/Handshake.Benchmarks -- --quick           a ~1 minute smoke run, in-process
 // dotnet run -c Release --project bench/Handshake.Benchmarks -- --concurrency     10,000 concurrent handshakes (native, scram)
 //   (-- --concurrency native | scram [count] runs one scenario: the peak working set is per process)
+// dotnet run -c Release --project bench/Handshake.Benchmarks -- --derivation-storm limited|unlimited [count]
+//   500 concurrent cold SCRAM logins while a probe measures thread-pool latency (one mode per process)
+if (args.Contains("--derivation-storm"))
+{
+    return await KeyDerivationStormRun.RunAsync([.. args.Where(a => a != "--derivation-storm")]).ConfigureAwait(false);
+}
+
 if (args.Contains("--concurrency"))
 {
     return await ConcurrencyRun.RunAsync([.. args.Where(a => a != "--concurrency")]).ConfigureAwait(false);

@@ -41,8 +41,16 @@ public sealed class AuthExchangeContext
     /// <summary>Gets the user name.</summary>
     public string UserName => Credentials.UserName;
 
-    /// <summary>Gets this factor's secret, or null when its slot is empty.</summary>
-    public AuthSecret? Secret => Credentials.GetSecret(FactorIndex);
+    /// <summary>Gets this factor's secret, or null when its slot is empty or the engine withheld it (<see cref="IsSecretWithheld"/>).</summary>
+    public AuthSecret? Secret => IsSecretWithheld ? null : Credentials.GetSecret(FactorIndex);
+
+    /// <summary>
+    /// Gets a value indicating whether the engine withheld the secrets: the plugin does not declare
+    /// what it sends of them (<see cref="IAuthPlugin.SecretUse"/> is <see cref="AuthSecretUse.Unspecified"/>)
+    /// and the cleartext gate refuses this transport. <see cref="Credentials"/> then carries the user
+    /// name only, and <see cref="RequireSecret"/> throws <see cref="AuthErrorCode.PolicyViolation"/>.
+    /// </summary>
+    public bool IsSecretWithheld { get; init; }
 
     /// <summary>Gets what the transport guarantees.</summary>
     public TransportSecurity Transport { get; }
@@ -59,6 +67,9 @@ public sealed class AuthExchangeContext
     /// <summary>Gets the random source for nonces and salts.</summary>
     public IRandomSource Random { get; init; } = SystemRandomSource.Instance;
 
+    /// <summary>Gets the limiter every slow key derivation (PBKDF2) takes a slot from, so that a connection storm cannot occupy every thread.</summary>
+    public IKeyDerivationLimiter KeyDerivation { get; init; } = IKeyDerivationLimiter.Unbounded;
+
     /// <summary>Gets the services of the container the engine was resolved from, when there is one.</summary>
     public IServiceProvider? Services { get; init; }
 
@@ -67,9 +78,14 @@ public sealed class AuthExchangeContext
 
     /// <summary>Returns this factor's secret or throws <see cref="AuthErrorCode.MissingCredential"/> naming the factor.</summary>
     /// <returns>The secret.</returns>
-    /// <exception cref="HandshakeException">The slot for this factor is empty.</exception>
+    /// <exception cref="HandshakeException">The slot for this factor is empty; or <see cref="AuthErrorCode.PolicyViolation"/> when the engine withheld the secret (<see cref="IsSecretWithheld"/>).</exception>
     public AuthSecret RequireSecret() =>
-        Secret ?? throw new HandshakeException(
+        IsSecretWithheld ? throw new HandshakeException(
+            AuthErrorCode.PolicyViolation,
+            $"Plugin '{PluginName}' asked for factor {FactorIndex}'s secret, but it does not declare what it sends of it, and the transport is a {Transport}: an undeclared plugin gets a secret only where it could travel in the clear. Declare AuthSecretUse.Derived (IAuthPlugin.SecretUse, or AddPlugin(name, AuthSecretUse.Derived, ...)) if only values computed from the secret leave; declare AuthSecretUse.Cleartext if the secret itself is sent, and use TLS with certificate verification (or HandshakeOptions.AllowCleartextWithoutVerifiedTls).",
+            PluginName,
+            FactorIndex)
+        : Secret ?? throw new HandshakeException(
             AuthErrorCode.MissingCredential,
             $"Factor {FactorIndex} ({PluginName}) needs a secret, but none was given for user '{UserName}'. Supply password{(FactorIndex == 1 ? string.Empty : FactorIndex)} in the credentials.",
             PluginName,

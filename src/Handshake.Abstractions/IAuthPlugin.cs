@@ -23,4 +23,12 @@ public interface IAuthPlugin
     /// <param name="context">The context the exchange would start with.</param>
     /// <returns>The preference; 0 by default.</returns>
     int GetOfferPreference(AuthExchangeContext context) => 0;
+
+    /// <summary>
+    /// Gets what this plugin sends of its factor's secret. The engine's cleartext gate acts on it
+    /// before <see cref="Start"/>: a <see cref="AuthSecretUse.Cleartext"/> plugin is not started over a
+    /// transport the gate refuses, and an undeclared one (<see cref="AuthSecretUse.Unspecified"/>, the
+    /// default) gets no secret there.
+    /// </summary>
+    AuthSecretUse SecretUse => AuthSecretUse.Unspecified;
 }

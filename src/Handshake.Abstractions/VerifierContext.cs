@@ -56,6 +56,9 @@ public sealed class VerifierContext
     /// <summary>Gets the random source for nonces, salts and challenges.</summary>
     public IRandomSource Random { get; init; } = SystemRandomSource.Instance;
 
+    /// <summary>Gets the limiter every slow key derivation (PBKDF2) takes a slot from, so that a connection storm cannot occupy every thread.</summary>
+    public IKeyDerivationLimiter KeyDerivation { get; init; } = IKeyDerivationLimiter.Unbounded;
+
     /// <summary>Gets the services of the container the acceptor was resolved from, when there is one.</summary>
     public IServiceProvider? Services { get; init; }
 

@@ -25,6 +25,10 @@ public sealed class TotpPlugin : IAuthPlugin
     public string Name => _options.Name;
 
     /// <inheritdoc />
+    /// <remarks>The one-time code travels as ASCII digits, and a man in the middle can relay it at once: the engine gates it as cleartext.</remarks>
+    public AuthSecretUse SecretUse => AuthSecretUse.Cleartext;
+
+    /// <inheritdoc />
     /// <exception cref="HandshakeException">
     /// <see cref="AuthErrorCode.MissingCredential"/> when neither a secret nor a prompt is available;
     /// <see cref="AuthErrorCode.InvalidStoredCredential"/> when the secret cannot be parsed. Both before anything is sent.

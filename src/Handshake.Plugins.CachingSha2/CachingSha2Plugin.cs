@@ -18,6 +18,10 @@ public sealed class CachingSha2Plugin(IOptions<CachingSha2Options> options) : IA
     public string Name => PluginName;
 
     /// <inheritdoc />
+    /// <remarks>The fast path sends a SHA-256 scramble, the RSA path the password encrypted to the server's key; full authentication in cleartext asks the cleartext gate first.</remarks>
+    public AuthSecretUse SecretUse => AuthSecretUse.Derived;
+
+    /// <inheritdoc />
     public IAuthExchange Start(AuthExchangeContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

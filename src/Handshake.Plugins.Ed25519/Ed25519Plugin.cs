@@ -17,6 +17,10 @@ public sealed class Ed25519Plugin : IAuthPlugin
     public string Name => PluginName;
 
     /// <inheritdoc />
+    /// <remarks>Only an Ed25519 signature made with a key derived from the password leaves.</remarks>
+    public AuthSecretUse SecretUse => AuthSecretUse.Derived;
+
+    /// <inheritdoc />
     public IAuthExchange Start(AuthExchangeContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -62,6 +62,10 @@ public sealed class KeyAuthPlugin : IAuthPlugin
     public string Name { get; }
 
     /// <inheritdoc />
+    /// <remarks>The factor's secret, when present, only unlocks the private key locally; a signature leaves.</remarks>
+    public AuthSecretUse SecretUse => AuthSecretUse.Derived;
+
+    /// <inheritdoc />
     public IAuthExchange Start(AuthExchangeContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

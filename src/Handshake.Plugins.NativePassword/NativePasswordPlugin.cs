@@ -15,6 +15,10 @@ public sealed class NativePasswordPlugin : IAuthPlugin
     public string Name => PluginName;
 
     /// <inheritdoc />
+    /// <remarks>Only SHA1(password) XOR SHA1(scramble + SHA1(SHA1(password))) leaves, never the password.</remarks>
+    public AuthSecretUse SecretUse => AuthSecretUse.Derived;
+
+    /// <inheritdoc />
     public IAuthExchange Start(AuthExchangeContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -32,6 +32,10 @@ public sealed class ResumePlugin : IAuthPlugin
     public string Name => _options.Name;
 
     /// <inheritdoc />
+    /// <remarks>The resume token travels as it is: a bearer value as good as a password while it lives.</remarks>
+    public AuthSecretUse SecretUse => AuthSecretUse.Cleartext;
+
+    /// <inheritdoc />
     public int GetOfferPreference(AuthExchangeContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

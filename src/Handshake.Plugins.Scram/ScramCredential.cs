@@ -100,6 +100,29 @@ public sealed class ScramCredential
         return Create(password, salt, iterations, mechanism);
     }
 
+    /// <summary>
+    /// Creates a credential for a password with a fresh random 16-byte salt, running PBKDF2 under a slot of
+    /// <paramref name="keyDerivation"/>: a server that creates credentials under load (sign-ups, password
+    /// changes, a migration) queues them instead of occupying every thread-pool thread.
+    /// </summary>
+    /// <param name="password">The password (SASLprep is applied as PostgreSQL applies it).</param>
+    /// <param name="random">Where the salt comes from.</param>
+    /// <param name="iterations">The PBKDF2 iteration count, at least 1 (PostgreSQL defaults to 4096).</param>
+    /// <param name="keyDerivation">The process's limiter (the engine registers one as <see cref="IKeyDerivationLimiter"/>).</param>
+    /// <param name="cancellationToken">Cancels the wait for a slot; a cancelled request never derives.</param>
+    /// <returns>The credential.</returns>
+    public static async ValueTask<ScramCredential> CreateAsync(string password, IRandomSource random, int iterations, IKeyDerivationLimiter keyDerivation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(password);
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentNullException.ThrowIfNull(keyDerivation);
+        ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
+        using (await keyDerivation.AcquireAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return Create(password, random, iterations);
+        }
+    }
+
     /// <summary>Creates a credential for a password with a given salt: deterministic, equal to PostgreSQL's for the same inputs.</summary>
     /// <param name="password">The password (SASLprep is applied as PostgreSQL applies it).</param>
     /// <param name="salt">The salt; must not be empty.</param>

@@ -24,7 +24,7 @@ public static class HmacChallengeHandshakeBuilderExtensions
     public static IHandshakeBuilder AddHmacChallenge(this IHandshakeBuilder builder, string name = DefaultName)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddPlugin(name, context =>
+        builder.AddPlugin(name, AuthSecretUse.Derived, context =>
         {
             var secret = context.RequireSecret();
             return (challenge, _) =>

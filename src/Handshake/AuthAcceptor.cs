@@ -30,6 +30,7 @@ public sealed class AuthAcceptor : IDisposable
     private readonly TimeProvider _time;
     private readonly IRandomSource _random;
     private readonly IServiceProvider? _services;
+    private IKeyDerivationLimiter? _keyDerivation;
     private readonly IReadOnlyDictionary<string, object?>? _properties;
     private readonly ILogger _logger;
     private readonly HandshakeTelemetry _telemetry;
@@ -644,6 +645,7 @@ public sealed class AuthAcceptor : IDisposable
             OfferedMechanisms = offered,
             Time = _time,
             Random = _random,
+            KeyDerivation = _keyDerivation ??= _services?.GetService(typeof(IKeyDerivationLimiter)) as IKeyDerivationLimiter ?? IKeyDerivationLimiter.Unbounded,
             Services = _services,
             Properties = _properties ?? EmptyProperties.Instance,
         };

@@ -26,6 +26,7 @@ public sealed class AuthNegotiator : IDisposable
     private CancellationToken _runCaller;
     private readonly IRandomSource _random;
     private readonly IServiceProvider? _services;
+    private IKeyDerivationLimiter? _keyDerivation;
     private readonly IReadOnlyDictionary<string, object?>? _properties;
     private readonly ILogger _logger;
     private readonly HandshakeTelemetry _telemetry;
@@ -629,14 +630,14 @@ public sealed class AuthNegotiator : IDisposable
                 }
 
                 rank = -position;
-                if (plugin.GetOfferPreference(CreateContext(name, offered)) < 0)
+                if (plugin.GetOfferPreference(CreateContext(plugin, name, offered)) < 0)
                 {
                     continue;
                 }
             }
             else
             {
-                rank = plugin.GetOfferPreference(CreateContext(name, offered));
+                rank = plugin.GetOfferPreference(CreateContext(plugin, name, offered));
                 if (rank < 0)
                 {
                     continue;
@@ -661,15 +662,45 @@ public sealed class AuthNegotiator : IDisposable
             : (best, bestName!);
     }
 
-    private AuthExchangeContext CreateContext(string name, IReadOnlyList<string> offered) =>
-        new(name, CurrentFactor, _credentials ?? throw new HandshakeException(AuthErrorCode.MissingCredential, "No credentials were given for the handshake."), _transport, _policy)
+    /// <summary>
+    /// The context a plugin starts with. A plugin that does not declare what it sends of its secret
+    /// gets none where the cleartext gate refuses the transport: the gate holds for plugins that never
+    /// ask it, delegates included.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The withheld view holds a user name and no secret: there is nothing to wipe.")]
+    private AuthExchangeContext CreateContext(IAuthPlugin plugin, string name, IReadOnlyList<string> offered)
+    {
+        var credentials = _credentials ?? throw new HandshakeException(AuthErrorCode.MissingCredential, "No credentials were given for the handshake.");
+        var context = NewContext(name, credentials, offered, withheld: false);
+        return plugin.SecretUse == AuthSecretUse.Unspecified && !IsCleartextAllowed(context)
+            ? NewContext(name, new AuthCredentials(credentials.UserName), offered, withheld: true)
+            : context;
+    }
+
+    private AuthExchangeContext NewContext(string name, AuthCredentials credentials, IReadOnlyList<string> offered, bool withheld) =>
+        new(name, CurrentFactor, credentials, _transport, _policy)
         {
             OfferedMechanisms = offered,
             Time = _time,
             Random = _random,
+            KeyDerivation = _keyDerivation ??= _services?.GetService(typeof(IKeyDerivationLimiter)) as IKeyDerivationLimiter ?? IKeyDerivationLimiter.Unbounded,
             Services = _services,
             Properties = _properties ?? EmptyProperties.Instance,
+            IsSecretWithheld = withheld,
         };
+
+    private bool IsCleartextAllowed(AuthExchangeContext context)
+    {
+        try
+        {
+            _policy.EnsureCleartextAllowed(context, "its factor's secret");
+            return true;
+        }
+        catch (HandshakeException)
+        {
+            return false;
+        }
+    }
 
     private void StartExchange(IAuthPlugin plugin, string name, IReadOnlyList<string> offered)
     {
@@ -677,7 +708,15 @@ public sealed class AuthNegotiator : IDisposable
         _factorPlugins.Add(name);
         try
         {
-            _exchange = plugin.Start(CreateContext(name, offered)) ?? throw new InvalidOperationException($"Plugin '{name}' returned no exchange.");
+            var context = CreateContext(plugin, name, offered);
+            if (plugin.SecretUse == AuthSecretUse.Cleartext)
+            {
+                // The plugin declares that its secret travels as it is: the gate runs before it starts,
+                // whether or not the plugin would have asked it.
+                _policy.EnsureCleartextAllowed(context, "its factor's secret as it is (the plugin declares AuthSecretUse.Cleartext)");
+            }
+
+            _exchange = plugin.Start(context) ?? throw new InvalidOperationException($"Plugin '{name}' returned no exchange.");
         }
         catch (Exception ex)
         {
@@ -754,10 +793,11 @@ public sealed class AuthNegotiator : IDisposable
             case OperationCanceledException when _disposed:
                 return new ObjectDisposedException(nameof(AuthNegotiator), "The negotiator was disposed while its plugin was still running; the plugin was cancelled.");
             case OperationCanceledException when _roundCts?.IsCancellationRequested == true:
-                return new HandshakeException(AuthErrorCode.Timeout, $"Plugin '{CurrentPlugin}' did not answer factor {CurrentFactor} within its time limit (HandshakeOptions.RoundTimeout {_options.RoundTimeout}, HandshakeTimeout {_options.HandshakeTimeout}).", CurrentPlugin, CurrentFactor, innerException: ex);
+                return new HandshakeException(AuthErrorCode.Timeout, $"Plugin '{CurrentPlugin}' did not answer factor {CurrentFactor} within its time limit (HandshakeOptions.RoundTimeout {_options.RoundTimeout}, HandshakeTimeout {_options.HandshakeTimeout}).", CurrentPlugin, CurrentFactor, innerException: RedactedException.From(ex));
             default:
-                // The type only: a plugin's own message might echo something secret.
-                return new HandshakeException(AuthErrorCode.PluginFailure, $"Plugin '{CurrentPlugin}' failed on factor {CurrentFactor} with {ex.GetType().Name}.", CurrentPlugin, CurrentFactor, innerException: ex);
+                // The type and stack only, in the message and in InnerException: a plugin's own message
+                // might echo something secret, and loggers print inner exceptions' messages.
+                return new HandshakeException(AuthErrorCode.PluginFailure, $"Plugin '{CurrentPlugin}' failed on factor {CurrentFactor} with {ex.GetType().Name}.", CurrentPlugin, CurrentFactor, innerException: RedactedException.From(ex));
         }
     }
 

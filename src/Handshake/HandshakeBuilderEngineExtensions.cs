@@ -12,18 +12,56 @@ public static class HandshakeBuilderEngineExtensions
     /// <summary>
     /// Registers a plugin written as a function, mysql2's <c>authPlugins</c> form:
     /// <c>AddPlugin("ssh-key-auth", ctx =&gt; async (data, ct) =&gt; await Sign(ctx, data, ct))</c>.
-    /// The factory runs once per exchange; the handler it returns once per round.
+    /// The factory runs once per exchange; the handler it returns once per round. The plugin does not
+    /// declare what it sends of its secret (<see cref="AuthSecretUse.Unspecified"/>): it gets the
+    /// secret only where the cleartext gate allows; use the overload taking <see cref="AuthSecretUse"/>
+    /// to declare it.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The plugin name.</param>
     /// <param name="factory">Makes the per-exchange round handler from the context.</param>
     /// <returns>The builder.</returns>
-    public static IHandshakeBuilder AddPlugin(this IHandshakeBuilder builder, string name, Func<AuthExchangeContext, AuthRoundHandler> factory)
+    public static IHandshakeBuilder AddPlugin(this IHandshakeBuilder builder, string name, Func<AuthExchangeContext, AuthRoundHandler> factory) =>
+        builder.AddPlugin(name, AuthSecretUse.Unspecified, factory);
+
+    /// <summary>
+    /// Registers a plugin written as a function and declares what it sends of its factor's secret:
+    /// <see cref="AuthSecretUse.Cleartext"/> (e.g. <c>mysql_clear_password</c>) is not started unless the
+    /// cleartext gate allows; <see cref="AuthSecretUse.Derived"/> (a hash or signature of it) gets the
+    /// secret on any transport.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The plugin name.</param>
+    /// <param name="secretUse">What the plugin sends of its secret.</param>
+    /// <param name="factory">Makes the per-exchange round handler from the context.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddPlugin(this IHandshakeBuilder builder, string name, AuthSecretUse secretUse, Func<AuthExchangeContext, AuthRoundHandler> factory)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(factory);
-        return builder.AddPlugin(new DelegateAuthPlugin(name, factory));
+        if (!Enum.IsDefined(secretUse))
+        {
+            throw new ArgumentOutOfRangeException(nameof(secretUse), secretUse, "Not an AuthSecretUse value.");
+        }
+
+        return builder.AddPlugin(new DelegateAuthPlugin(name, secretUse, factory));
+    }
+
+    /// <summary>
+    /// Configures how many slow key derivations (PBKDF2) may run at once in the process
+    /// (<see cref="KeyDerivationOptions.MaxConcurrency"/>, the processor count by default); the rest
+    /// queue, honouring each handshake's deadline and cancellation.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Adjusts the options.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder ConfigureKeyDerivation(this IHandshakeBuilder builder, Action<KeyDerivationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
     }
 
     /// <summary>Registers a server verifier written as a function called once per client message (no initial data).</summary>

@@ -10,7 +10,7 @@ public static class HandshakeServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the negotiator (client engine), the plugin registry, options validated at start-up,
-    /// telemetry and the cleartext policy gate. Calling it twice is harmless; each call may add configuration.
+    /// telemetry, the cleartext policy gate and the key-derivation limiter (<see cref="KeyDerivationOptions"/>). Calling it twice is harmless; each call may add configuration.
     /// </summary>
     /// <remarks>
     /// Start-up validation runs when a host starts, and in an application without a host when
@@ -37,6 +37,9 @@ public static class HandshakeServiceCollectionExtensions
         services.TryAddSingleton<AuthVerifierRegistry>();
         services.TryAddSingleton(sp => new HandshakeTelemetry(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<IAuthSecurityPolicy, DefaultAuthSecurityPolicy>();
+        services.AddOptions<KeyDerivationOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyDerivationOptions>, KeyDerivationOptionsValidator>());
+        services.TryAddSingleton<IKeyDerivationLimiter, KeyDerivationLimiter>();
         services.TryAddSingleton<IAuthNegotiatorFactory, AuthNegotiatorFactory>();
         services.TryAddSingleton<IHandshakeCatalog, HandshakeCatalog>();
         return new HandshakeBuilder(services);

@@ -185,6 +185,8 @@ internal sealed class CountingPlugin(IAuthPlugin inner, ExchangeCounter counter)
 
     public int GetOfferPreference(AuthExchangeContext context) => inner.GetOfferPreference(context);
 
+    public AuthSecretUse SecretUse => inner.SecretUse;
+
     public IAuthExchange Start(AuthExchangeContext context)
     {
         var exchange = inner.Start(context);

@@ -13,7 +13,8 @@ public sealed class TotpPluginTests
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
         services.AddHandshake(handshake)
-            .AddPlugin("pw", ctx => (data, ct) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ctx.RequireSecret().Bytes.ToArray()))
+            // A stand-in first factor: its echo plays a password proof, so it is declared Derived to run on any transport.
+            .AddPlugin("pw", AuthSecretUse.Derived, ctx => (data, ct) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ctx.RequireSecret().Bytes.ToArray()))
             .AddTotp(configure);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }

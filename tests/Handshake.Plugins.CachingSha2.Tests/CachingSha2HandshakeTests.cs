@@ -145,7 +145,8 @@ public sealed class CachingSha2HandshakeTests
     {
         var services = new ServiceCollection();
         services.AddHandshake()
-            .AddPlugin("echo", ctx => (data, ct) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ctx.RequireSecret().Bytes.ToArray()))
+            // A stand-in first factor: its echo plays a password proof, so it is declared Derived to run on any transport.
+            .AddPlugin("echo", AuthSecretUse.Derived, ctx => (data, ct) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ctx.RequireSecret().Bytes.ToArray()))
             .AddVerifier("echo", ctx => async (data, ct) => (await ctx.GetStoredCredentialAsync(ct))?.Value == System.Text.Encoding.UTF8.GetString(data.Span) ? VerifierStep.Accept() : VerifierStep.Reject(AuthErrorCode.InvalidCredential))
             .AddCachingSha2()
             .AddCachingSha2Verifier(o => o.PrivateKeyPem = TestKeys.ServerPrivatePem)

@@ -148,7 +148,10 @@ public sealed class KeyAuthKeySourceTests
         Assert.Equal(AuthErrorCode.KeyUnavailable, ex.Code);
         Assert.Equal("vault-key", ex.PluginName);
         Assert.Contains("vault-key", ex.Message, StringComparison.Ordinal);
-        Assert.IsType<IOException>(ex.InnerException);
+        var cause = Assert.IsType<RedactedException>(ex.InnerException);
+        Assert.Equal(typeof(IOException).FullName, cause.OriginalTypeName);
+        Assert.DoesNotContain("vault unreachable", ex.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("vault unreachable", cause.Message, StringComparison.Ordinal);
     }
 
     [Fact]

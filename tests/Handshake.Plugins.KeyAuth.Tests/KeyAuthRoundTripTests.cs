@@ -85,7 +85,8 @@ public sealed class KeyAuthRoundTripTests
     {
         var services = new ServiceCollection();
         services.AddHandshake()
-            .AddPlugin("password", ctx => (data, ct) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ctx.RequireSecret().Bytes.ToArray()))
+            // A stand-in first factor: its echo plays a password proof, so it is declared Derived to run on any transport.
+            .AddPlugin("password", AuthSecretUse.Derived, ctx => (data, ct) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ctx.RequireSecret().Bytes.ToArray()))
             .AddVerifier("password", ctx => async (data, ct) =>
             {
                 var stored = await ctx.GetStoredCredentialAsync(ct);

@@ -72,7 +72,8 @@ public sealed class NativePasswordHandshakeTests
         // MySQL's multi-factor rules: a server-stored password method may only be factor 1.
         var services = new ServiceCollection();
         services.AddHandshake()
-            .AddPlugin("echo", ctx => (data, ct) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ctx.RequireSecret().Bytes.ToArray()))
+            // A stand-in first factor: its echo plays a password proof, so it is declared Derived to run on any transport.
+            .AddPlugin("echo", AuthSecretUse.Derived, ctx => (data, ct) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ctx.RequireSecret().Bytes.ToArray()))
             .AddVerifier("echo", ctx => async (data, ct) => (await ctx.GetStoredCredentialAsync(ct))?.Value == System.Text.Encoding.UTF8.GetString(data.Span) ? VerifierStep.Accept() : VerifierStep.Reject(AuthErrorCode.InvalidCredential))
             .AddNativePassword()
             .AddNativePasswordVerifier()

@@ -29,9 +29,9 @@ public sealed class AuthAcceptorTests
                 };
             });
 
-    /// <summary>A client plugin that answers every round with its factor's secret.</summary>
+    /// <summary>A client plugin that answers every round with its factor's secret: declared as cleartext, and the in-memory host opts in.</summary>
     private static IHandshakeBuilder AddToyPlugin(IHandshakeBuilder builder, string name) =>
-        builder.AddPlugin(name, ctx => (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ctx.RequireSecret().Bytes.ToArray()));
+        builder.AddPlugin(name, AuthSecretUse.Cleartext, ctx => (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ctx.RequireSecret().Bytes.ToArray()));
 
     private static TestHost Host(Action<InMemoryCredentialStore> users, string defaultPlugin = "a", List<string>? started = null, int rounds = 1, Action<AcceptorOptions>? options = null) =>
         new(b =>
@@ -48,7 +48,8 @@ public sealed class AuthAcceptorTests
                 options?.Invoke(o);
             });
             b.AddInMemoryCredentialStore(users);
-        });
+        },
+        o => o.AllowCleartextWithoutVerifiedTls = true);
 
     private static AuthFactorPolicy Factor(string plugin, string secret) => new(plugin, StoredCredential.FromString(secret));
 

@@ -192,7 +192,7 @@ public sealed class AuthNegotiatorTests
     {
         var strict = new DelegateStrictPlugin();
         var transportSent = new List<AuthClientMessage>();
-        await using var host = new TestHost(b => b.AddPlugin("needs-secret", ctx =>
+        await using var host = new TestHost(b => b.AddPlugin("needs-secret", AuthSecretUse.Derived, ctx =>
         {
             var secret = ctx.RequireSecret();
             return (data, ct) => ValueTask.FromResult<ReadOnlyMemory<byte>>(secret.Bytes.ToArray());
@@ -357,7 +357,10 @@ public sealed class AuthNegotiatorTests
         Assert.Equal(AuthErrorCode.PluginFailure, ex.Code);
         Assert.True(ex.IsFatal);
         Assert.Equal("boom", ex.PluginName);
-        Assert.IsType<InvalidDataException>(ex.InnerException);
+        // The cause is named by type, with its stack, but its message is not kept (a plugin's message may echo a secret).
+        var cause = Assert.IsType<RedactedException>(ex.InnerException);
+        Assert.Equal(typeof(InvalidDataException).FullName, cause.OriginalTypeName);
+        Assert.DoesNotContain("secret-value-in-message", cause.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-value-in-message", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-value-in-message", ex.ToString(), StringComparison.Ordinal);
     }
@@ -612,6 +615,8 @@ public sealed class AuthNegotiatorTests
     private sealed class DelegateStrictPlugin : IAuthPlugin
     {
         public string Name => "needs-secret-2";
+
+        public AuthSecretUse SecretUse => AuthSecretUse.Derived;
 
         public IAuthExchange Start(AuthExchangeContext context)
         {

@@ -135,8 +135,9 @@ public sealed class OfferBeforeUserTests
         Assert.Contains("OfferedPlugins names 'MISSING'", error.Message, StringComparison.Ordinal);
     }
 
+    // NAMED sends its secret as SASL PLAIN does: declared as cleartext, and the in-memory tests opt in.
     private static TestHost CreateHost() => new(b => b
-        .AddPlugin(Named, context => (_, _) =>
+        .AddPlugin(Named, AuthSecretUse.Cleartext, context => (_, _) =>
         {
             var secret = context.RequireSecret();
             return ValueTask.FromResult<ReadOnlyMemory<byte>>(Message(context.UserName, Encoding.UTF8.GetString(secret.Bytes)));
@@ -165,7 +166,8 @@ public sealed class OfferBeforeUserTests
             o.OfferedPlugins.Add(Other);
             o.OfferedPlugins.Add(Named);
         })
-        .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(Named, StoredCredential.FromString("pw")))));
+        .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(Named, StoredCredential.FromString("pw")))),
+        options: o => o.AllowCleartextWithoutVerifiedTls = true);
 
     private static byte[] Message(string user, string secret) => Encoding.UTF8.GetBytes(user + "\0" + secret);
 

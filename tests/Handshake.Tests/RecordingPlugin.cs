@@ -19,6 +19,10 @@ internal sealed class RecordingPlugin(string name) : IAuthPlugin
 
     public int Preference { get; set; }
 
+    // Declared Derived although the echo carries the secret: the echo stands for a proof computed from it,
+    // and the engine tests check which secret reached which factor over any transport.
+    public AuthSecretUse SecretUse { get; set; } = AuthSecretUse.Derived;
+
     public int GetOfferPreference(AuthExchangeContext context) => Preference;
 
     public IAuthExchange Start(AuthExchangeContext context)

@@ -31,6 +31,9 @@ public static class PinHmac
     {
         public string Name => PinHmac.Name;
 
+        // Only an HMAC keyed by the PIN leaves, so the engine may hand the PIN out on any transport.
+        public AuthSecretUse SecretUse => AuthSecretUse.Derived;
+
         public IAuthExchange Start(AuthExchangeContext context) => new Exchange(context);
 
         private sealed class Exchange(AuthExchangeContext context) : IAuthExchange

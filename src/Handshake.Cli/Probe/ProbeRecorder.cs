@@ -70,6 +70,8 @@ internal sealed class ProbeRecorder
             return inner.GetOfferPreference(context);
         }
 
+        public AuthSecretUse SecretUse => inner.SecretUse;
+
         public IAuthExchange Start(AuthExchangeContext context)
         {
             ArgumentNullException.ThrowIfNull(context);

@@ -92,7 +92,7 @@ internal sealed class KeyAuthClientExchange(AuthExchangeContext context, KeyAuth
                 $"The remote signer of plugin '{context.PluginName}' failed for factor {context.FactorIndex} ({ex.GetType().Name}).",
                 context.PluginName,
                 context.FactorIndex,
-                innerException: ex);
+                innerException: RedactedException.From(ex)); // the application's own message might name a secret
         }
 
         if (result is null)
@@ -162,7 +162,7 @@ internal sealed class KeyAuthClientExchange(AuthExchangeContext context, KeyAuth
                 $"The key source of plugin '{context.PluginName}' failed to fetch the key for user '{context.UserName}', factor {context.FactorIndex} ({ex.GetType().Name}).",
                 context.PluginName,
                 context.FactorIndex,
-                innerException: ex);
+                innerException: RedactedException.From(ex)); // the application's own message might name a secret
         }
 
         return key ?? throw new HandshakeException(

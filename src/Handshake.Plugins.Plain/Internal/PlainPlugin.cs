@@ -9,6 +9,9 @@ internal sealed class PlainPlugin : IAuthPlugin
 
     public string Name => PlainMechanism.Name;
 
+    // RFC 4616: the password travels as it is.
+    public AuthSecretUse SecretUse => AuthSecretUse.Cleartext;
+
     public IAuthExchange Start(AuthExchangeContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -52,7 +52,12 @@ internal sealed class PlainServerExchange(VerifierContext context, IStoredPasswo
         bool valid;
         try
         {
-            valid = checker.Verify(stored, clientData.Span[passwordStart..]);
+            // A stored password is checked with a deliberately slow function (one PBKDF2 for SCRAM's
+            // credential): under a slot of the process's limiter, so a storm of PLAIN logins queues.
+            using (await context.KeyDerivation.AcquireAsync(cancellationToken).ConfigureAwait(false))
+            {
+                valid = checker.Verify(stored, clientData.Span[passwordStart..]);
+            }
         }
         catch (HandshakeException ex)
         {

@@ -18,6 +18,7 @@ internal sealed class ScramClientExchange : IAuthExchange
     private readonly ScramOptions _options;
     private readonly ScramKeyCache? _cache;
     private readonly IScramKeyDeriver _deriver;
+    private readonly IKeyDerivationLimiter _keyDerivation;
     private readonly string _mechanism;
     private readonly int _factor;
     private readonly byte[] _gs2Header;
@@ -37,6 +38,7 @@ internal sealed class ScramClientExchange : IAuthExchange
         _options = options;
         _cache = cache;
         _deriver = deriver;
+        _keyDerivation = context.KeyDerivation;
         _mechanism = context.PluginName;
         _factor = context.FactorIndex;
 
@@ -103,14 +105,47 @@ internal sealed class ScramClientExchange : IAuthExchange
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
+            if (_state == State.AwaitServerFirst)
+            {
+                // Hi() costs ~1 ms of CPU: it runs under a slot of the process's limiter, so a storm of
+                // logins queues instead of occupying every thread. Synchronous when a slot is free.
+                var slot = _keyDerivation.AcquireAsync(cancellationToken);
+                if (!slot.IsCompletedSuccessfully)
+                {
+                    return ClientFinalWhenFreeAsync(slot, serverData);
+                }
+
+                using (slot.Result)
+                {
+                    return ValueTask.FromResult(ClientFinal(serverData.Span));
+                }
+            }
+
             return ValueTask.FromResult(_state switch
             {
                 State.Initial => ClientFirst(serverData.Span),
-                State.AwaitServerFirst => ClientFinal(serverData.Span),
                 State.AwaitServerFinal => ServerFinal(serverData.Span),
                 State.Verified => throw Fail(AuthErrorCode.ProtocolViolation, "The server sent more SCRAM data after its verified server-final message."),
                 _ => throw Fail(AuthErrorCode.ProtocolViolation, "The SCRAM exchange already failed."),
             });
+        }
+        catch
+        {
+            _state = State.Failed;
+            Wipe();
+            throw;
+        }
+    }
+
+    private async ValueTask<AuthReply> ClientFinalWhenFreeAsync(ValueTask<IDisposable> slot, ReadOnlyMemory<byte> serverFirst)
+    {
+        try
+        {
+            // Cancelled while queued (the handshake's deadline, the caller): the derivation never runs.
+            using (await slot.ConfigureAwait(false))
+            {
+                return ClientFinal(serverFirst.Span);
+            }
         }
         catch
         {

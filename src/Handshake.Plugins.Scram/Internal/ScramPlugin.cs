@@ -11,6 +11,9 @@ internal sealed class ScramPlugin(ScramHash hash, bool plus, IOptionsMonitor<Scr
 {
     public string Name => plus ? hash.PlusMechanismName : hash.MechanismName;
 
+    // Only the SCRAM proof leaves (RFC 5802 §3).
+    public AuthSecretUse SecretUse => AuthSecretUse.Derived;
+
     public IAuthExchange Start(AuthExchangeContext context) => Mechanism().Start(context);
 
     public int GetOfferPreference(AuthExchangeContext context) => Mechanism().GetOfferPreference(context);

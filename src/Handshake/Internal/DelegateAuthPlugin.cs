@@ -1,9 +1,11 @@
 namespace Handshake.Internal;
 
 /// <summary>A plugin written as a function (mysql2's <c>authPlugins</c> form).</summary>
-internal sealed class DelegateAuthPlugin(string name, Func<AuthExchangeContext, AuthRoundHandler> factory) : IAuthPlugin
+internal sealed class DelegateAuthPlugin(string name, AuthSecretUse secretUse, Func<AuthExchangeContext, AuthRoundHandler> factory) : IAuthPlugin
 {
     public string Name { get; } = name;
+
+    public AuthSecretUse SecretUse { get; } = secretUse;
 
     public IAuthExchange Start(AuthExchangeContext context) => new Exchange(factory(context));
 

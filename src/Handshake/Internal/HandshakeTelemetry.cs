@@ -40,6 +40,8 @@ internal sealed class HandshakeTelemetry : IDisposable
     private readonly Counter<long> _handshakes;
     private readonly Histogram<int> _rounds;
     private readonly Histogram<double> _duration;
+    private readonly UpDownCounter<long> _derivationQueue;
+    private readonly Histogram<double> _derivationDuration;
 
     public HandshakeTelemetry(IMeterFactory? meterFactory = null)
     {
@@ -48,7 +50,13 @@ internal sealed class HandshakeTelemetry : IDisposable
         _handshakes = _meter.CreateCounter<long>("handshake.authentications", "{handshake}", "Handshakes that ended, by role, mechanism and outcome; failures carry error.type.");
         _rounds = _meter.CreateHistogram("handshake.rounds", "{round}", "Rounds per completed handshake.", tags: null, new InstrumentAdvice<int> { HistogramBucketBoundaries = RoundBuckets });
         _duration = _meter.CreateHistogram("handshake.duration", "s", "Duration of handshakes, successful or not; failures carry error.type.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _derivationQueue = _meter.CreateUpDownCounter<long>("handshake.key_derivation.queue_length", "{derivation}", "Key derivations (PBKDF2) waiting for a slot of the process's limiter.");
+        _derivationDuration = _meter.CreateHistogram("handshake.key_derivation.duration", "s", "Time a key derivation held its slot of the process's limiter.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
     }
+
+    public void KeyDerivationQueued(long delta) => _derivationQueue.Add(delta);
+
+    public void KeyDerivationCompleted(TimeSpan elapsed) => _derivationDuration.Record(elapsed.TotalSeconds);
 
     public void Succeeded(string role, string? mechanism, int rounds, TimeSpan elapsed)
     {
