@@ -63,4 +63,25 @@ public static class MariaDbPamBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DialogVerifierOptions>, DialogVerifierOptionsValidator>());
         return builder.AddVerifier<DialogVerifier>();
     }
+
+    /// <summary>
+    /// Registers the server verifier <c>mysql_clear_password</c>, which checks the password against the
+    /// user's stored credential of <see cref="ClearPasswordVerifierOptions.CredentialFamily"/> (register that
+    /// family's verifier too, e.g. <c>AddScramVerifier</c>, which brings its <see cref="IStoredPasswordChecker"/>).
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Adjusts <see cref="ClearPasswordVerifierOptions"/>.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddClearPasswordVerifier(this IHandshakeBuilder builder, Action<ClearPasswordVerifierOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<ClearPasswordVerifierOptions>();
+        if (configure is not null)
+        {
+            _ = options.Configure(configure);
+        }
+
+        _ = options.Validate(o => !string.IsNullOrEmpty(o.CredentialFamily), "ClearPasswordVerifierOptions.CredentialFamily must not be empty.").ValidateOnStart();
+        return builder.AddVerifier<ClearPasswordVerifier>();
+    }
 }

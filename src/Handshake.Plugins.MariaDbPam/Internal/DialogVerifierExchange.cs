@@ -23,6 +23,12 @@ internal sealed class DialogVerifierExchange(VerifierContext context, IReadOnlyL
 
     public ValueTask<ReadOnlyMemory<byte>> BeginAsync(CancellationToken cancellationToken)
     {
+        // Over a transport unsafe for cleartext no question goes out at all: a server never invites the password in the clear.
+        if (!transportAllowed)
+        {
+            throw new HandshakeException(AuthErrorCode.PolicyViolation, "dialog over a transport without TLS is not allowed (DialogVerifierOptions.AllowInsecureTransport)", DialogPlugin.PluginName, context.FactorIndex);
+        }
+
         _begun = true;
         return AskAsync(cancellationToken);
     }
