@@ -31,6 +31,7 @@ chmod 755 "$root"
 pg_pid=""
 maria_pid=""
 dovecot_pid=""
+pam_service=""
 
 stop_servers() {
   set +e
@@ -47,6 +48,7 @@ stop_servers() {
     for _ in $(seq 1 100); do kill -0 "$dovecot_pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$dovecot_pid" 2>/dev/null
   fi
+  [ -n "$pam_service" ] && rm -f "/etc/pam.d/$pam_service"
   rm -rf "$root"
 }
 trap stop_servers EXIT
@@ -115,6 +117,36 @@ if [ -x "$MARIADBD" ] && command -v mariadb-install-db >/dev/null 2>&1; then
   echo "run: MariaDB $("$MARIADBD" --version | awk '{print $3}') on 127.0.0.1:$maria_port (pid $maria_pid, ssl on)"
 else
   echo "run: mariadbd not found; MariaDB interop tests will fail" >&2
+fi
+
+# --- A PAM service for MariaDB's auth_pam ----------------------------------------------------------
+# Its own /etc/pam.d file (a unique name, removed when this script ends): a password from a pwdfile
+# (SHA-512 crypt), then a Google Authenticator code from a secret file made here (a fresh base32 secret).
+# The MySQL dialog tests create MariaDB users IDENTIFIED VIA pam USING that service; PAM users are the
+# MariaDB user names. Needs root (for /etc/pam.d) and tests/setup.d/22-mariadb-pam.sh's modules.
+pam_modules=/lib/x86_64-linux-gnu/security
+if [ -n "$maria_pid" ] && [ "$(id -u)" -eq 0 ] && [ -f "$pam_modules/pam_pwdfile.so" ] && [ -f "$pam_modules/pam_google_authenticator.so" ]; then
+  pam_service="handshake-test-$(openssl rand -hex 4)"
+  mkdir -p "$root/pam"
+  pam_password="pam-$(openssl rand -hex 6)"
+  pam_secret="$(python3 -c 'import base64,os; print(base64.b32encode(os.urandom(10)).decode())')"
+  : >"$root/pam/passwd"
+  for pam_user in oc_pam; do
+    echo "$pam_user:$(openssl passwd -6 "$pam_password")" >>"$root/pam/passwd"
+  done
+  chmod 600 "$root/pam/passwd"
+  # pam_google_authenticator reads the secret as user=root: owned by root, mode 600, a TOTP (not HOTP) key.
+  printf '%s\n" TOTP_AUTH\n' "$pam_secret" >"$root/pam/totp"
+  chmod 600 "$root/pam/totp"
+  printf '%s\n' \
+    "auth required pam_pwdfile.so pwdfile=$root/pam/passwd" \
+    "auth required pam_google_authenticator.so secret=$root/pam/totp user=root" \
+    "account required pam_permit.so" >"/etc/pam.d/$pam_service"
+  export HANDSHAKE_MARIADB_PAM_SERVICE="$pam_service" HANDSHAKE_MARIADB_PAM_PASSWORD="$pam_password" \
+    HANDSHAKE_MARIADB_PAM_TOTP_SECRET="$pam_secret"
+  echo "run: PAM service $pam_service for MariaDB's auth_pam (pam_pwdfile, then pam_google_authenticator)"
+else
+  echo "run: no PAM service for MariaDB (needs root, pam_pwdfile and pam_google_authenticator); MariaDB PAM tests will fail" >&2
 fi
 
 # --- Dovecot 2.3 (IMAP and submission) -----------------------------------------------------------
