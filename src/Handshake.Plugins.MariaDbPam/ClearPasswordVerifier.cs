@@ -51,5 +51,5 @@ public sealed class ClearPasswordVerifier : IAuthVerifier
         return new ClearPasswordVerifierExchange(context, checker, _options.CredentialFamily, IsAllowed(context.Transport));
     }
 
-    private bool IsAllowed(TransportSecurity transport) => transport.IsEncrypted || transport.IsTrustedLocal || _options.AllowInsecureTransport;
+    private bool IsAllowed(TransportSecurity transport) => CleartextTransport.ServerMayAsk(transport, _options.AllowInsecureTransport);
 }

@@ -67,5 +67,5 @@ public sealed class DialogVerifier : IAuthVerifier
     private static HandshakeException Misconfigured(VerifierContext context, string problem) =>
         new(AuthErrorCode.PluginFailure, $"The dialog verifier is misconfigured: {problem}.", DialogPlugin.PluginName, context.FactorIndex);
 
-    private bool IsAllowed(TransportSecurity transport) => transport.IsEncrypted || transport.IsTrustedLocal || _options.Value.AllowInsecureTransport;
+    private bool IsAllowed(TransportSecurity transport) => CleartextTransport.ServerMayAsk(transport, _options.Value.AllowInsecureTransport);
 }

@@ -1,6 +1,4 @@
-using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using Handshake.Interop.Tests.Infrastructure;
 using Handshake.Mfa;
 using Handshake.Plugins.MariaDbPam;
@@ -125,7 +123,7 @@ public sealed class OurClientToMariaDbPamTests(MariaDbServer server) : IAsyncLif
         using var client = new TcpClient();
         await client.ConnectAsync(server.Host, server.Port, _timeout.Token);
         await using var stream = client.GetStream();
-        var options = new MySqlClientOptions { UserName = User, SslMode = tls ? MySqlSslMode.Required : MySqlSslMode.None, SslOptions = tls ? TrustServerCa() : null };
+        var options = new MySqlClientOptions { UserName = User, SslMode = tls ? MySqlSslMode.Required : MySqlSslMode.None, SslOptions = tls ? server.VerifyingTlsOptions() : null };
         var factory = sp.GetRequiredService<IAuthNegotiatorFactory>();
         var result = await MySqlClientConnector.AuthenticateAsync(stream, t => factory.Create(credentials, t), options, _timeout.Token);
         var currentUser = await MySqlWire.QueryScalarAsync(result.Stream, "SELECT CURRENT_USER()", _timeout.Token);
@@ -135,13 +133,5 @@ public sealed class OurClientToMariaDbPamTests(MariaDbServer server) : IAsyncLif
         }
 
         return (result, currentUser);
-    }
-
-    private SslClientAuthenticationOptions TrustServerCa()
-    {
-        var path = server.CaCertificatePath ?? throw InteropEnvironment.Missing("The server's CA certificate", "HANDSHAKE_SERVER_CA");
-        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-        policy.CustomTrustStore.Add(X509CertificateLoader.LoadCertificateFromFile(path));
-        return new SslClientAuthenticationOptions { TargetHost = "localhost", CertificateChainPolicy = policy };
     }
 }
