@@ -2,7 +2,8 @@
 # The README's test command. On a fresh machine or a developer machine:
 #   1. installs what the suite needs and is missing (tests/setup.d/*.sh: apt-get, npm ci);
 #   2. starts a throwaway PostgreSQL 15 (TLS on), MariaDB 10.11 and Dovecot 2.3 (IMAP, submission) on
-#      127.0.0.1, free ports, temporary directories, and exports where they are (HANDSHAKE_PG_*,
+#      127.0.0.1, free ports, temporary directories (and, as root, PAM services of their own for MariaDB's
+#      auth_pam plus a second MariaDB whose auth_pam asks for mysql_clear_password), and exports where they are (HANDSHAKE_PG_*,
 #      HANDSHAKE_MARIADB_*, HANDSHAKE_DOVECOT_*);
 #   3. runs `dotnet test` with any arguments given to this script;
 #   4. stops the servers by PID and deletes their directories, whatever the outcome.
@@ -31,6 +32,8 @@ chmod 755 "$root"
 pg_pid=""
 maria_pid=""
 dovecot_pid=""
+pam_service=""
+maria_clear_pid=""
 
 stop_servers() {
   set +e
@@ -47,6 +50,12 @@ stop_servers() {
     for _ in $(seq 1 100); do kill -0 "$dovecot_pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$dovecot_pid" 2>/dev/null
   fi
+  if [ -n "$maria_clear_pid" ]; then
+    kill "$maria_clear_pid" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$maria_clear_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$maria_clear_pid" 2>/dev/null
+  fi
+  [ -n "$pam_service" ] && rm -f "/etc/pam.d/$pam_service" "/etc/pam.d/$pam_service-pw"
   rm -rf "$root"
 }
 trap stop_servers EXIT
@@ -115,6 +124,61 @@ if [ -x "$MARIADBD" ] && command -v mariadb-install-db >/dev/null 2>&1; then
   echo "run: MariaDB $("$MARIADBD" --version | awk '{print $3}') on 127.0.0.1:$maria_port (pid $maria_pid, ssl on)"
 else
   echo "run: mariadbd not found; MariaDB interop tests will fail" >&2
+fi
+
+# --- A PAM service for MariaDB's auth_pam ----------------------------------------------------------
+# Its own /etc/pam.d file (a unique name, removed when this script ends): a password from a pwdfile
+# (SHA-512 crypt), then a Google Authenticator code from a secret file made here (a fresh base32 secret).
+# The MySQL dialog tests create MariaDB users IDENTIFIED VIA pam USING that service; PAM users are the
+# MariaDB user names. Needs root (for /etc/pam.d) and tests/setup.d/22-mariadb-pam.sh's modules.
+pam_modules=/lib/x86_64-linux-gnu/security
+if [ -n "$maria_pid" ] && [ "$(id -u)" -eq 0 ] && [ -f "$pam_modules/pam_pwdfile.so" ] && [ -f "$pam_modules/pam_google_authenticator.so" ]; then
+  pam_service="handshake-test-$(openssl rand -hex 4)"
+  mkdir -p "$root/pam"
+  pam_password="pam-$(openssl rand -hex 6)"
+  pam_secret="$(python3 -c 'import base64,os; print(base64.b32encode(os.urandom(10)).decode())')"
+  : >"$root/pam/passwd"
+  for pam_user in oc_pam; do
+    echo "$pam_user:$(openssl passwd -6 "$pam_password")" >>"$root/pam/passwd"
+  done
+  chmod 600 "$root/pam/passwd"
+  # pam_google_authenticator reads the secret as user=root: owned by root, mode 600, a TOTP (not HOTP) key.
+  printf '%s\n" TOTP_AUTH\n' "$pam_secret" >"$root/pam/totp"
+  chmod 600 "$root/pam/totp"
+  printf '%s\n' \
+    "auth required pam_pwdfile.so pwdfile=$root/pam/passwd" \
+    "auth required pam_google_authenticator.so secret=$root/pam/totp user=root" \
+    "account required pam_permit.so" >"/etc/pam.d/$pam_service"
+  export HANDSHAKE_MARIADB_PAM_SERVICE="$pam_service" HANDSHAKE_MARIADB_PAM_PASSWORD="$pam_password" \
+    HANDSHAKE_MARIADB_PAM_TOTP_SECRET="$pam_secret"
+  echo "run: PAM service $pam_service for MariaDB's auth_pam (pam_pwdfile, then pam_google_authenticator)"
+  # A second, password-only service and a second MariaDB whose auth_pam asks for mysql_clear_password
+  # instead of dialog (pam_use_cleartext_plugin is read-only, set when the plugin loads).
+  printf '%s\n' \
+    "auth required pam_pwdfile.so pwdfile=$root/pam/passwd" \
+    "account required pam_permit.so" >"/etc/pam.d/$pam_service-pw"
+  mkdir -p "$root/maria-clear"
+  cp "$root/server.crt" "$root/server.key" "$root/maria-clear/"
+  chown -R mysql:mysql "$root/maria-clear"
+  maria_clear_port="$(free_port)"
+  mariadb-install-db --no-defaults --user=mysql --datadir="$root/maria-clear/data" --skip-test-db \
+    >"$root/maria-clear/install.log" 2>&1
+  "$MARIADBD" --no-defaults --user=mysql --datadir="$root/maria-clear/data" --bind-address=127.0.0.1 \
+    --port="$maria_clear_port" --socket="$root/maria-clear/mysqld.sock" --pid-file="$root/maria-clear/mysqld.pid" \
+    --log-error="$root/maria-clear/error.log" --skip-name-resolve \
+    --ssl-cert="$root/maria-clear/server.crt" --ssl-key="$root/maria-clear/server.key" \
+    --plugin-load-add=auth_pam --pam-use-cleartext-plugin 2>>"$root/maria-clear/stderr.log" &
+  maria_clear_pid=$!
+  for _ in $(seq 1 100); do
+    mariadb-admin --no-defaults -S "$root/maria-clear/mysqld.sock" -uroot ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  mariadb-admin --no-defaults -S "$root/maria-clear/mysqld.sock" -uroot ping >/dev/null
+  export HANDSHAKE_MARIADB_PAM_PASSWORD_SERVICE="$pam_service-pw" HANDSHAKE_MARIADB_CLEAR_PORT="$maria_clear_port" \
+    HANDSHAKE_MARIADB_CLEAR_SOCKET="$root/maria-clear/mysqld.sock"
+  echo "run: MariaDB with pam_use_cleartext_plugin on 127.0.0.1:$maria_clear_port (pid $maria_clear_pid, ssl on), PAM service $pam_service-pw"
+else
+  echo "run: no PAM service for MariaDB (needs root, pam_pwdfile and pam_google_authenticator); MariaDB PAM tests will fail" >&2
 fi
 
 # --- Dovecot 2.3 (IMAP and submission) -----------------------------------------------------------

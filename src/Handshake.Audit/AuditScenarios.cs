@@ -212,6 +212,15 @@ public static class AuditScenarios
             VerdictRules.MustNotSendClearPassword(),
             new MySqlPlan { Mode = MySqlMode.ClearPassword })),
         new(new ScenarioSpec(
+            "mysql.dialog-password-plain",
+            AuditProtocol.MySql,
+            "AuthSwitchRequest to dialog with a password question (type 4, \"Password: \"), as MariaDB's PAM plugin asks, over plain TCP.",
+            "MariaDB docs, Authentication Plugin - PAM (dialog and mysql_clear_password send the password in clear text); libmariadb plugins/auth/dialog.c",
+            "Refuses: it does not answer a password question in clear text over an unencrypted connection (unless the application opted in).",
+            "Gate dialog's answers like mysql_clear_password: on an encrypted, verified connection or an explicit opt-in.",
+            VerdictRules.MustNotSendClearPassword(),
+            new MySqlPlan { Mode = MySqlMode.DialogPassword })),
+        new(new ScenarioSpec(
             "mysql.unknown-plugin",
             AuditProtocol.MySql,
             "AuthSwitchRequest to a plugin no client has (" + MySqlScenarioServer.UnknownPlugin + "); any answer is accepted with OK.",

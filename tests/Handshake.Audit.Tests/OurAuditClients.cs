@@ -60,10 +60,12 @@ internal static class OurAuditClients
         return await server.JudgeAsync(AuditClientReport.FromException(error));
     }
 
-    public static async Task<AuditFinding> RunMySqlAsync(AuditScenario scenario, AuditServerOptions options, TimeSpan clientTimeout)
+    public static async Task<AuditFinding> RunMySqlAsync(AuditScenario scenario, AuditServerOptions options, TimeSpan clientTimeout, Action<IHandshakeBuilder>? register = null)
     {
         await using var server = AuditServer.Start(scenario, options);
-        await using var sp = new ServiceCollection().AddHandshake().AddNativePassword().Services.BuildServiceProvider();
+        var builder = new ServiceCollection().AddHandshake().AddNativePassword();
+        register?.Invoke(builder);
+        await using var sp = builder.Services.BuildServiceProvider();
         Exception? error = null;
         try
         {

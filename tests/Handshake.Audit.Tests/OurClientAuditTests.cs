@@ -1,3 +1,5 @@
+using Handshake.Plugins.MariaDbPam;
+
 namespace Handshake.Audit.Tests;
 
 /// <summary>
@@ -32,6 +34,18 @@ public sealed class OurClientAuditTests
         var finding = await OurAuditClients.RunMySqlAsync(AuditScenarios.Get(id), Options, ClientTimeout);
 
         Assert.True(finding.Verdict == Expected(id), Describe(finding));
+    }
+
+    [Theory]
+    [InlineData("mysql.dialog-password-plain", "dialog")]
+    [InlineData("mysql.clear-password-plain", "mysql_clear_password")]
+    public async Task MySqlClientConnector_WithDialogAndClearPasswordRegistered_RefusesOverPlainTcp(string id, string plugin)
+    {
+        // With the plugins registered the client knows them; the cleartext gate is what refuses.
+        var finding = await OurAuditClients.RunMySqlAsync(AuditScenarios.Get(id), Options, ClientTimeout, b => b.AddDialog().AddClearPassword());
+
+        Assert.True(finding.Verdict == AuditVerdict.Pass, Describe(finding));
+        Assert.StartsWith($"refused: HandshakeException: Plugin '{plugin}' wants to send", finding.Explanation, StringComparison.Ordinal);
     }
 
     internal static string Describe(AuditFinding finding) =>

@@ -12,6 +12,7 @@ public sealed class DemoCommandTests
         { "native", ["mysql_native_password", "assurance level 1"] },
         { "caching-sha2", ["0x04 (perform full authentication)", "0x03 (fast auth success)", "factor 1: caching_sha2_password (2 rounds)", "factor 1: caching_sha2_password (1 round)", "assurance level 1"] },
         { "ed25519", ["Begin [client_ed25519]", "<64 bytes redacted>", "factor 1: client_ed25519 (1 round)", "assurance level 1"] },
+        { "pam", ["Begin [dialog]  0x04 (question, no echo) \"Password: \"", "Continue  0x05 (question, no echo, last) \"Enter the 6-digit code for alice: \"", "<7 bytes redacted>", "factor 1: dialog (2 rounds)", "Server logs the real reason: InvalidCredential"] },
         { "key", ["ssh-key-auth", "SHA256:", "assurance level 1"] },
         { "mfa", ["SCRAM-SHA-256-PLUS", "NextFactor [totp]", "(previous factor's final data: \"v=<redacted>\")", "assurance level 2", "factor 2: totp (1 round)"] },
         {

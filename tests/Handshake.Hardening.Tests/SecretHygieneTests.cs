@@ -7,6 +7,7 @@ using Handshake.Mfa;
 using Handshake.Plugins.CachingSha2;
 using Handshake.Plugins.KeyAuth;
 using Handshake.Plugins.Ed25519;
+using Handshake.Plugins.MariaDbPam;
 using Handshake.Plugins.NativePassword;
 using Handshake.Plugins.Scram;
 using Handshake.Testing;
@@ -37,7 +38,7 @@ public sealed class SecretHygieneTests
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (var plugin in new[] { "scram", "scram-plus", "native", "cachingsha2-fast", "cachingsha2-full", "keyauth", "ed25519", "totp", "hmac" })
+        foreach (var plugin in new[] { "scram", "scram-plus", "native", "cachingsha2-fast", "cachingsha2-full", "keyauth", "ed25519", "totp", "hmac", "dialog", "clearpassword" })
         {
             foreach (var path in new[] { "success", "wrong-secret", "unknown-user", "malformed-server-data", "timeout", "cancellation" })
             {
@@ -337,6 +338,39 @@ public sealed class SecretHygieneTests
                     wrong => AuthCredentials.FromPasswords(User, Base32.Encode(wrong ? Encoding.ASCII.GetBytes("another-secret-key!!") : TotpKey)),
                     [("totp key", TotpKey)],
                     ExtraText: [Base32.Encode(TotpKey), Base32.Encode(TotpKey, padding: true), code]);
+            }
+
+            case "dialog":
+            {
+                // MariaDB PAM's dialog: a password (checked against SCRAM), then a TOTP code, both sent in the clear over verified TLS.
+                var salted = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(Password), ScramSalt, 4096, HashAlgorithmName.SHA256, 32);
+                var code = TotpCode(TotpKey, Now);
+                return new Setup(
+                    DialogPlugin.PluginName,
+                    b => b.AddScramVerifier().AddTotp().AddTotpVerifier().AddDialog().AddDialogVerifier(o =>
+                    {
+                        o.Questions.Add(DialogQuestion.Password("password", "Password: ", "SCRAM-SHA-256"));
+                        o.Questions.Add(DialogQuestion.Verifier("code", TotpVerifierOptions.DefaultName));
+                    }),
+                    DialogCredential.Create(
+                        ("password", ScramCredential.Create(Password, ScramSalt, 4096).ToStoredCredential()),
+                        ("code", StoredCredential.FromString(TotpEnrollment.CreateUri("Example", User, TotpKey)))).ToStoredCredential(),
+                    tls,
+                    wrong => new AuthCredentials(User, AuthSecret.FromPassword(wrong ? WrongPassword : Password), AuthSecret.FromPassword(Base32.Encode(TotpKey))),
+                    [("salted password", salted), ("client key", HMACSHA256.HashData(salted, "Client Key"u8)), ("totp key", TotpKey)],
+                    ExtraText: [Base32.Encode(TotpKey), code]);
+            }
+
+            case "clearpassword":
+            {
+                var salted = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(Password), ScramSalt, 4096, HashAlgorithmName.SHA256, 32);
+                return new Setup(
+                    ClearPasswordPlugin.PluginName,
+                    b => b.AddScramVerifier().AddClearPassword().AddClearPasswordVerifier(),
+                    ScramCredential.Create(Password, ScramSalt, 4096).ToStoredCredential(),
+                    tls,
+                    wrong => AuthCredentials.FromPasswords(User, wrong ? WrongPassword : Password),
+                    [("salted password", salted), ("client key", HMACSHA256.HashData(salted, "Client Key"u8))]);
             }
 
             case "hmac":

@@ -5,9 +5,11 @@ using Handshake.Mfa;
 using Handshake.Plugins.CachingSha2;
 using Handshake.Plugins.Ed25519;
 using Handshake.Plugins.KeyAuth;
+using Handshake.Plugins.MariaDbPam;
 using Handshake.Plugins.NativePassword;
 using Handshake.Plugins.Scram;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Handshake.Fuzz.Targets;
@@ -27,6 +29,7 @@ internal static class FuzzCatalog
         "keyauth-client", "keyauth-verifier", "keyauth-stored",
         "ed25519-client", "ed25519-verifier", "ed25519-credential",
         "totp-client", "totp-verifier", "totp-secret", "totp-stored", "base32",
+        "dialog-client", "dialog-verifier", "dialog-credential", "clearpassword-client", "clearpassword-verifier",
         "mysql-client", "mysql-server", "pgsql-client", "pgsql-server",
     ];
 
@@ -53,11 +56,16 @@ internal static class FuzzCatalog
         "totp-secret" => new ClientSecretTarget(name, Totp(), [Base32.Encode(TotpSecret), TotpEnrollment.CreateUri("Example", "alice", TotpSecret), TotpEnrollment.CreateUri("Ex", "a", TotpSecret, new TotpParameters { Algorithm = TotpAlgorithm.Sha512, Digits = 8, PeriodSeconds = 60 })]),
         "totp-stored" => new StoredCredentialTarget(name, Totp(), [Base32.Encode(TotpSecret), TotpEnrollment.CreateUri("Example", "alice", TotpSecret), TotpEnrollment.CreateUri("Ex", "a", TotpSecret, new TotpParameters { Algorithm = TotpAlgorithm.Sha256, Digits = 8, PeriodSeconds = 60 })]),
         "base32" => new ParserTarget(name, [Base32.Encode(TotpSecret), Base32.Encode(TotpSecret, padding: true), "gezd gnbv gy3t qojq", string.Empty], Base32Both, ex => ex is FormatException),
+        "dialog-client" => new ClientReplayTarget(name, Dialog()),
+        "dialog-verifier" => new VerifierReplayTarget(name, Dialog()),
+        "dialog-credential" => new ParserTarget(name, [DialogStored().Value, "{}", "{\"code\":\"\"}"], data => DialogCredential.Parse(Encoding.UTF8.GetString(data)), InvalidStored),
+        "clearpassword-client" => new ClientReplayTarget(name, ClearPassword()),
+        "clearpassword-verifier" => new VerifierReplayTarget(name, ClearPassword()),
         "mysql-client" or "mysql-server" or "pgsql-client" or "pgsql-server" => AdapterCatalog.Create(name),
         _ => throw new ArgumentException($"Unknown parser '{name}'. Known: {string.Join(", ", Names)}, all.", nameof(name)),
     };
 
-    /// <summary>The honest set-up of one protocol ("scram", "native", "cachingsha2", "keyauth", "ed25519", "totp"), for tests.</summary>
+    /// <summary>The honest set-up of one protocol ("scram", "native", "cachingsha2", "keyauth", "ed25519", "totp", "dialog", "clearpassword"), for tests.</summary>
     public static Conversation Protocol(string name) => name switch
     {
         "scram" => Scram(),
@@ -66,6 +74,8 @@ internal static class FuzzCatalog
         "keyauth" => KeyAuth(),
         "ed25519" => Ed25519(),
         "totp" => Totp(),
+        "dialog" => Dialog(),
+        "clearpassword" => ClearPassword(),
         _ => throw new ArgumentException($"Unknown protocol '{name}'.", nameof(name)),
     };
 
@@ -200,6 +210,62 @@ internal static class FuzzCatalog
             Mechanism = TotpVerifierOptions.DefaultName,
             Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Base32.Encode(TotpSecret)),
             Stored = StoredCredential.FromString(TotpEnrollment.CreateUri("Example", Conversation.User, TotpSecret)),
+        };
+    }
+
+    private static StoredCredential DialogStored() => DialogCredential.Create(
+        ("password", ScramCredential.Create(Password, Salt, 16).ToStoredCredential()),
+        ("code", StoredCredential.FromString(Base32.Encode(TotpSecret)))).ToStoredCredential();
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The provider lives as long as the fuzz process.")]
+    private static Conversation Dialog()
+    {
+        // MariaDB PAM's dialog: a password question (checked against SCRAM) then a TOTP code (Handshake.Mfa's
+        // verifier), over verified TLS (the verifier asks nothing over plain TCP). The TOTP state forgets,
+        // or the replay rule would refuse every replayed code and the accept path would go unfuzzed.
+        var services = new ServiceCollection();
+        _ = services.AddSingleton<ITotpStateStore, ForgetfulTotpStateStore>();
+        _ = services.AddHandshake().AddScram(o => { o.MinIterations = 1; o.MaxIterations = 4096; }).AddScramVerifier().AddTotp().AddTotpVerifier().AddDialog().AddDialogVerifier(o =>
+        {
+            o.Questions.Add(DialogQuestion.Password("password", "Password: ", "SCRAM-SHA-256"));
+            o.Questions.Add(DialogQuestion.Verifier("code", TotpVerifierOptions.DefaultName));
+        });
+        var sp = services.BuildServiceProvider();
+        var verifier = sp.GetServices<IAuthVerifier>().OfType<DialogVerifier>().Single();
+        return new Conversation
+        {
+            Name = "dialog",
+            Plugin = sp.GetServices<IAuthPlugin>().OfType<DialogPlugin>().Single(),
+            Verifier = () => verifier,
+            Mechanism = DialogPlugin.PluginName,
+            Credentials = () => new AuthCredentials(Conversation.User, AuthSecret.FromPassword(Password), AuthSecret.FromPassword(Base32.Encode(TotpSecret))),
+            Stored = DialogStored(),
+            Services = sp,
+            Transport = new TransportSecurity { IsEncrypted = true, IsCertificateVerified = true },
+            NulTerminatedFinal = true,
+        };
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The provider lives as long as the fuzz process.")]
+    private static Conversation ClearPassword()
+    {
+        // Checked byte for byte (not through SASLprep), so any accepted mutation of the password is a finding.
+        var services = new ServiceCollection();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoredPasswordChecker, ExactPasswordChecker>());
+        _ = services.AddHandshake().AddClearPassword().AddClearPasswordVerifier(o => o.CredentialFamily = ExactPasswordChecker.Family);
+        var sp = services.BuildServiceProvider();
+        var verifier = sp.GetServices<IAuthVerifier>().OfType<ClearPasswordVerifier>().Single();
+        return new Conversation
+        {
+            Name = "clearpassword",
+            Plugin = new ClearPasswordPlugin(),
+            Verifier = () => verifier,
+            Mechanism = ClearPasswordPlugin.PluginName,
+            Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Password),
+            Stored = StoredCredential.FromString(Password),
+            Services = sp,
+            Transport = new TransportSecurity { IsEncrypted = true, IsCertificateVerified = true },
+            NulTerminatedFinal = true,
         };
     }
 

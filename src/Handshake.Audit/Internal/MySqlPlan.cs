@@ -11,6 +11,7 @@ internal enum MySqlMode
     HugeLength = 5,
     StallAfterGreeting = 6,
     ErrorControlCharacters = 7,
+    DialogPassword = 8,
 }
 
 /// <summary>How one MySQL scenario bends the honest mysql_native_password exchange.</summary>

@@ -60,6 +60,10 @@ internal static class MySqlScenarioServer
             case MySqlMode.ClearPassword:
                 await HostileSwitchAsync(context, wire, "mysql_clear_password", []).ConfigureAwait(false);
                 return;
+            case MySqlMode.DialogPassword:
+                // dialog's question: type 4 (no echo, PAM_PROMPT_ECHO_OFF), then the text, as auth_pam sends it.
+                await HostileSwitchAsync(context, wire, "dialog", [4, .. "Password: "u8]).ConfigureAwait(false);
+                return;
             case MySqlMode.UnknownPlugin:
                 await HostileSwitchAsync(context, wire, UnknownPlugin, [.. NewScramble(), 0]).ConfigureAwait(false);
                 return;
@@ -131,7 +135,7 @@ internal static class MySqlScenarioServer
         await wire.WriteAsync(MySqlWire.AuthSwitch(0xFE, plugin, data)).ConfigureAwait(false);
         context.Facts.Add("server: AuthSwitchRequest " + plugin + (context.Facts.UsedTls ? string.Empty : " (plain TCP)"));
         context.HostileMessageSent();
-        await AnswerToUnknownAsync(context, wire, clearTextAllowedToBeAnswered: plugin == "mysql_clear_password").ConfigureAwait(false);
+        await AnswerToUnknownAsync(context, wire, clearTextAllowedToBeAnswered: plugin is "mysql_clear_password" or "dialog").ConfigureAwait(false);
     }
 
     /// <summary>The client answered a plugin it cannot (or must not) speak: note what it sent, then pretend to accept, so a lax client logs in.</summary>

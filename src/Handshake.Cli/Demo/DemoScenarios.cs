@@ -5,6 +5,7 @@ using Handshake.Mfa;
 using Handshake.Plugins.CachingSha2;
 using Handshake.Plugins.Ed25519;
 using Handshake.Plugins.KeyAuth;
+using Handshake.Plugins.MariaDbPam;
 using Handshake.Plugins.NativePassword;
 using Handshake.Plugins.Scram;
 using Handshake.Testing;
@@ -33,6 +34,7 @@ internal static class DemoScenarios
         new("native", "MySQL's mysql_native_password", Native),
         new("caching-sha2", "MySQL 8's caching_sha2_password: full authentication over TLS, then the fast path", CachingSha2),
         new("ed25519", "MariaDB's ed25519 (client_ed25519): an Ed25519 signature keyed by SHA-512(password)", Ed25519),
+        new("pam", "MariaDB PAM's dialog: a password question, then a TOTP code, in one factor", Pam),
         new("key", "ssh-key-auth: a signature with a key made in-process", Key),
         new(DefaultKey, "two factors: SCRAM-SHA-256-PLUS then TOTP (assurance level 2)", MultiFactor),
         new(ResumeDemo.Key, "a resume token skips PBKDF2 and the TOTP prompt; a reused token revokes its family", static () => new ResumeDemo().Build()),
@@ -191,6 +193,40 @@ internal static class DemoScenarios
             [
                 new("logs in with the password and the current code", b => b.AddScram().AddTotp(), () => AuthCredentials.FromPasswords(User, Password, base32), ExpectSuccess: true),
                 new("logs in with the password and a code from another secret", b => b.AddScram().AddTotp(), () => AuthCredentials.FromPasswords(User, Password, otherBase32), ExpectSuccess: false),
+            ],
+            [certificate]);
+    }
+
+    private static DemoScenario Pam()
+    {
+        var certificate = SelfSignedCertificate();
+        var secret = TotpEnrollment.GenerateSecret(SystemRandomSource.Instance);
+        var otherSecret = TotpEnrollment.GenerateSecret(SystemRandomSource.Instance);
+        var base32 = Base32.Encode(secret);
+        var otherBase32 = Base32.Encode(otherSecret);
+        CryptographicOperations.ZeroMemory(secret);
+        CryptographicOperations.ZeroMemory(otherSecret);
+        var stored = DialogCredential.Create(
+            ("password", ScramCredential.Create(Password, SystemRandomSource.Instance, Verifier.VerifierCommand.DefaultScramIterations).ToStoredCredential()),
+            ("code", StoredCredential.FromString(base32)));
+        return new(
+            "pam",
+            "MariaDB PAM's dialog plugin: a password question, then a TOTP code",
+            "What a MariaDB user IDENTIFIED VIA pam sees: one factor, one question per round. Each question is a type byte (4: no echo, 2: echo, +1: the last) and its text; each answer one line and a NUL, in the clear, so it runs only inside verified TLS (simulated here). The client answers the password question with the factor's secret and the code question with a TOTP code from the secret in password2; the server checks the password against a SCRAM verifier and the code with the TOTP verifier (window, replay protection). A wrong answer is still followed by the next question, so the client cannot tell which one failed.",
+            Tls(certificate),
+            AcceptorStartMode.Begin,
+            b => b.AddScramVerifier()
+                .AddTotpVerifier()
+                .AddDialogVerifier(o =>
+                {
+                    o.Questions.Add(DialogQuestion.Password("password", "Password: ", "SCRAM-SHA-256"));
+                    o.Questions.Add(DialogQuestion.Verifier("code", TotpVerifierOptions.DefaultName));
+                })
+                .AddAcceptor(o => o.DefaultPlugin = DialogPlugin.PluginName)
+                .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(DialogPlugin.PluginName, stored.ToStoredCredential()))),
+            [
+                new("answers the password and the current code", b => b.AddDialog().AddTotp(), () => new AuthCredentials(User, AuthSecret.FromPassword(Password), AuthSecret.FromPassword(base32)), ExpectSuccess: true),
+                new("answers the password and a code from another secret", b => b.AddDialog().AddTotp(), () => new AuthCredentials(User, AuthSecret.FromPassword(Password), AuthSecret.FromPassword(otherBase32)), ExpectSuccess: false),
             ],
             [certificate]);
     }

@@ -1,4 +1,5 @@
 using Handshake.Plugins.CachingSha2;
+using Handshake.Plugins.MariaDbPam;
 using Handshake.Testing;
 
 namespace Handshake.Cli.Demo;
@@ -39,6 +40,11 @@ internal sealed class DemoTranscriptRedactor : ITranscriptRedactor
             }
         }
 
+        if (direction == TranscriptDirection.ServerToClient && TryRenderDialogQuestion(pluginName, data) is { } question)
+        {
+            return question;
+        }
+
         // A scramble is a public nonce: shown, so the reader sees what the response answers.
         if (direction == TranscriptDirection.ServerToClient && pluginName is not null && IsScrambleMethod(pluginName))
         {
@@ -48,6 +54,36 @@ internal sealed class DemoTranscriptRedactor : ITranscriptRedactor
         // Everything else, the resume plugin's rotated token in its final data included, goes through
         // the cautious default (binary server data by length only).
         return _default.Render(direction, pluginName, data);
+    }
+
+    /// <summary>
+    /// A dialog question is the server's text, not a secret: its type byte named, its text shown. Later
+    /// questions arrive as Continue without a plugin name, so those must also end like a question (": ").
+    /// </summary>
+    private static string? TryRenderDialogQuestion(string? pluginName, ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 3 || (data[0] & ~1) is not (2 or 4) || (pluginName is not null && pluginName != DialogPlugin.PluginName))
+        {
+            return null;
+        }
+
+        var text = data[1..];
+        foreach (var b in text)
+        {
+            if (b is < 0x20 or > 0x7E)
+            {
+                return null;
+            }
+        }
+
+        if (pluginName is null && !text.EndsWith(": "u8))
+        {
+            return null;
+        }
+
+        var kind = (data[0] & ~1) == 2 ? "echo" : "no echo";
+        var last = (data[0] & 1) != 0 ? ", last" : string.Empty;
+        return $"0x{data[0]:x2} (question, {kind}{last}) \"{System.Text.Encoding.ASCII.GetString(text)}\"";
     }
 
     private static bool IsScrambleMethod(string pluginName) =>

@@ -191,7 +191,11 @@ internal sealed class MySqlClientTransport(MySqlPacketChannel channel, MySqlClie
             MySqlPackets.AuthSwitchRequest => Named(packet, "AuthSwitchRequest", static (name, data) => AuthEvent.Switch(name, data)),
             MySqlPackets.AuthNextFactor when (_capabilities & MySqlCapabilities.MultiFactorAuthentication) != 0 => Named(packet, "AuthNextFactor", static (name, data) => AuthEvent.NextFactor(name, data)),
             MySqlPackets.AuthMoreData => AuthEvent.Continue(packet.AsMemory(1)),
-            _ => throw new HandshakeException(AuthErrorCode.ProtocolViolation, $"Unexpected packet 0x{packet[0]:X2} during authentication.", negotiator.CurrentPlugin, negotiator.CurrentFactor),
+
+            // MariaDB (10.11) sends a plugin's data as it is, prefixing 0x01 only when the first byte could
+            // pass for OK, ERR or a switch (sql_acl.cc server_mpvio_write_packet): dialog's questions arrive
+            // starting with 2 or 4. The plugin judges such data.
+            _ => AuthEvent.Continue(packet),
         };
     }
 

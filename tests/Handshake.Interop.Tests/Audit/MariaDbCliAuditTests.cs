@@ -10,6 +10,7 @@ public sealed class MariaDbCliAuditTests
         ["mysql.control.native"] = AuditVerdict.Pass, // accepted the login
         ["mysql.control.native-tls"] = AuditVerdict.Pass, // accepted the login (over TLS)
         ["mysql.clear-password-plain"] = AuditVerdict.Fail, // sent the password in clear text over an unencrypted connection; accepted the login
+        ["mysql.dialog-password-plain"] = AuditVerdict.Fail, // sent the password in clear text over an unencrypted connection; accepted the log...
         ["mysql.unknown-plugin"] = AuditVerdict.Pass, // refused: ERROR 2013 (HY000): Plugin handshake_audit_unknown could not be loaded (after an empty answer)
         ["mysql.next-factor-unknown"] = AuditVerdict.Pass, // refused: ERROR 2013 (HY000): Can't connect to server (11).
         ["mysql.switch-loop"] = AuditVerdict.Fail, // answered 16 auth switches; refused: ERROR 1045 (28000): too many auth switches (the audit server's bound) (...

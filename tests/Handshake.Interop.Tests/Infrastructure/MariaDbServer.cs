@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Handshake.Interop.Tests.Infrastructure;
 
@@ -43,6 +45,15 @@ public sealed class MariaDbServer
         {
             throw InteropEnvironment.Missing("MariaDB", UnavailableReason);
         }
+    }
+
+    /// <summary>TLS options that verify the server against its self-signed certificate (chain and host name), so the connection counts as verified.</summary>
+    public SslClientAuthenticationOptions VerifyingTlsOptions()
+    {
+        var path = CaCertificatePath ?? throw InteropEnvironment.Missing("The server's CA certificate", "HANDSHAKE_SERVER_CA");
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.Add(X509CertificateLoader.LoadCertificateFromFile(path));
+        return new SslClientAuthenticationOptions { TargetHost = "localhost", CertificateChainPolicy = policy };
     }
 
     /// <summary>Runs SQL as root over the Unix socket; throws with the client's output on error.</summary>

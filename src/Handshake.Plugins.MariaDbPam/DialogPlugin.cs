@@ -1,0 +1,41 @@
+using Handshake.Plugins.MariaDbPam.Internal;
+using Microsoft.Extensions.Options;
+
+namespace Handshake.Plugins.MariaDbPam;
+
+/// <summary>
+/// The client side of MariaDB's <c>dialog</c> plugin, which MariaDB's PAM authentication (<c>auth_pam</c>)
+/// asks its questions through: each round the server sends one question (a type byte, 2 for an echo
+/// question or 4 for a password-like one, plus 1 for the last, then the text) and the client answers
+/// with one NUL-terminated line. Answers come from the factor's secret, a TOTP code, or
+/// <see cref="DialogClientOptions.Prompt"/> (see <see cref="DialogClientOptions.UseDefaultAnswers"/>).
+/// </summary>
+/// <remarks>
+/// Every answer travels in the clear, so each question passes the engine's cleartext gate first
+/// (verified TLS, a trusted local socket, or <c>HandshakeOptions.AllowCleartextWithoutVerifiedTls</c>).
+/// </remarks>
+public sealed class DialogPlugin : IAuthPlugin
+{
+    /// <summary>The client plugin name MariaDB's PAM plugin asks for.</summary>
+    public const string PluginName = "dialog";
+
+    private readonly DialogClientOptions _options;
+
+    /// <summary>Creates the plugin.</summary>
+    /// <param name="options">The options.</param>
+    public DialogPlugin(IOptions<DialogClientOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+    }
+
+    /// <inheritdoc />
+    public string Name => PluginName;
+
+    /// <inheritdoc />
+    public IAuthExchange Start(AuthExchangeContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new DialogClientExchange(context, _options);
+    }
+}
