@@ -13,6 +13,7 @@ public sealed class DemoCommandTests
         { "caching-sha2", ["0x04 (perform full authentication)", "0x03 (fast auth success)", "factor 1: caching_sha2_password (2 rounds)", "factor 1: caching_sha2_password (1 round)", "assurance level 1"] },
         { "ed25519", ["Begin [client_ed25519]", "<64 bytes redacted>", "factor 1: client_ed25519 (1 round)", "assurance level 1"] },
         { "key", ["ssh-key-auth", "SHA256:", "assurance level 1"] },
+        { "oauthbearer", ["Offer  OAUTHBEARER", "\"status\":\"invalid_token\"", "\"scope\":\"mail\"", "factor 1: OAUTHBEARER (1 round)", "OAUTHBEARER", "assurance level 1"] },
         { "mfa", ["SCRAM-SHA-256-PLUS", "NextFactor [totp]", "(previous factor's final data: \"v=<redacted>\")", "assurance level 2", "factor 2: totp (1 round)"] },
         {
             "resume",
@@ -34,6 +35,17 @@ public sealed class DemoCommandTests
 
         // A token is 32 bytes: 64 hex digits. Family ids (16 bytes, 32 digits) are meant to be shown.
         Assert.DoesNotMatch("[0-9a-f]{40,}", run.Output);
+    }
+
+    [Fact]
+    public async Task Demo_OAuthBearerPage_NeverShowsAToken()
+    {
+        var run = await CliRunner.RunAsync(null, "demo", "--plugin", "oauthbearer");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        // Every JWT starts with the base64url of '{"': a token, or a part of one, in the output would show it.
+        Assert.DoesNotContain("eyJ", run.Output, StringComparison.Ordinal);
     }
 
     [Theory]
