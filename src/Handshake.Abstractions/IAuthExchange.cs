@@ -21,4 +21,14 @@ public interface IAuthExchange : IDisposable
     /// <param name="finalData">Data the server sent with its acceptance (e.g. SCRAM's server-final message), possibly empty.</param>
     /// <exception cref="HandshakeException">The acceptance is not trustworthy.</exception>
     void OnServerAccepted(ReadOnlyMemory<byte> finalData);
+
+    /// <summary>
+    /// Called when the server rejects the factor this exchange was running. A mechanism whose server
+    /// explains a failure inside the exchange (OAUTHBEARER's error JSON, RFC 7628 §3.2.2) returns the
+    /// exception the application should see instead, carrying what the server said, so the application
+    /// can act on it (fetch a new token). The default keeps the engine's error.
+    /// </summary>
+    /// <param name="rejection">The engine's <see cref="AuthErrorCode.ServerRejected"/> error for the server's failure message.</param>
+    /// <returns>The exception to raise instead, or null to raise <paramref name="rejection"/>.</returns>
+    HandshakeException? OnServerRejected(HandshakeException rejection) => null;
 }

@@ -805,7 +805,7 @@ public sealed class AuthNegotiator : IDisposable
     {
         var code = PeerText.Printable(authEvent.ErrorCode, 32);
         var message = PeerText.Printable(authEvent.Message, 512);
-        return new HandshakeException(
+        var rejection = new HandshakeException(
             AuthErrorCode.ServerRejected,
             $"The server rejected authentication{(code.Length > 0 ? " (" + code + ")" : string.Empty)}: {(message.Length > 0 ? message : "no reason given")}",
             CurrentPlugin,
@@ -813,6 +813,9 @@ public sealed class AuthNegotiator : IDisposable
         {
             ServerErrorCode = authEvent.ErrorCode is null ? null : code,
         };
+
+        // The mechanism may know more than the protocol's failure message (RFC 7628 §3.2.2's error JSON).
+        return _exchange?.OnServerRejected(rejection)?.WithContext(CurrentPlugin, CurrentFactor) ?? rejection;
     }
 
     private HandshakeException TimedOut() =>

@@ -14,6 +14,7 @@ public sealed class DemoCommandTests
         { "ed25519", ["Begin [client_ed25519]", "<64 bytes redacted>", "factor 1: client_ed25519 (1 round)", "assurance level 1"] },
         { "pam", ["Begin [dialog]  0x04 (question, no echo) \"Password: \"", "Continue  0x05 (question, no echo, last) \"Enter the 6-digit code for alice: \"", "<7 bytes redacted>", "factor 1: dialog (2 rounds)", "Server logs the real reason: InvalidCredential"] },
         { "key", ["ssh-key-auth", "SHA256:", "assurance level 1"] },
+        { "oauthbearer", ["Offer  OAUTHBEARER", "\"status\":\"invalid_token\"", "\"scope\":\"mail\"", "factor 1: OAUTHBEARER (1 round)", "OAUTHBEARER", "assurance level 1"] },
         { "mfa", ["SCRAM-SHA-256-PLUS", "NextFactor [totp]", "(previous factor's final data: \"v=<redacted>\")", "assurance level 2", "factor 2: totp (1 round)"] },
         {
             "resume",
@@ -35,6 +36,17 @@ public sealed class DemoCommandTests
 
         // A token is 32 bytes: 64 hex digits. Family ids (16 bytes, 32 digits) are meant to be shown.
         Assert.DoesNotMatch("[0-9a-f]{40,}", run.Output);
+    }
+
+    [Fact]
+    public async Task Demo_OAuthBearerPage_NeverShowsAToken()
+    {
+        var run = await CliRunner.RunAsync(null, "demo", "--plugin", "oauthbearer");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        // Every JWT starts with the base64url of '{"': a token, or a part of one, in the output would show it.
+        Assert.DoesNotContain("eyJ", run.Output, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -9,6 +9,7 @@ using Handshake.Plugins.KeyAuth;
 using Handshake.Plugins.Ed25519;
 using Handshake.Plugins.MariaDbPam;
 using Handshake.Plugins.NativePassword;
+using Handshake.Plugins.OAuthBearer;
 using Handshake.Plugins.Scram;
 using Handshake.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,11 +35,13 @@ public sealed class SecretHygieneTests
     private static readonly byte[] TotpKey = Encoding.ASCII.GetBytes("12345678901234567890");
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 11, 0, 0, TimeSpan.Zero);
     private static readonly Lazy<ECDsa> ClientKey = new(() => ECDsa.Create(ECCurve.NamedCurves.nistP256));
+    private static readonly Lazy<ECDsa> TokenIssuerKey = new(() => ECDsa.Create(ECCurve.NamedCurves.nistP256));
+    private static readonly Lazy<ECDsa> TokenStrangerKey = new(() => ECDsa.Create(ECCurve.NamedCurves.nistP256));
 
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (var plugin in new[] { "scram", "scram-plus", "native", "cachingsha2-fast", "cachingsha2-full", "keyauth", "ed25519", "totp", "hmac", "dialog", "clearpassword" })
+        foreach (var plugin in new[] { "scram", "scram-plus", "native", "cachingsha2-fast", "cachingsha2-full", "keyauth", "ed25519", "totp", "hmac", "dialog", "clearpassword", "oauthbearer" })
         {
             foreach (var path in new[] { "success", "wrong-secret", "unknown-user", "malformed-server-data", "timeout", "cancellation" })
             {
@@ -373,6 +376,26 @@ public sealed class SecretHygieneTests
                     [("salted password", salted), ("client key", HMACSHA256.HashData(salted, "Client Key"u8))]);
             }
 
+            case "oauthbearer":
+            {
+                // A JWT from an issuer key made here, valid on the test's fake clock; the wrong one is signed by another key.
+                var good = BearerToken(TokenIssuerKey.Value);
+                var bad = BearerToken(TokenStrangerKey.Value);
+                return new Setup(
+                    OAuthBearerMechanism.Name,
+                    b => b.AddOAuthBearer().AddOAuthBearerVerifier(o => o.Scope = "mail").AddOAuthBearerJwtValidation(o =>
+                    {
+                        o.Issuer = "https://issuer.hygiene";
+                        o.Audience = "hygiene";
+                        o.SigningKeyPems.Add(TokenIssuerKey.Value.ExportSubjectPublicKeyInfoPem());
+                    }),
+                    StoredCredential.FromString("https://issuer.hygiene"),
+                    tls, // A bearer token goes through the cleartext gate.
+                    wrong => AuthCredentials.FromPasswords(User, wrong ? bad : good),
+                    [],
+                    ExtraText: [good, bad, good.Split('.')[2], bad.Split('.')[2]]);
+            }
+
             case "hmac":
                 return new Setup(
                     HmacChallengeHandshakeBuilderExtensions.DefaultName,
@@ -386,6 +409,17 @@ public sealed class SecretHygieneTests
                 throw new ArgumentException(plugin, nameof(plugin));
         }
     }
+
+    private static string BearerToken(ECDsa key) =>
+        new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = "https://issuer.hygiene",
+            Audience = "hygiene",
+            NotBefore = Now.UtcDateTime.AddMinutes(-1),
+            Expires = Now.UtcDateTime.AddHours(1),
+            Claims = new Dictionary<string, object> { ["sub"] = User },
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(key), "ES256"),
+        });
 
     /// <summary>RFC 6238 with SHA-1, 6 digits, 30 s (RFC 4226 §5.3 truncation).</summary>
     private static string TotpCode(byte[] key, DateTimeOffset at)

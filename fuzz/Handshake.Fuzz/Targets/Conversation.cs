@@ -32,6 +32,12 @@ internal sealed class Conversation
     /// <summary>Whether the client's last message is a NUL-terminated string (caching_sha2 full authentication).</summary>
     public bool NulTerminatedFinal { get; init; }
 
+    /// <summary>
+    /// The part of the client's last message acceptance depends on, when the mechanism lets other parts vary
+    /// (OAUTHBEARER: the token; the GS2 flag, the scheme's case and optional keys may differ legitimately).
+    /// </summary>
+    public Func<byte[], byte[]>? FinalCredential { get; init; }
+
     public static FakeTimeProvider NewClock() => new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
 
     public AuthExchangeContext ClientContext(AuthCredentials credentials) =>

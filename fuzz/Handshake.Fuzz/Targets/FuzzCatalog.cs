@@ -7,6 +7,7 @@ using Handshake.Plugins.Ed25519;
 using Handshake.Plugins.KeyAuth;
 using Handshake.Plugins.MariaDbPam;
 using Handshake.Plugins.NativePassword;
+using Handshake.Plugins.OAuthBearer;
 using Handshake.Plugins.Scram;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,6 +29,7 @@ internal static class FuzzCatalog
         "cachingsha2-client", "cachingsha2-verifier", "cachingsha2-credential",
         "keyauth-client", "keyauth-verifier", "keyauth-stored",
         "ed25519-client", "ed25519-verifier", "ed25519-credential",
+        "oauthbearer-client", "oauthbearer-verifier", "oauthbearer-error",
         "totp-client", "totp-verifier", "totp-secret", "totp-stored", "base32",
         "dialog-client", "dialog-verifier", "dialog-credential", "clearpassword-client", "clearpassword-verifier",
         "mysql-client", "mysql-server", "pgsql-client", "pgsql-server",
@@ -48,6 +50,9 @@ internal static class FuzzCatalog
         "ed25519-client" => new ClientReplayTarget(name, Ed25519()),
         "ed25519-verifier" => new VerifierReplayTarget(name, Ed25519()),
         "ed25519-credential" => new ParserTarget(name, [Ed25519Credential.FromPassword(Password).Format(), string.Empty], data => Ed25519Credential.Parse(Encoding.UTF8.GetString(data)), InvalidStored),
+        "oauthbearer-client" => new ClientReplayTarget(name, OAuthBearer()),
+        "oauthbearer-verifier" => new VerifierReplayTarget(name, OAuthBearer()),
+        "oauthbearer-error" => new ParserTarget(name, ["{\"status\":\"invalid_token\",\"scope\":\"example_scope\",\"openid-configuration\":\"https://example.com/.well-known/openid-configuration\"}", "{\"status\":\"invalid_token\",\"schemes\":\"bearer mac\",\"scope\":\"https://mail.example.com/\"}", "{\"status\":\"insufficient_scope\",\"nested\":{\"a\":[1,2]}}"], data => _ = OAuthBearerError.TryParse(data, out _), _ => false),
         "keyauth-client" => new ClientReplayTarget(name, KeyAuth()),
         "keyauth-verifier" => new VerifierReplayTarget(name, KeyAuth()),
         "keyauth-stored" => new StoredCredentialTarget(name, KeyAuth(), [KeyAuthKey.Value.ExportSubjectPublicKeyInfoPem(), AuthorizedKeysLine(KeyAuthKey.Value), AuthorizedKeysLine(KeyAuthKey.Value) + "\n# comment\n" + KeyAuthKey.Value.ExportSubjectPublicKeyInfoPem()]),
@@ -73,6 +78,7 @@ internal static class FuzzCatalog
         "cachingsha2" => CachingSha2(),
         "keyauth" => KeyAuth(),
         "ed25519" => Ed25519(),
+        "oauthbearer" => OAuthBearer(),
         "totp" => Totp(),
         "dialog" => Dialog(),
         "clearpassword" => ClearPassword(),
@@ -128,6 +134,64 @@ internal static class FuzzCatalog
             Services = sp,
             FinalIsProof = true,
         };
+    }
+
+    private static readonly Lazy<ECDsa> OAuthBearerIssuerKey = new(() => ECDsa.Create(ECCurve.NamedCurves.nistP256));
+
+    private static Conversation OAuthBearer()
+    {
+        // A JWT signed by an issuer key made in-process, valid at the conversation's fixed clock; over
+        // verified TLS, the only transport the client sends a bearer token over.
+        const string Issuer = "https://issuer.fuzz";
+        const string Audience = "fuzz";
+        var now = Conversation.NewClock().GetUtcNow().UtcDateTime;
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            NotBefore = now.AddMinutes(-1),
+            Expires = now.AddMinutes(30),
+            Claims = new Dictionary<string, object> { ["sub"] = Conversation.User },
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(OAuthBearerIssuerKey.Value), "ES256"),
+        });
+        var services = new ServiceCollection();
+        _ = services.AddHandshake().AddOAuthBearer().AddOAuthBearerVerifier().AddOAuthBearerJwtValidation(o =>
+        {
+            o.Issuer = Issuer;
+            o.Audience = Audience;
+            o.SigningKeyPems.Add(OAuthBearerIssuerKey.Value.ExportSubjectPublicKeyInfoPem());
+        });
+        var sp = services.BuildServiceProvider();
+        var verifier = sp.GetServices<IAuthVerifier>().Single(v => v.Name == OAuthBearerMechanism.Name);
+        return new Conversation
+        {
+            Name = "oauthbearer",
+            Plugin = sp.GetServices<IAuthPlugin>().Single(p => p.Name == OAuthBearerMechanism.Name),
+            Verifier = () => verifier,
+            Mechanism = OAuthBearerMechanism.Name,
+            Credentials = () => AuthCredentials.FromPasswords(Conversation.User, token),
+            Stored = StoredCredential.FromString(Issuer),
+            Transport = new TransportSecurity { IsEncrypted = true, IsCertificateVerified = true },
+            Services = sp,
+            FinalCredential = BearerToken,
+        };
+    }
+
+    /// <summary>The b64token after "auth=Bearer" and its spaces (RFC 7628 §3.1), or the whole message when there is none.</summary>
+    private static byte[] BearerToken(byte[] message)
+    {
+        var span = message.AsSpan();
+        var at = span.IndexOf("auth="u8);
+        if (at < 0)
+        {
+            return message;
+        }
+
+        var value = span[(at + 5)..];
+        var end = value.IndexOf((byte)1);
+        value = end < 0 ? value : value[..end];
+        var space = value.IndexOf((byte)' ');
+        return space < 0 ? message : value[space..].TrimStart((byte)' ').ToArray();
     }
 
     private static Conversation Native()

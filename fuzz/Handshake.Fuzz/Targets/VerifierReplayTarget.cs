@@ -21,6 +21,11 @@ internal sealed class VerifierReplayTarget : FuzzTarget
     /// <summary>caching_sha2's cleartext password is a NUL-terminated string (MySQL protocol): bytes after the NUL are not part of it.</summary>
     private ReadOnlySpan<byte> Canonical(byte[] data)
     {
+        if (_conversation.FinalCredential is { } credential)
+        {
+            return credential(data);
+        }
+
         var nul = Array.IndexOf(data, (byte)0);
         return _conversation.NulTerminatedFinal && nul >= 0 ? data.AsSpan(0, nul) : data;
     }

@@ -7,6 +7,7 @@ using Handshake.Plugins.Ed25519;
 using Handshake.Plugins.KeyAuth;
 using Handshake.Plugins.MariaDbPam;
 using Handshake.Plugins.NativePassword;
+using Handshake.Plugins.OAuthBearer;
 using Handshake.Plugins.Scram;
 using Handshake.Testing;
 
@@ -36,6 +37,7 @@ internal static class DemoScenarios
         new("ed25519", "MariaDB's ed25519 (client_ed25519): an Ed25519 signature keyed by SHA-512(password)", Ed25519),
         new("pam", "MariaDB PAM's dialog: a password question, then a TOTP code, in one factor", Pam),
         new("key", "ssh-key-auth: a signature with a key made in-process", Key),
+        new("oauthbearer", "OAUTHBEARER (RFC 7628): a JWT from an issuer key made in-process; a refused token gets the server's error JSON", OAuthBearer),
         new(DefaultKey, "two factors: SCRAM-SHA-256-PLUS then TOTP (assurance level 2)", MultiFactor),
         new(ResumeDemo.Key, "a resume token skips PBKDF2 and the TOTP prompt; a reused token revokes its family", static () => new ResumeDemo().Build()),
     ];
@@ -162,6 +164,52 @@ internal static class DemoScenarios
                 new("signs with another key", b => b.AddKeyAuth(o => o.PrivateKeyPem = otherPrivatePem), () => new AuthCredentials(User), ExpectSuccess: false),
             ],
             []);
+    }
+
+    private static DemoScenario OAuthBearer()
+    {
+        const string Issuer = "https://issuer.demo";
+        const string Audience = "imap://mail.demo";
+        var certificate = SelfSignedCertificate();
+        using var issuerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var publicPem = issuerKey.ExportSubjectPublicKeyInfoPem();
+        var good = BearerToken(issuerKey, Issuer, Audience);
+        var forged = BearerToken(otherKey, Issuer, Audience);
+        return new(
+            "oauthbearer",
+            "OAUTHBEARER (RFC 7628): OAuth 2.0 bearer tokens, as IMAP, SMTP and PostgreSQL 18 take them",
+            "TLS is simulated (verified certificate): a bearer token is replayable, so the client sends it only where a password in the clear could go. An issuer key was made in this process; the server keeps only its public key and checks the JWT's signature, issuer, audience and lifetime, then names the user from its subject. The client sends 'n,a=alice,' and 'auth=Bearer <token>' (shown by length only). A token signed by another key is refused: the server sends its error JSON (status, scope, openid-configuration), the client answers the dummy 0x01, and the application gets OAuthBearerRejectedException with the scope to ask for.",
+            Tls(certificate),
+            AcceptorStartMode.Offer,
+            b => b.AddOAuthBearerVerifier(o => { o.Scope = "mail"; o.OpenIdConfiguration = Issuer + "/.well-known/openid-configuration"; })
+                .AddOAuthBearerJwtValidation(o =>
+                {
+                    o.Issuer = Issuer;
+                    o.Audience = Audience;
+                    o.SigningKeyPems.Add(publicPem);
+                })
+                .AddAcceptor(o => { o.DefaultPlugin = OAuthBearerMechanism.Name; o.OfferedPlugins.Add(OAuthBearerMechanism.Name); })
+                .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(OAuthBearerMechanism.Name, StoredCredential.FromString(Issuer)))),
+            [
+                new("presents a token from the issuer", b => b.AddOAuthBearer(), () => AuthCredentials.FromPasswords(User, good), ExpectSuccess: true),
+                new("presents a token signed by another key", b => b.AddOAuthBearer(), () => AuthCredentials.FromPasswords(User, forged), ExpectSuccess: false),
+            ],
+            [certificate]);
+    }
+
+    private static string BearerToken(ECDsa key, string issuer, string audience)
+    {
+        var now = DateTime.UtcNow;
+        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            NotBefore = now.AddMinutes(-1),
+            Expires = now.AddMinutes(15),
+            Claims = new Dictionary<string, object> { ["sub"] = User, ["scope"] = "mail" },
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(key), "ES256"),
+        });
     }
 
     private static DemoScenario MultiFactor()

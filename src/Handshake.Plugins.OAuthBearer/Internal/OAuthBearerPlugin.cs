@@ -1,0 +1,23 @@
+namespace Handshake.Plugins.OAuthBearer.Internal;
+
+/// <summary>The client plugin "OAUTHBEARER" (RFC 7628).</summary>
+internal sealed class OAuthBearerPlugin(OAuthBearerClientOptions options, IOAuthBearerTokenProvider? registeredProvider) : IAuthPlugin
+{
+    // A bearer token is as good as a password to whoever reads it; in an offer it ranks with PLAIN (1),
+    // below every challenge-response mechanism, and is eligible only where the cleartext gate would let it go.
+    private const int OfferPreference = 1;
+
+    private readonly OAuthBearerTokenCache? _cache = (options.TokenProvider ?? registeredProvider) is { } provider
+        ? new OAuthBearerTokenCache(provider, options.RefreshBeforeExpiry)
+        : null;
+
+    public string Name => OAuthBearerMechanism.Name;
+
+    public IAuthExchange Start(AuthExchangeContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new OAuthBearerClientExchange(context, options, _cache);
+    }
+
+    public int GetOfferPreference(AuthExchangeContext context) => OfferPreference;
+}
