@@ -13,7 +13,8 @@ namespace Handshake.Interop.Tests.Cli;
 
 /// <summary>
 /// <c>handshake serve</c> as a process of its own with 500 idle TCP connections held open (connected,
-/// no byte sent) while a real client (Npgsql, MySqlConnector) logs in: the login must not wait behind them.
+/// no byte sent) while a real client (Npgsql, MySqlConnector, MailKit over IMAP and SMTP) logs in: the
+/// login must not wait behind them.
 /// Loopback only; every socket is closed at the end.
 /// </summary>
 public sealed class ServeIdleConnectionsTests(ITestOutputHelper output) : IDisposable
@@ -29,6 +30,8 @@ public sealed class ServeIdleConnectionsTests(ITestOutputHelper output) : IDispo
     [Theory]
     [InlineData("postgres")]
     [InlineData("mysql")]
+    [InlineData("imap")]
+    [InlineData("submission")]
     public async Task Serve_500IdleConnectionsHeld_RealClientLogsInUnderOneSecond(string protocol)
     {
         await using var serve = await ServeProcess.StartAsync("serve", protocol, "--port", "0", "--users", UsersJson());
@@ -46,9 +49,9 @@ public sealed class ServeIdleConnectionsTests(ITestOutputHelper output) : IDispo
                 await client.ConnectAsync(IPAddress.Loopback, serve.Port);
             }
 
-            if (protocol == "mysql")
+            if (protocol != "postgres")
             {
-                // The server speaks first in MySQL: a greeting on every idle socket proves serve accepted each one.
+                // The server speaks first in MySQL, IMAP and SMTP: a greeting on every idle socket proves serve accepted each one.
                 using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
                 var buffer = new byte[4];
                 foreach (var client in idle)
@@ -97,6 +100,22 @@ public sealed class ServeIdleConnectionsTests(ITestOutputHelper output) : IDispo
             };
             await using var connection = new NpgsqlConnection(builder.ConnectionString);
             await connection.OpenAsync();
+        }
+        else if (protocol == "imap")
+        {
+            using var client = new global::MailKit.Net.Imap.ImapClient();
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await client.ConnectAsync("127.0.0.1", port, global::MailKit.Security.SecureSocketOptions.None, limit.Token);
+            await client.AuthenticateAsync(new global::MailKit.Security.SaslMechanismScramSha256(new NetworkCredential("alice", Password)), limit.Token);
+            await client.DisconnectAsync(quit: true, limit.Token);
+        }
+        else if (protocol == "submission")
+        {
+            using var client = new global::MailKit.Net.Smtp.SmtpClient();
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await client.ConnectAsync("127.0.0.1", port, global::MailKit.Security.SecureSocketOptions.None, limit.Token);
+            await client.AuthenticateAsync(new global::MailKit.Security.SaslMechanismScramSha256(new NetworkCredential("alice", Password)), limit.Token);
+            await client.DisconnectAsync(quit: true, limit.Token);
         }
         else
         {
