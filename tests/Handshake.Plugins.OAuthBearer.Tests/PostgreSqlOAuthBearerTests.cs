@@ -64,19 +64,19 @@ public sealed class PostgreSqlOAuthBearerTests
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port, timeout.Token);
         using var accepted = await accept;
-        var serverTask = PostgreSqlAcceptorSession.RunAsync(accepted.GetStream(), sp.GetRequiredService<IAuthAcceptorFactory>(), new PostgreSqlAcceptorOptions { ServerCertificate = Certificate.Value, RequireTls = true, IdleTimeout = TimeSpan.FromSeconds(2) }, timeout.Token);
+        var serverTask = PostgreSqlAcceptorSession.AcceptAsync(accepted.GetStream(), new PostgreSqlAcceptorOptions { ServerCertificate = Certificate.Value, RequireTls = true, IdleTimeout = TimeSpan.FromSeconds(2) }, sp.GetRequiredService<IAuthAcceptorFactory>(), timeout.Token);
 
         var options = new PostgreSqlClientOptions
         {
-            SslMode = PostgreSqlSslMode.VerifyFull,
+            TlsMode = ClientTlsMode.VerifyFull,
             TargetHost = "localhost",
-            RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == Certificate.Value.GetCertHashString(),
         };
+        options.TrustedRootCertificates.Add(Certificate.Value);
         using var credentials = AuthCredentials.FromPasswords("alice", token);
         (PostgreSqlStartupResult?, Exception?) client;
         try
         {
-            var result = await PostgreSqlStartup.AuthenticateAsync(tcp.GetStream(), options, sp.GetRequiredService<IAuthNegotiatorFactory>(), credentials, timeout.Token);
+            var result = await PostgreSqlStartup.ConnectAsync(tcp.GetStream(), options, sp.GetRequiredService<IAuthNegotiatorFactory>(), credentials, timeout.Token);
             client = (result, null);
             await result.Stream.DisposeAsync();
         }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Handshake.Interop.Tests.Infrastructure;
@@ -47,13 +46,15 @@ public sealed class MariaDbServer
         }
     }
 
-    /// <summary>TLS options that verify the server against its self-signed certificate (chain and host name), so the connection counts as verified.</summary>
-    public SslClientAuthenticationOptions VerifyingTlsOptions()
+    /// <summary>Makes <paramref name="options"/> demand verified TLS against the server's self-signed CA (chain and host name), so the connection counts as verified.</summary>
+    /// <param name="options">The client options to set.</param>
+    public void RequireVerifiedTls(AdapterClientOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var path = CaCertificatePath ?? throw InteropEnvironment.Missing("The server's CA certificate", "HANDSHAKE_SERVER_CA");
-        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-        policy.CustomTrustStore.Add(X509CertificateLoader.LoadCertificateFromFile(path));
-        return new SslClientAuthenticationOptions { TargetHost = "localhost", CertificateChainPolicy = policy };
+        options.TlsMode = ClientTlsMode.VerifyFull;
+        options.TargetHost = "localhost";
+        options.TrustedRootCertificates.Add(X509CertificateLoader.LoadCertificateFromFile(path));
     }
 
     /// <summary>Runs SQL as root over the Unix socket; throws with the client's output on error.</summary>

@@ -123,9 +123,13 @@ public sealed class OurClientToMariaDbPamTests(MariaDbServer server) : IAsyncLif
         using var client = new TcpClient();
         await client.ConnectAsync(server.Host, server.Port, _timeout.Token);
         await using var stream = client.GetStream();
-        var options = new MySqlClientOptions { UserName = User, SslMode = tls ? MySqlSslMode.Required : MySqlSslMode.None, SslOptions = tls ? server.VerifyingTlsOptions() : null };
-        var factory = sp.GetRequiredService<IAuthNegotiatorFactory>();
-        var result = await MySqlClientConnector.AuthenticateAsync(stream, t => factory.Create(credentials, t), options, _timeout.Token);
+        var options = new MySqlClientOptions { TlsMode = ClientTlsMode.Disable };
+        if (tls)
+        {
+            server.RequireVerifiedTls(options);
+        }
+
+        var result = await MySqlClientConnector.ConnectAsync(stream, options, sp.GetRequiredService<IAuthNegotiatorFactory>(), credentials, _timeout.Token);
         var currentUser = await MySqlWire.QueryScalarAsync(result.Stream, "SELECT CURRENT_USER()", _timeout.Token);
         if (!ReferenceEquals(result.Stream, stream))
         {

@@ -59,11 +59,11 @@ public sealed class MailKitOAuthBearerTests : IAsyncLifetime
     public async Task DisposeAsync() => await _services.DisposeAsync();
 
     [Theory]
-    [InlineData(Protocol.Imap, SaslTlsMode.StartTls)]
-    [InlineData(Protocol.Imap, SaslTlsMode.Implicit)]
-    [InlineData(Protocol.Smtp, SaslTlsMode.StartTls)]
-    [InlineData(Protocol.Smtp, SaslTlsMode.Implicit)]
-    public async Task MailKit_OAuthBearerWithLocallySignedJwt_LogsIn(Protocol protocol, SaslTlsMode tls)
+    [InlineData(Protocol.Imap, SaslTlsStart.StartTls)]
+    [InlineData(Protocol.Imap, SaslTlsStart.Implicit)]
+    [InlineData(Protocol.Smtp, SaslTlsStart.StartTls)]
+    [InlineData(Protocol.Smtp, SaslTlsStart.Implicit)]
+    public async Task MailKit_OAuthBearerWithLocallySignedJwt_LogsIn(Protocol protocol, SaslTlsStart tls)
     {
         var outcome = await RunAsync(protocol, tls, Token(IssuerKey, TimeSpan.FromMinutes(10)));
 
@@ -79,7 +79,7 @@ public sealed class MailKitOAuthBearerTests : IAsyncLifetime
     public async Task MailKit_TokenFromAnotherIssuer_GetsAuthFailureAfterOurErrorJsonAndItsDummyReply(Protocol protocol, string challengePrefix)
     {
         ArgumentNullException.ThrowIfNull(challengePrefix);
-        var outcome = await RunAsync(protocol, SaslTlsMode.Implicit, Token(StrangerKey, TimeSpan.FromMinutes(10)));
+        var outcome = await RunAsync(protocol, SaslTlsStart.Implicit, Token(StrangerKey, TimeSpan.FromMinutes(10)));
 
         Assert.IsType<AuthenticationException>(outcome.ClientError);
         Assert.Null(outcome.Server.Authentication);
@@ -100,7 +100,7 @@ public sealed class MailKitOAuthBearerTests : IAsyncLifetime
     [Fact]
     public async Task MailKit_ExpiredToken_IsRefused()
     {
-        var outcome = await RunAsync(Protocol.Imap, SaslTlsMode.StartTls, Token(IssuerKey, TimeSpan.FromMinutes(-5)));
+        var outcome = await RunAsync(Protocol.Imap, SaslTlsStart.StartTls, Token(IssuerKey, TimeSpan.FromMinutes(-5)));
 
         Assert.IsType<AuthenticationException>(outcome.ClientError);
         Assert.Null(outcome.Server.Authentication);
@@ -113,7 +113,7 @@ public sealed class MailKitOAuthBearerTests : IAsyncLifetime
     public async Task MailKit_PlainText_OAuthBearerIsNotOffered(Protocol protocol)
     {
         // A bearer token is replayable: without TLS the server does not advertise the mechanism at all.
-        var outcome = await RunAsync(protocol, SaslTlsMode.None, Token(IssuerKey, TimeSpan.FromMinutes(10)));
+        var outcome = await RunAsync(protocol, null, Token(IssuerKey, TimeSpan.FromMinutes(10)));
 
         Assert.NotNull(outcome.ClientError);
         Assert.Null(outcome.Server.Authentication);
@@ -136,28 +136,28 @@ public sealed class MailKitOAuthBearerTests : IAsyncLifetime
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
     }
 
-    private async Task<Outcome> RunAsync(Protocol protocol, SaslTlsMode tls, string token)
+    private async Task<Outcome> RunAsync(Protocol protocol, SaslTlsStart? tls, string token)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var options = new SaslAcceptorOptions { TlsMode = tls, ServerCertificate = TestServerCertificate.Instance, IdleTimeout = TimeSpan.FromSeconds(5) };
+        var options = new SaslAcceptorOptions { TlsStart = tls ?? SaslTlsStart.StartTls, ServerCertificate = tls is null ? null : TestServerCertificate.Instance, IdleTimeout = TimeSpan.FromSeconds(5) };
         var server = Task.Run(
             async () =>
             {
                 using var accepted = await listener.AcceptTcpClientAsync(timeout.Token);
                 var factory = _services.GetRequiredService<IAuthAcceptorFactory>();
                 return protocol == Protocol.Imap
-                    ? await ImapAcceptorSession.RunAsync(accepted.GetStream(), options, factory, timeout.Token)
-                    : await SmtpAcceptorSession.RunAsync(accepted.GetStream(), options, factory, timeout.Token);
+                    ? await ImapAcceptorSession.AcceptAsync(accepted.GetStream(), options, factory, timeout.Token)
+                    : await SmtpAcceptorSession.AcceptAsync(accepted.GetStream(), options, factory, timeout.Token);
             },
             timeout.Token);
 
         var secure = tls switch
         {
-            SaslTlsMode.StartTls => SecureSocketOptions.StartTls,
-            SaslTlsMode.Implicit => SecureSocketOptions.SslOnConnect,
+            SaslTlsStart.StartTls => SecureSocketOptions.StartTls,
+            SaslTlsStart.Implicit => SecureSocketOptions.SslOnConnect,
             _ => SecureSocketOptions.None,
         };
         Exception? error = null;
