@@ -18,6 +18,10 @@ public sealed class ClearPasswordPlugin : IAuthPlugin
     public string Name => PluginName;
 
     /// <inheritdoc />
+    /// <remarks>The password leaves as it is: the engine opens the cleartext gate first.</remarks>
+    public AuthSecretUse SecretUse => AuthSecretUse.Cleartext;
+
+    /// <inheritdoc />
     public IAuthExchange Start(AuthExchangeContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

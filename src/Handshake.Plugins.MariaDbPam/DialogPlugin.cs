@@ -33,6 +33,10 @@ public sealed class DialogPlugin : IAuthPlugin
     public string Name => PluginName;
 
     /// <inheritdoc />
+    /// <remarks>The answers (the password, a code) leave as they are typed: the engine opens the cleartext gate first.</remarks>
+    public AuthSecretUse SecretUse => AuthSecretUse.Cleartext;
+
+    /// <inheritdoc />
     public IAuthExchange Start(AuthExchangeContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -16,8 +16,8 @@ public sealed class FactorPolicyRuleOptionsTests
     {
         await using var sp = new ServiceCollection()
             .AddHandshake()
-            .AddPlugin("key", ctx => (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ctx.RequireSecret().Bytes.ToArray()))
-            .AddPlugin("password", ctx => (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ctx.RequireSecret().Bytes.ToArray()))
+            .AddPlugin("key", AuthSecretUse.Derived, ctx => (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ctx.RequireSecret().Bytes.ToArray()))
+            .AddPlugin("password", AuthSecretUse.Derived, ctx => (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ctx.RequireSecret().Bytes.ToArray()))
             .AddVerifier("key", ctx => async (data, ct) => Check(await ctx.GetStoredCredentialAsync(ct), data))
             .AddVerifier(new PasswordVerifier())
             .AddAcceptor(o => o.DefaultPlugin = "key")
@@ -46,11 +46,12 @@ public sealed class FactorPolicyRuleOptionsTests
     [Fact]
     public async Task Acceptor_StoreNotValidatedAtStartUp_AppliesTheSameRule()
     {
-        // An in-memory store has no start-up check: the acceptor applies FactorPolicyRules to the loaded user.
+        // The toy plugins stand for proofs of their secrets (Derived), so the gate hands them the secret
+        // over the in-memory transport. An in-memory store has no start-up check: the acceptor applies FactorPolicyRules to the loaded user.
         await using var sp = new ServiceCollection()
             .AddHandshake()
-            .AddPlugin("key", ctx => (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ctx.RequireSecret().Bytes.ToArray()))
-            .AddPlugin("password", ctx => (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ctx.RequireSecret().Bytes.ToArray()))
+            .AddPlugin("key", AuthSecretUse.Derived, ctx => (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ctx.RequireSecret().Bytes.ToArray()))
+            .AddPlugin("password", AuthSecretUse.Derived, ctx => (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ctx.RequireSecret().Bytes.ToArray()))
             .AddVerifier("key", ctx => async (data, ct) => Check(await ctx.GetStoredCredentialAsync(ct), data))
             .AddVerifier(new PasswordVerifier())
             .AddAcceptor(o => o.DefaultPlugin = "key")

@@ -19,13 +19,17 @@ public sealed class MySqlAdapterConformanceTests : AdapterConformanceTests
         ArgumentNullException.ThrowIfNull(services);
         var options = new MySqlClientOptions
         {
-            TlsMode = scenario.Tls == AdapterTlsMode.None ? ClientTlsMode.Disable : ClientTlsMode.VerifyFull,
+            TlsMode = scenario.Tls == AdapterTlsMode.None ? ClientTlsMode.Disable : scenario.ClientTlsMode,
             TargetHost = "localhost",
             FirstMessageTimeout = scenario.FirstMessageTimeout,
             RoundTimeout = scenario.RoundTimeout,
             MaxMessageLength = scenario.MaxMessageLength,
         };
-        options.TrustedRootCertificates.Add(scenario.Certificate);
+        if (scenario.TrustServerCertificate)
+        {
+            options.TrustedRootCertificates.Add(scenario.Certificate);
+        }
+
         var result = await MySqlClientConnector.ConnectAsync(stream, options, services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cancellationToken);
         return result.Transport.IsEncrypted;
     }

@@ -13,6 +13,9 @@ internal sealed class OAuthBearerPlugin(OAuthBearerClientOptions options, IOAuth
 
     public string Name => OAuthBearerMechanism.Name;
 
+    // A bearer token is replayable by whoever reads it (RFC 6750 §5.3): the engine opens the cleartext gate first.
+    public AuthSecretUse SecretUse => AuthSecretUse.Cleartext;
+
     public IAuthExchange Start(AuthExchangeContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
