@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -112,7 +110,7 @@ public sealed class MySqlEngineDrivenTests : IDisposable
     public async Task AcceptAsync_SslRequestWithoutCertificate_FailureCountedWithErrorType()
     {
         using var meters = new ScopedMeterFactory();
-        using var failures = new FailureListener(meters);
+        using var failures = new FailureRecorder(meters);
         await using var services = MySqlTestServices.Create(meters, User, Password);
         using var pair = await Pair.CreateAsync(_timeout.Token);
         var server = MySqlServerConnector.AcceptAsync(pair.Server, new MySqlServerOptions(), services.GetRequiredService<IAuthAcceptorFactory>(), _timeout.Token);
@@ -122,14 +120,14 @@ public sealed class MySqlEngineDrivenTests : IDisposable
         await channel.WriteAsync(new PayloadWriter().UInt32((uint)(ClientCaps | MySqlCapabilities.Ssl)).UInt32(1 << 24).Byte(45).Zeros(23).Written, _timeout.Token);
 
         Assert.Equal(AuthErrorCode.ProtocolViolation, (await server).FailureReason);
-        Assert.Contains(("server", nameof(AuthErrorCode.ProtocolViolation)), failures.Seen);
+        Assert.Contains(("server", nameof(AuthErrorCode.ProtocolViolation)), failures);
     }
 
     [Fact]
     public async Task AcceptAsync_NextFactorForClientWithoutMultiFactor_FailureCountedWithErrorType()
     {
         using var meters = new ScopedMeterFactory();
-        using var failures = new FailureListener(meters);
+        using var failures = new FailureRecorder(meters);
         await using var services = MySqlTestServices.Create(meters, User, Password);
         using var pair = await Pair.CreateAsync(_timeout.Token);
         var server = MySqlServerConnector.AcceptAsync(pair.Server, new MySqlServerOptions(), services.GetRequiredService<IAuthAcceptorFactory>(), _timeout.Token);
@@ -140,14 +138,14 @@ public sealed class MySqlEngineDrivenTests : IDisposable
 
         Assert.Equal(AuthErrorCode.PolicyViolation, (await server).FailureReason);
         Assert.Equal(MySqlPackets.Err, (await channel.ReadAsync(_timeout.Token))[0]);
-        Assert.Contains(("server", nameof(AuthErrorCode.PolicyViolation)), failures.Seen);
+        Assert.Contains(("server", nameof(AuthErrorCode.PolicyViolation)), failures);
     }
 
     [Fact]
     public async Task AcceptAsync_TlsHandshakeFails_FailureCountedWithErrorType()
     {
         using var meters = new ScopedMeterFactory();
-        using var failures = new FailureListener(meters);
+        using var failures = new FailureRecorder(meters);
         await using var services = MySqlTestServices.Create(meters, User, Password);
         using var pair = await Pair.CreateAsync(_timeout.Token);
         var server = MySqlServerConnector.AcceptAsync(pair.Server, new MySqlServerOptions { ServerCertificate = ConformanceServerCertificate.Instance }, services.GetRequiredService<IAuthAcceptorFactory>(), _timeout.Token);
@@ -159,14 +157,14 @@ public sealed class MySqlEngineDrivenTests : IDisposable
         await pair.Client.WriteAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\n\r\n"), _timeout.Token);
 
         Assert.Equal(AuthErrorCode.TransportFailure, (await server).FailureReason);
-        Assert.Contains(("server", nameof(AuthErrorCode.TransportFailure)), failures.Seen);
+        Assert.Contains(("server", nameof(AuthErrorCode.TransportFailure)), failures);
     }
 
     [Fact]
     public async Task AuthenticateAsync_UnexpectedPacket_FailureCountedWithErrorType()
     {
         using var meters = new ScopedMeterFactory();
-        using var failures = new FailureListener(meters);
+        using var failures = new FailureRecorder(meters);
         await using var services = MySqlTestServices.Create(meters, User, Password);
         await using var server = await ScriptedMySqlServer.CreateAsync(_timeout.Token);
         using var credentials = AuthCredentials.FromPasswords(User, Password);
@@ -177,14 +175,14 @@ public sealed class MySqlEngineDrivenTests : IDisposable
         await server.SendAsync(new byte[] { 0x7A, 1, 2 });
 
         Assert.Equal(AuthErrorCode.ProtocolViolation, (await Assert.ThrowsAsync<HandshakeException>(() => client)).Code);
-        Assert.Contains(("client", nameof(AuthErrorCode.ProtocolViolation)), failures.Seen);
+        Assert.Contains(("client", nameof(AuthErrorCode.ProtocolViolation)), failures);
     }
 
     [Fact]
     public async Task AuthenticateAsync_TlsRequiredButNotOffered_FailureCountedWithErrorType()
     {
         using var meters = new ScopedMeterFactory();
-        using var failures = new FailureListener(meters);
+        using var failures = new FailureRecorder(meters);
         await using var services = MySqlTestServices.Create(meters, User, Password);
         await using var server = await ScriptedMySqlServer.CreateAsync(_timeout.Token);
         using var credentials = AuthCredentials.FromPasswords(User, Password);
@@ -194,7 +192,7 @@ public sealed class MySqlEngineDrivenTests : IDisposable
         await server.SendAsync(ScriptedMySqlServer.Greeting(MySqlTestServices.Native, new byte[20].Select((_, i) => (byte)(i + 65)).ToArray()));
 
         Assert.Equal(AuthErrorCode.PolicyViolation, (await Assert.ThrowsAsync<HandshakeException>(() => client)).Code);
-        Assert.Contains(("client", nameof(AuthErrorCode.PolicyViolation)), failures.Seen);
+        Assert.Contains(("client", nameof(AuthErrorCode.PolicyViolation)), failures);
     }
 
     [Fact]
@@ -317,37 +315,6 @@ public sealed class MySqlEngineDrivenTests : IDisposable
                 }
             }
         }
-    }
-
-    /// <summary>Failed handshakes (role, error.type) measured through one test's own meter factory.</summary>
-    private sealed class FailureListener : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentQueue<(string? Role, string? Code)> _seen = new();
-
-        public FailureListener(ScopedMeterFactory meters)
-        {
-            _listener.InstrumentPublished = (instrument, l) =>
-            {
-                if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Name == "handshake.authentications")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
-            {
-                var all = tags.ToArray();
-                if (all.Any(t => t.Key == "handshake.outcome" && (string?)t.Value == "failure"))
-                {
-                    _seen.Enqueue((all.FirstOrDefault(t => t.Key == "handshake.role").Value?.ToString(), all.FirstOrDefault(t => t.Key == "error.type").Value?.ToString()));
-                }
-            });
-            _listener.Start();
-        }
-
-        public IReadOnlyCollection<(string? Role, string? Code)> Seen => _seen;
-
-        public void Dispose() => _listener.Dispose();
     }
 
     /// <summary>Two ends of one loopback TCP connection.</summary>
