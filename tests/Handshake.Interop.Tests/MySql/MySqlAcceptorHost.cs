@@ -32,7 +32,24 @@ internal sealed class MySqlAcceptorHost : IAsyncDisposable
 
     public int Port { get; }
 
-    public IReadOnlyCollection<MySqlServerResult> Results => _results;
+    /// <summary>
+    /// Gets the results of the sessions so far, after waiting (up to 10 s) for the running ones to end: a
+    /// client such as the mariadb CLI exits as soon as it reads ERR, before the session has recorded its result.
+    /// </summary>
+    public IReadOnlyCollection<MySqlServerResult> Results
+    {
+        get
+        {
+            Task[] sessions;
+            lock (_sessions)
+            {
+                sessions = [.. _sessions];
+            }
+
+            _ = Task.WaitAll(sessions, TimeSpan.FromSeconds(10));
+            return _results;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
