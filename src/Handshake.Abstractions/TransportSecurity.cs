@@ -42,6 +42,13 @@ public sealed class TransportSecurity
     /// </summary>
     public X509Certificate2? ServerCertificate { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether a passive listener cannot read what crosses this transport (TLS, or a
+    /// trusted local socket). A server asks for a cleartext secret (PLAIN, a bearer token, a PAM answer) only
+    /// over such a transport; a client needs <see cref="IsSafeForCleartext"/>, which also checks whom it talks to.
+    /// </summary>
+    public bool IsConfidential => IsEncrypted || IsTrustedLocal;
+
     /// <summary>Gets a value indicating whether a secret may be sent in the clear over this transport.</summary>
     public bool IsSafeForCleartext => (IsEncrypted && IsCertificateVerified) || IsTrustedLocal;
 

@@ -284,7 +284,10 @@ public sealed class OAuthBearerClientTests
 
     private sealed class HangingProvider : IOAuthBearerTokenProvider
     {
-        public bool SawCancellation { get; private set; }
+        private readonly TaskCompletionSource _cancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Gets whether the provider's token was cancelled, waiting up to 5 s: the handshake ends (through WaitAsync) before the provider's own continuation runs.</summary>
+        public bool SawCancellation => _cancelled.Task.Wait(TimeSpan.FromSeconds(5));
 
         public async ValueTask<OAuthBearerToken> GetTokenAsync(OAuthBearerTokenRequest request, CancellationToken cancellationToken)
         {
@@ -294,7 +297,7 @@ public sealed class OAuthBearerClientTests
             }
             catch (OperationCanceledException)
             {
-                SawCancellation = true;
+                _cancelled.TrySetResult();
                 throw;
             }
 

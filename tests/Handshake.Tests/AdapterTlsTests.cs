@@ -119,6 +119,19 @@ public sealed class AdapterTlsTests
     }
 
     [Theory]
+    [InlineData(false, false, false, false, false)]
+    [InlineData(true, false, false, true, false)]
+    [InlineData(true, true, false, true, true)]
+    [InlineData(false, false, true, true, true)]
+    public void TransportSecurity_Flags_ConfidentialAndSafeForCleartextFollowOneRule(bool encrypted, bool verified, bool trustedLocal, bool confidential, bool safe)
+    {
+        var security = new TransportSecurity { IsEncrypted = encrypted, IsCertificateVerified = verified, IsTrustedLocal = trustedLocal };
+
+        Assert.Equal(confidential, security.IsConfidential);
+        Assert.Equal(safe, security.IsSafeForCleartext);
+    }
+
+    [Theory]
     [InlineData("plain", "plain")]
     [InlineData("line\r\nforged: entry", "line??forged: entry")]
     [InlineData("\u001b[2Jclear", "?[2Jclear")]

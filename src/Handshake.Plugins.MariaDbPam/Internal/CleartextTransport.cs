@@ -4,5 +4,5 @@ namespace Handshake.Plugins.MariaDbPam.Internal;
 internal static class CleartextTransport
 {
     public static bool ServerMayAsk(TransportSecurity transport, bool allowInsecureTransport) =>
-        transport.IsEncrypted || transport.IsTrustedLocal || allowInsecureTransport;
+        transport.IsConfidential || allowInsecureTransport;
 }

@@ -25,5 +25,5 @@ internal sealed class OAuthBearerVerifier(OAuthBearerVerifierOptions options, IO
         return new OAuthBearerServerExchange(context, options, validator, IsAllowed(context.Transport));
     }
 
-    private bool IsAllowed(TransportSecurity transport) => transport.IsEncrypted || transport.IsTrustedLocal || options.AllowInsecureTransport;
+    private bool IsAllowed(TransportSecurity transport) => transport.IsConfidential || options.AllowInsecureTransport;
 }

@@ -33,5 +33,5 @@ internal sealed class PlainVerifier(IOptions<PlainVerifierOptions> options, IEnu
         return new PlainServerExchange(context, checker, _options.CredentialFamily, IsAllowed(context.Transport));
     }
 
-    private bool IsAllowed(TransportSecurity transport) => transport.IsEncrypted || transport.IsTrustedLocal || _options.AllowInsecureTransport;
+    private bool IsAllowed(TransportSecurity transport) => transport.IsConfidential || _options.AllowInsecureTransport;
 }
