@@ -40,7 +40,7 @@ public sealed class MySqlClientConnectorTests : IDisposable
         await server.SendAsync(MySqlPackets.OkPacket());
 
         var result = await client;
-        Assert.Equal("mysql_native_password", Assert.Single(result.Result.Factors).PluginName);
+        Assert.Equal("mysql_native_password", Assert.Single(result.Authentication.Factors).PluginName);
         Assert.Equal("5.7.99-scripted", result.ServerVersion);
         Assert.Equal(7u, result.ConnectionId);
     }
@@ -61,7 +61,7 @@ public sealed class MySqlClientConnectorTests : IDisposable
         Assert.Equal(NativeResponse("pw1", Scramble(2)), await server.ReadAsync());
         await server.SendAsync(MySqlPackets.OkPacket());
 
-        Assert.Equal("mysql_native_password", Assert.Single((await client).Result.Factors).PluginName);
+        Assert.Equal("mysql_native_password", Assert.Single((await client).Authentication.Factors).PluginName);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class MySqlClientConnectorTests : IDisposable
         Assert.Equal(NativeResponse("pw1", Scramble(1)), response.AuthData);
         await server.SendAsync(MySqlPackets.OkPacket());
 
-        Assert.Equal(1, Assert.Single((await client).Result.Factors).Rounds);
+        Assert.Equal(1, Assert.Single((await client).Authentication.Factors).Rounds);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class MySqlClientConnectorTests : IDisposable
         await server.SendAsync(MySqlPackets.OkPacket());
 
         var result = await client;
-        Assert.Equal(["mysql_native_password", "hmac-challenge", "mysql_native_password"], result.Result.Factors.Select(f => f.PluginName));
+        Assert.Equal(["mysql_native_password", "hmac-challenge", "mysql_native_password"], result.Authentication.Factors.Select(f => f.PluginName));
     }
 
     [Fact]

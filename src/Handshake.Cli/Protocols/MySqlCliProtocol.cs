@@ -69,7 +69,7 @@ internal sealed class MySqlCliProtocol : CliProtocol
             }
         }
 
-        return client.Result;
+        return client.Authentication;
     }
 
     public override void ConfigureAcceptor(AcceptorOptions options, ServeSettings settings)

@@ -56,7 +56,7 @@ public sealed class OurClientToMariaDbClearPasswordTests(MariaDbServer server) :
 
         var (result, currentUser) = await LoginAndQueryAsync(credentials, tls: true);
 
-        var factor = Assert.Single(result.Result.Factors);
+        var factor = Assert.Single(result.Authentication.Factors);
         Assert.Equal(ClearPasswordPlugin.PluginName, factor.PluginName);
         Assert.Equal(["mysql_native_password", ClearPasswordPlugin.PluginName], factor.PluginsTried);
         Assert.Equal($"{User}@127.0.0.1", currentUser);

@@ -45,7 +45,7 @@ public sealed class OurClientToMariaDbEd25519Tests(MariaDbServer server) : IAsyn
         var (result, currentUser) = await LoginAndQueryAsync(Password, withEd25519: true);
 
         Assert.Contains("MariaDB", result.ServerVersion, StringComparison.Ordinal);
-        var factor = Assert.Single(result.Result.Factors);
+        var factor = Assert.Single(result.Authentication.Factors);
         Assert.Equal(Ed25519Plugin.PluginName, factor.PluginName);
         Assert.Equal(["mysql_native_password", Ed25519Plugin.PluginName], factor.PluginsTried);
         Assert.Equal($"{User}@127.0.0.1", currentUser);

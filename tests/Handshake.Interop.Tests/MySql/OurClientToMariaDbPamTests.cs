@@ -47,7 +47,7 @@ public sealed class OurClientToMariaDbPamTests(MariaDbServer server) : IAsyncLif
 
         var (result, currentUser) = await LoginAndQueryAsync(credentials);
 
-        var factor = Assert.Single(result.Result.Factors);
+        var factor = Assert.Single(result.Authentication.Factors);
         Assert.Equal(DialogPlugin.PluginName, factor.PluginName);
         Assert.Equal(["mysql_native_password", DialogPlugin.PluginName], factor.PluginsTried);
         Assert.Equal($"{User}@127.0.0.1", currentUser);

@@ -39,7 +39,7 @@ public sealed class OurClientToMariaDbTests : IAsyncLifetime, IDisposable
 
         Assert.Contains("MariaDB", result.ServerVersion, StringComparison.Ordinal);
         Assert.False(result.Transport.IsEncrypted);
-        var factor = Assert.Single(result.Result.Factors);
+        var factor = Assert.Single(result.Authentication.Factors);
         Assert.Equal("mysql_native_password", factor.PluginName);
         Assert.Equal($"{User}@127.0.0.1", currentUser);
     }
@@ -51,7 +51,7 @@ public sealed class OurClientToMariaDbTests : IAsyncLifetime, IDisposable
 
         Assert.True(result.Transport.IsEncrypted);
         Assert.True(result.Transport.IsCertificateVerified);
-        Assert.Equal("mysql_native_password", Assert.Single(result.Result.Factors).PluginName);
+        Assert.Equal("mysql_native_password", Assert.Single(result.Authentication.Factors).PluginName);
         Assert.Equal($"{User}@127.0.0.1", currentUser);
     }
 
@@ -64,7 +64,7 @@ public sealed class OurClientToMariaDbTests : IAsyncLifetime, IDisposable
         // the user's plugin is mysql_native_password, so MariaDB sends AuthSwitchRequest (0xFE).
         var (result, currentUser) = await LoginAndQueryAsync(Password, sslMode, firstPlugin: "caching_sha2_password");
 
-        var factor = Assert.Single(result.Result.Factors);
+        var factor = Assert.Single(result.Authentication.Factors);
         Assert.Equal("mysql_native_password", factor.PluginName);
         Assert.Equal(["caching_sha2_password", "mysql_native_password"], factor.PluginsTried);
         Assert.Equal($"{User}@127.0.0.1", currentUser);
