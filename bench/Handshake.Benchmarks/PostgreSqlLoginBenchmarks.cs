@@ -59,11 +59,11 @@ public class PostgreSqlLoginBenchmarks
     {
         Build(cache: false);
 
-        // Every cold login derives its keys: two logins, two PBKDF2 runs.
-        var derivations = await CountDerivationsAsync(2).ConfigureAwait(false);
-        if (derivations != 2)
+        // Cache off: two logins, two derivations under the limiter, the cache never consulted.
+        var (slots, hits, misses) = await CountDerivationsAsync(2).ConfigureAwait(false);
+        if (slots != 2 || hits != 0 || misses != 0)
         {
-            throw new InvalidOperationException($"Two cold logins ran {derivations} key derivations, not 2: the cold row would not measure PBKDF2.");
+            throw new InvalidOperationException($"Two cold logins took {slots} key-derivation slots (cache: {hits} hits, {misses} misses), not 2 with the cache unused: the cold row would not measure PBKDF2.");
         }
     }
 
@@ -73,11 +73,11 @@ public class PostgreSqlLoginBenchmarks
         Build(cache: true);
         await LoginAsync(check: true).ConfigureAwait(false);
 
-        // Warm: the next logins find the role's salt and iteration count in the cache and derive nothing.
-        var derivations = await CountDerivationsAsync(2).ConfigureAwait(false);
-        if (derivations != 0)
+        // Warm: the next logins find the role's salt and iteration count in the cache and run no PBKDF2.
+        var (_, hits, misses) = await CountDerivationsAsync(2).ConfigureAwait(false);
+        if (hits != 2 || misses != 0)
         {
-            throw new InvalidOperationException($"Two logins with a warm cache ran {derivations} key derivations, not 0: the cached row would measure PBKDF2.");
+            throw new InvalidOperationException($"Two logins with a warm cache had {hits} cache hits and {misses} misses, not 2 and 0: the cached row would measure PBKDF2.");
         }
     }
 
@@ -138,25 +138,44 @@ public class PostgreSqlLoginBenchmarks
         }
     }
 
-    /// <summary>Runs checked logins while listening to the engine's key-derivation histogram, and returns how many derivations ran.</summary>
-    private async Task<int> CountDerivationsAsync(int logins)
+    /// <summary>
+    /// Runs checked logins while listening to the engine's key-derivation histogram (one slot per SCRAM client-final,
+    /// whether or not the cache answers), and returns the slots taken with the derived-key cache's hit and miss
+    /// counts over the logins. The cache is internal to the SCRAM plugin: read through reflection, as a check only.
+    /// </summary>
+    private async Task<(int Slots, long Hits, long Misses)> CountDerivationsAsync(int logins)
     {
-        var derivations = 0;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
+        var cache = KeyCache();
+        var (hits, misses) = (CacheCount(cache, "Hits"), CacheCount(cache, "Misses"));
+        var slots = 0;
+        using (var listener = new MeterListener())
         {
-            if (instrument.Meter.Name == "Handshake" && instrument.Name == "handshake.key_derivation.duration")
+            listener.InstrumentPublished = (instrument, l) =>
             {
-                l.EnableMeasurementEvents(instrument);
+                if (instrument.Meter.Name == "Handshake" && instrument.Name == "handshake.key_derivation.duration")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref slots));
+            listener.Start();
+            for (var i = 0; i < logins; i++)
+            {
+                await LoginAsync(check: true).ConfigureAwait(false);
             }
-        };
-        listener.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref derivations));
-        listener.Start();
-        for (var i = 0; i < logins; i++)
-        {
-            await LoginAsync(check: true).ConfigureAwait(false);
         }
 
-        return Volatile.Read(ref derivations);
+        return (Volatile.Read(ref slots), CacheCount(cache, "Hits") - hits, CacheCount(cache, "Misses") - misses);
     }
+
+    private object KeyCache()
+    {
+        var type = typeof(ScramPluginNames).Assembly.GetType("Handshake.Plugins.Scram.Internal.ScramKeyCache")
+            ?? throw new InvalidOperationException("The SCRAM plugin has no Internal.ScramKeyCache type any more; the cache check cannot run.");
+        return _services!.GetService(type) ?? throw new InvalidOperationException("The container holds no ScramKeyCache.");
+    }
+
+    private static long CacheCount(object cache, string property) =>
+        cache.GetType().GetProperty(property)?.GetValue(cache) as long?
+        ?? throw new InvalidOperationException($"ScramKeyCache has no {property} property any more; the cache check cannot run.");
 }
