@@ -17,8 +17,11 @@ namespace Handshake.Benchmarks;
 /// The server's work (its own PBKDF2-free verify, forking a backend) is in every row.
 /// Excluded from <c>--filter '*'</c> when the PostgreSQL variables are absent (see Program.cs); named without
 /// them, it fails with <see cref="PostgreSqlBenchServer.MissingMessage"/>.
+/// Loopback logins on a shared machine are noisy: the median and minimum columns are shown beside the mean.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
+[MinColumn]
 [BenchmarkCategory(Category)]
 public class PostgreSqlLoginBenchmarks
 {
