@@ -5,7 +5,9 @@
 #      127.0.0.1, free ports, temporary directories (and, as root, PAM services of their own for MariaDB's
 #      auth_pam plus a second MariaDB whose auth_pam asks for mysql_clear_password), and exports where they are (HANDSHAKE_PG_*,
 #      HANDSHAKE_MARIADB_*, HANDSHAKE_DOVECOT_*);
-#   3. runs `dotnet test` with any arguments given to this script;
+#   3. runs `dotnet test` with any arguments given to this script, or, called as
+#      `tests/run.sh --exec -- CMD [ARGS...]`, runs CMD instead with the same servers and variables (the
+#      end-to-end benchmarks: see docs/benchmarks.md);
 #   4. stops the servers by PID and deletes their directories, whatever the outcome.
 # Interop tests read the exported variables. HANDSHAKE_REQUIRE_SERVERS=1 (the default here) makes a
 # test whose server is missing fail instead of passing vacuously.
@@ -13,6 +15,18 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 cd "$repo"
+
+exec_command=()
+if [ "${1:-}" = "--exec" ]; then
+  shift
+  [ "${1:-}" = "--" ] && shift
+  if [ "$#" -eq 0 ]; then
+    echo "run: --exec needs a command: tests/run.sh --exec -- CMD [ARGS...]" >&2
+    exit 2
+  fi
+  exec_command=("$@")
+  set --
+fi
 
 export HANDSHAKE_REQUIRE_SERVERS="${HANDSHAKE_REQUIRE_SERVERS:-1}"
 
@@ -269,5 +283,10 @@ else
 fi
 
 status=0
-dotnet test "$@" || status=$?
+if [ "${#exec_command[@]}" -gt 0 ]; then
+  echo "run: ${exec_command[*]}"
+  "${exec_command[@]}" || status=$?
+else
+  dotnet test "$@" || status=$?
+fi
 exit "$status"

@@ -7,6 +7,8 @@ using Handshake.Benchmarks;
 //   (-- --concurrency native | scram [count] runs one scenario: the peak working set is per process)
 // dotnet run -c Release --project bench/Handshake.Benchmarks -- --derivation-storm limited|unlimited [count]
 //   500 concurrent cold SCRAM logins while a probe measures thread-pool latency (one mode per process)
+// tests/run.sh --exec -- dotnet run -c Release --project bench/Handshake.Benchmarks -- --filter '*PostgreSqlLogin*'
+//   the end-to-end login against a real PostgreSQL 15 (left out of other runs when no PostgreSQL is there)
 if (args.Contains("--derivation-storm"))
 {
     return await KeyDerivationStormRun.RunAsync([.. args.Where(a => a != "--derivation-storm")]).ConfigureAwait(false);
@@ -24,5 +26,19 @@ if (!rest.Contains("--filter"))
     rest.AddRange(["--filter", "*"]);
 }
 
-var summaries = BenchmarkSwitcher.FromAssembly(typeof(QuickConfig).Assembly).Run([.. rest], quick ? QuickConfig.Create() : null);
+var config = quick ? QuickConfig.Create() : null;
+
+// The end-to-end PostgreSQL login needs the server tests/run.sh starts: named without it, stop and say how; otherwise leave it out.
+if (!PostgreSqlBenchServer.IsConfigured)
+{
+    if (EndToEndSelection.Names(rest))
+    {
+        await Console.Error.WriteLineAsync(PostgreSqlBenchServer.MissingMessage).ConfigureAwait(false);
+        return 2;
+    }
+
+    config = EndToEndSelection.Exclude(config);
+}
+
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(QuickConfig).Assembly).Run([.. rest], config);
 return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
