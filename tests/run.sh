@@ -198,11 +198,15 @@ fi
 # --- Dovecot 2.3 (IMAP and submission) -----------------------------------------------------------
 # Its own config and base_dir under $root, 127.0.0.1 on free ports, TLS with the shared certificate,
 # a passwd-file passdb: one user with a {SCRAM-SHA-256} credential, one with {SCRAM-SHA-1} (Dovecot
-# runs SCRAM-SHA-1 only from SCRAM-SHA-1 credentials; PLAIN verifies against either).
+# runs SCRAM-SHA-1 only from SCRAM-SHA-1 credentials; PLAIN verifies against either); and an oauth2 passdb for
+# OAUTHBEARER and XOAUTH2 that validates JWTs locally (Dovecot 2.3's introspection_mode = local, src/lib-oauth2/
+# oauth2-jwt.c): the keys live in an fs dict at <azp>/<alg>/<kid> ("default" when the token has no azp or kid),
+# an HS256 secret in base64 at default/HS256/default and an ES256 public key in PEM at default/ES256/handshake-es.
+# The signing halves are exported for the tests (HANDSHAKE_DOVECOT_OAUTH_*); the token's "sub" is the user.
 DOVECOT="$(command -v dovecot || echo /usr/sbin/dovecot)"
 if [ -x "$DOVECOT" ] && command -v doveadm >/dev/null 2>&1; then
   dv="$root/dovecot"
-  mkdir -p "$dv/base" "$dv/state" "$dv/home/scram256" "$dv/home/scram1"
+  mkdir -p "$dv/base" "$dv/state" "$dv/home/scram256" "$dv/home/scram1" "$dv/home/oauth"
   cp "$root/server.crt" "$root/server.key" "$dv/"
   chmod 600 "$dv/server.key"
   dv_password="dove-$(openssl rand -hex 6)"
@@ -212,6 +216,21 @@ if [ -x "$DOVECOT" ] && command -v doveadm >/dev/null 2>&1; then
     echo "scram1:$(doveadm pw -s SCRAM-SHA-1 -p "$dv_password"):$dv_uid:$dv_gid::$dv/home/scram1::"
   } >"$dv/passwd"
   chmod 644 "$dv/passwd"
+  mkdir -p "$dv/oauth/keys/default/HS256" "$dv/oauth/keys/default/ES256"
+  openssl rand 32 >"$dv/oauth/hs256.key"
+  printf '%s' "$(base64 -w0 "$dv/oauth/hs256.key")" >"$dv/oauth/keys/default/HS256/default"
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$dv/oauth/es256.pem" 2>/dev/null
+  openssl pkey -in "$dv/oauth/es256.pem" -pubout -out "$dv/oauth/keys/default/ES256/handshake-es"
+  chmod -R a+rX "$dv/oauth/keys"
+  dv_issuer="https://issuer.dovecot.interop.test"
+  cat >"$dv/oauth2.conf.ext" <<EOF
+introspection_mode = local
+local_validation_key_dict = fs:posix:prefix=$dv/oauth/keys/
+username_attribute = sub
+issuers = $dv_issuer
+openid_configuration_url = $dv_issuer/.well-known/openid-configuration
+EOF
+  chmod 644 "$dv/oauth2.conf.ext"
   if [ "$(id -u)" -eq 0 ]; then chown -R "$dv_uid:$dv_gid" "$dv/home"; fi
   dv_imap="$(free_port)"; dv_imaps="$(free_port)"; dv_sub="$(free_port)"; dv_subs="$(free_port)"
   cat >"$dv/dovecot.conf" <<EOF
@@ -225,7 +244,7 @@ ssl = yes
 ssl_cert = <$dv/server.crt
 ssl_key = <$dv/server.key
 disable_plaintext_auth = yes
-auth_mechanisms = plain scram-sha-1 scram-sha-256
+auth_mechanisms = plain scram-sha-1 scram-sha-256 oauthbearer xoauth2
 auth_verbose = yes
 submission_relay_host = 127.0.0.1
 submission_relay_port = 9
@@ -234,7 +253,13 @@ first_valid_uid = $dv_uid
 first_valid_gid = $dv_gid
 passdb {
   driver = passwd-file
+  mechanisms = plain scram-sha-1 scram-sha-256
   args = $dv/passwd
+}
+passdb {
+  driver = oauth2
+  mechanisms = oauthbearer xoauth2
+  args = $dv/oauth2.conf.ext
 }
 userdb {
   driver = static
@@ -276,7 +301,9 @@ EOF
   export HANDSHAKE_DOVECOT_HOST=127.0.0.1 HANDSHAKE_DOVECOT_IMAP_PORT="$dv_imap" HANDSHAKE_DOVECOT_IMAPS_PORT="$dv_imaps" \
     HANDSHAKE_DOVECOT_SUBMISSION_PORT="$dv_sub" HANDSHAKE_DOVECOT_SUBMISSIONS_PORT="$dv_subs" \
     HANDSHAKE_DOVECOT_SCRAM256_USER=scram256 HANDSHAKE_DOVECOT_SCRAM1_USER=scram1 HANDSHAKE_DOVECOT_PASSWORD="$dv_password" \
-    HANDSHAKE_DOVECOT_LOG="$dv/dovecot.log"
+    HANDSHAKE_DOVECOT_LOG="$dv/dovecot.log" \
+    HANDSHAKE_DOVECOT_OAUTH_USER=oauth HANDSHAKE_DOVECOT_OAUTH_ISSUER="$dv_issuer" HANDSHAKE_DOVECOT_OAUTH_HS256_KEY="$dv/oauth/hs256.key" \
+    HANDSHAKE_DOVECOT_OAUTH_ES256_KEY="$dv/oauth/es256.pem" HANDSHAKE_DOVECOT_OAUTH_ES256_KID=handshake-es
   echo "run: Dovecot $("$DOVECOT" --version | awk '{print $1}') on 127.0.0.1: imap $dv_imap, imaps $dv_imaps, submission $dv_sub, submissions $dv_subs (pid $dovecot_pid, ssl on)"
 else
   echo "run: dovecot not found; Dovecot interop tests will fail" >&2

@@ -1,4 +1,5 @@
 using Handshake.Plugins.MariaDbPam;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Handshake.Audit.Tests;
 
@@ -39,6 +40,7 @@ public sealed class OurClientAuditTests
     [Theory]
     [InlineData("mysql.dialog-password-plain", "dialog")]
     [InlineData("mysql.clear-password-plain", "mysql_clear_password")]
+    [InlineData("mysql.dialog-unprompted-plain", "dialog")]
     public async Task MySqlClientConnector_WithDialogAndClearPasswordRegistered_RefusesOverPlainTcp(string id, string plugin)
     {
         // With the plugins registered the client knows them; the cleartext gate is what refuses.
@@ -48,8 +50,58 @@ public sealed class OurClientAuditTests
         Assert.StartsWith($"refused: HandshakeException: Plugin '{plugin}' wants to send", finding.Explanation, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MySqlClientConnector_DialogPromptLoopWithDialogRegistered_AnswersThePasswordOnceThenRefuses()
+    {
+        var finding = await OurAuditClients.RunMySqlAsync(AuditScenarios.Get("mysql.dialog-prompt-loop"), Options, ClientTimeout, b => PinnedTls(b.AddDialog()));
+
+        Assert.True(finding.Verdict == AuditVerdict.Pass, Describe(finding));
+        Assert.True(finding.Explanation.StartsWith("answered 1 dialog questions; refused: HandshakeException: The server's dialog question 2", StringComparison.Ordinal), Describe(finding));
+    }
+
+    [Fact]
+    public async Task MySqlClientConnector_DialogPromptLoopWithAPromptThatAlwaysAnswers_StopsAtTheRoundLimit()
+    {
+        // An application prompt that answers every question: the engine's round limit (32) ends the loop, before the server's 64.
+        var finding = await OurAuditClients.RunMySqlAsync(
+            AuditScenarios.Get("mysql.dialog-prompt-loop"),
+            Options,
+            ClientTimeout,
+            b => PinnedTls(b.AddDialog(o => o.Prompt = static (_, _) => ValueTask.FromResult<string?>("123456"))));
+
+        Assert.True(finding.Verdict == AuditVerdict.Pass, Describe(finding));
+        Assert.True(finding.Explanation.Contains("rounds (HandshakeOptions.MaxRounds)", StringComparison.Ordinal), Describe(finding));
+    }
+
+    [Fact]
+    public async Task MySqlClientConnector_OversizedDialogQuestion_RefusesAtTheConnectionPhaseLimitBeforeAnyPrompt()
+    {
+        var shown = false;
+        var finding = await OurAuditClients.RunMySqlAsync(
+            AuditScenarios.Get("mysql.dialog-prompt-oversized"),
+            Options,
+            ClientTimeout,
+            b => PinnedTls(b.AddDialog(o =>
+            {
+                o.UseDefaultAnswers = false;
+                o.Prompt = (_, _) =>
+                {
+                    shown = true;
+                    return ValueTask.FromResult<string?>(Options.Password);
+                };
+            })));
+
+        // MySqlClientOptions.MaxMessageLength (64 KiB in the connection phase) refuses the packet from its header.
+        Assert.True(finding.Verdict == AuditVerdict.Pass, Describe(finding));
+        Assert.True(finding.Explanation.Contains("exceeds the limit of 65536 bytes", StringComparison.Ordinal), Describe(finding));
+        Assert.False(shown);
+    }
+
     internal static string Describe(AuditFinding finding) =>
         $"{finding}\n{string.Join('\n', finding.Observation.Events)}";
 
+    /// <summary>The audit's certificate is pinned by a callback, which the cleartext gate does not count as verified: dialog answers need the application's opt-in.</summary>
+    private static void PinnedTls(IHandshakeBuilder builder) =>
+        builder.Services.Configure<HandshakeOptions>(o => o.AllowCleartextWithoutVerifiedTls = true);
     private static AuditVerdict Expected(string id) => KnownFailures.Contains(id) ? AuditVerdict.Fail : AuditVerdict.Pass;
 }

@@ -12,6 +12,9 @@ internal enum MySqlMode
     StallAfterGreeting = 6,
     ErrorControlCharacters = 7,
     DialogPassword = 8,
+    DialogUnprompted = 9,
+    DialogPromptLoop = 10,
+    DialogOversizedPrompt = 11,
 }
 
 /// <summary>How one MySQL scenario bends the honest mysql_native_password exchange.</summary>
@@ -25,4 +28,10 @@ internal sealed record MySqlPlan
     public string? ErrorMessage { get; init; }
 
     public int SwitchBound { get; init; } = 16;
+
+    /// <summary>Gets how many dialog questions the prompt-loop server asks before it gives up.</summary>
+    public int PromptBound { get; init; } = 64;
+
+    /// <summary>Gets the length of the oversized dialog question's text, in bytes.</summary>
+    public int PromptLength { get; init; } = 1024 * 1024;
 }

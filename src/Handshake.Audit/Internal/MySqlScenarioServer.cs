@@ -64,6 +64,16 @@ internal static class MySqlScenarioServer
                 // dialog's question: type 4 (no echo, PAM_PROMPT_ECHO_OFF), then the text, as auth_pam sends it.
                 await HostileSwitchAsync(context, wire, "dialog", [4, .. "Password: "u8]).ConfigureAwait(false);
                 return;
+            case MySqlMode.DialogUnprompted:
+                // An empty first dialog packet: libmariadb's dialog then sends the password unasked.
+                await HostileSwitchAsync(context, wire, "dialog", []).ConfigureAwait(false);
+                return;
+            case MySqlMode.DialogPromptLoop:
+                await DialogPromptLoopAsync(context, wire, plan.PromptBound).ConfigureAwait(false);
+                return;
+            case MySqlMode.DialogOversizedPrompt:
+                await DialogOversizedPromptAsync(context, wire, plan.PromptLength).ConfigureAwait(false);
+                return;
             case MySqlMode.UnknownPlugin:
                 await HostileSwitchAsync(context, wire, UnknownPlugin, [.. NewScramble(), 0]).ConfigureAwait(false);
                 return;
@@ -169,6 +179,41 @@ internal static class MySqlScenarioServer
         context.Facts.Add(string.Create(CultureInfo.InvariantCulture, $"server: gave up after {bound} answered switches"));
         await wire.WriteAsync(MySqlWire.Error(1045, "28000", "too many auth switches (the audit server's bound)")).ConfigureAwait(false);
         await context.WaitForCloseAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>A password question, then another after every answer (MariaDB sends later questions as they are: type byte first).</summary>
+    private static async Task DialogPromptLoopAsync(ScenarioContext context, MySqlWire wire, int bound)
+    {
+        byte[] question = [4, .. "Password: "u8];
+        await wire.WriteAsync(MySqlWire.AuthSwitch(0xFE, "dialog", question)).ConfigureAwait(false);
+        context.Facts.Add("server: AuthSwitchRequest dialog (\"Password: \"), and another question after every answer, none marked last");
+        context.HostileMessageSent();
+        for (var i = 0; i < bound; i++)
+        {
+            _ = await wire.ReadAnswerAsync().ConfigureAwait(false);
+            context.Facts.DialogQuestionsAnswered = i + 1;
+            if (i + 1 < bound)
+            {
+                await wire.WriteAsync(question).ConfigureAwait(false);
+            }
+        }
+
+        context.Facts.Add(string.Create(CultureInfo.InvariantCulture, $"server: gave up after {bound} answered dialog questions"));
+        await wire.WriteAsync(MySqlWire.Error(1045, "28000", "too many dialog questions (the audit server's bound)")).ConfigureAwait(false);
+        await context.WaitForCloseAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>One password question whose text is <paramref name="length"/> bytes (PAM's own limit is 512, PAM_MAX_MSG_SIZE), ending in "Password: ".</summary>
+    private static async Task DialogOversizedPromptAsync(ScenarioContext context, MySqlWire wire, int length)
+    {
+        var question = new byte[1 + length];
+        question[0] = 4;
+        question.AsSpan(1).Fill((byte)'A');
+        "Password: "u8.CopyTo(question.AsSpan(question.Length - "Password: "u8.Length));
+        await wire.WriteAsync(MySqlWire.AuthSwitch(0xFE, "dialog", question)).ConfigureAwait(false);
+        context.Facts.Add(string.Create(CultureInfo.InvariantCulture, $"server: AuthSwitchRequest dialog with a {length}-byte password question"));
+        context.HostileMessageSent();
+        await AnswerToUnknownAsync(context, wire, clearTextAllowedToBeAnswered: true).ConfigureAwait(false);
     }
 
     /// <summary>OK, then any command means the client considers itself logged in; queries get an error.</summary>

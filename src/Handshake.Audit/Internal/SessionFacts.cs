@@ -37,6 +37,9 @@ internal sealed class SessionFacts
     /// <summary>Gets or sets how many auth-switch requests the client answered.</summary>
     public int SwitchesAnswered { get; set; }
 
+    /// <summary>Gets or sets how many dialog questions the client answered.</summary>
+    public int DialogQuestionsAnswered { get; set; }
+
     /// <summary>Gets or sets the time from the hostile message to the end of the connection, for rules that ask for a prompt refusal.</summary>
     public TimeSpan? TimeAfterHostileMessage { get; set; }
 

@@ -156,6 +156,39 @@ internal static class VerdictRules
             : (AuditVerdict.Fail, text + string.Create(CultureInfo.InvariantCulture, $" (the server gave up first, after {serverBound})"));
     };
 
+    /// <summary>An endless dialog: stop answering after a few questions.</summary>
+    public static VerdictRule MustStopAnswering(int serverBound) => input =>
+    {
+        if (input.Facts.TlsMissing)
+        {
+            return NoTls(input);
+        }
+
+        var answered = input.Facts.DialogQuestionsAnswered;
+        var text = string.Create(CultureInfo.InvariantCulture, $"answered {answered} dialog questions; ") + Did(input);
+        return answered < serverBound && input.Behavior == AuditClientBehavior.Refused
+            ? (AuditVerdict.Pass, text)
+            : (AuditVerdict.Fail, text + string.Create(CultureInfo.InvariantCulture, $" (the server gave up first, after {serverBound})"));
+    };
+
+    /// <summary>A question far larger than any PAM module asks: answer or refuse, but neither hang nor pass the text on whole.</summary>
+    public static VerdictRule MustStayBounded(int maxMessageChars) => input =>
+    {
+        if (input.Facts.TlsMissing)
+        {
+            return NoTls(input);
+        }
+
+        if (input.Behavior == AuditClientBehavior.Hung)
+        {
+            return (AuditVerdict.Fail, Did(input));
+        }
+
+        return input.Report?.Message is { Length: var length } && length > maxMessageChars
+            ? (AuditVerdict.Fail, Did(input) + string.Create(CultureInfo.InvariantCulture, $"; the client's message is {length} characters (the server's question reached it whole)"))
+            : (AuditVerdict.Pass, Did(input));
+    };
+
     /// <summary>What the client did, in one line.</summary>
     public static string Did(VerdictInput input) => input.Behavior switch
     {

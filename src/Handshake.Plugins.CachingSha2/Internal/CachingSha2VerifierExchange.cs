@@ -58,7 +58,23 @@ internal sealed class CachingSha2VerifierExchange(CachingSha2Verifier verifier, 
 
                 return await ProcessScrambleResponseAsync(clientData, cancellationToken).ConfigureAwait(false);
             case State.AwaitingFullAuthentication:
-                var step = ProcessFullAuthentication(clientData.Span, out var toCache);
+                if (IsPublicKeyRequest(clientData.Span))
+                {
+                    _keySent = true;
+                    return VerifierStep.Continue(verifier.PublicKeyPemBytes);
+                }
+
+                // Full authentication runs the stored credential's SHA-256 crypt (5000 rounds by default, and
+                // the same for an unknown user's stand-in) and, over a plain transport, an RSA decryption:
+                // deliberately slow work, run under the process's key-derivation limiter like SCRAM's PBKDF2,
+                // so a storm of uncached logins queues instead of occupying every thread-pool thread.
+                VerifierStep step;
+                byte[]? toCache;
+                using (await context.KeyDerivation.AcquireAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    step = ProcessFullAuthentication(clientData.Span, out toCache);
+                }
+
                 if (toCache is not null)
                 {
                     try
@@ -139,12 +155,6 @@ internal sealed class CachingSha2VerifierExchange(CachingSha2Verifier verifier, 
     private VerifierStep ProcessFullAuthentication(ReadOnlySpan<byte> data, out byte[]? toCache)
     {
         toCache = null;
-        if (data.Length == 1 && data[0] == RequestPublicKey && !_keySent)
-        {
-            _keySent = true;
-            return VerifierStep.Continue(verifier.PublicKeyPemBytes);
-        }
-
         _state = State.Finished;
         var transport = context.Transport;
         var keyLength = verifier.Key.KeySize / 8;
@@ -207,6 +217,9 @@ internal sealed class CachingSha2VerifierExchange(CachingSha2Verifier verifier, 
             }
         }
     }
+
+    /// <summary>The client's request for the server's RSA public key (once per exchange); anything else is the password.</summary>
+    private bool IsPublicKeyRequest(ReadOnlySpan<byte> data) => data.Length == 1 && data[0] == RequestPublicKey && !_keySent;
 
     /// <summary>candidate SHA256(pw) = token XOR SHA256(cached || scramble); it is right when SHA256(candidate) equals cached.</summary>
     private bool FastVerify(ReadOnlySpan<byte> token, ReadOnlySpan<byte> cached)

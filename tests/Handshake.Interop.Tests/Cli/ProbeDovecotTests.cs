@@ -25,7 +25,7 @@ public sealed class ProbeDovecotTests(DovecotServer dovecot)
         var (exitCode, output, error) = await CliProbeRun.RunAsync(dovecot.Password, Url(scheme, portVariable, dovecot.ScramSha256User), "--sslmode", "verify-full", "--ca-cert", Ca());
 
         Assert.True(exitCode == ExitCodes.Success, output + error);
-        Assert.Contains("mechanisms offered: PLAIN, SCRAM-SHA-1, SCRAM-SHA-256", output, StringComparison.Ordinal);
+        Assert.Contains("mechanisms offered: PLAIN, SCRAM-SHA-1, SCRAM-SHA-256, OAUTHBEARER, XOAUTH2", output, StringComparison.Ordinal);
         Assert.Contains("chosen (factor 1): SCRAM-SHA-256", output, StringComparison.Ordinal);
         Assert.Contains("verified (--ca-cert, host name)", output, StringComparison.Ordinal);
         Assert.Contains("channel binding: not used: the server offered no -PLUS mechanism", output, StringComparison.Ordinal);
@@ -41,7 +41,7 @@ public sealed class ProbeDovecotTests(DovecotServer dovecot)
         var (exitCode, output, error) = await CliProbeRun.RunAsync(dovecot.Password, Url("imap", "HANDSHAKE_DOVECOT_IMAP_PORT", dovecot.ScramSha256User), "--sslmode", "verify-full", "--ca-cert", Ca(), "--channel-binding", "require");
 
         Assert.True(exitCode == ExitCodes.Violation, output + error);
-        Assert.Contains("the server offered only PLAIN, SCRAM-SHA-1, SCRAM-SHA-256 over this TLS connection", output, StringComparison.Ordinal);
+        Assert.Contains("the server offered only PLAIN, SCRAM-SHA-1, SCRAM-SHA-256, OAUTHBEARER, XOAUTH2 over this TLS connection", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Use --sslmode", output, StringComparison.Ordinal);
     }
 
