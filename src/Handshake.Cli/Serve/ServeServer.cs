@@ -56,6 +56,7 @@ internal sealed class ServeServer(CliProtocol protocol, IReadOnlyList<ServeUser>
             throw new CliUsageException(ex.Message, ex);
         }
 
+        using var stats = settings.Stats ? new ServeStats() : null;
         var resumeIssuer = settings.Resume ? provider.GetRequiredService<Plugins.Resume.IResumeTokenIssuer>() : null;
         using var listener = new TcpListener(IPAddress.Loopback, port);
 
@@ -96,6 +97,7 @@ internal sealed class ServeServer(CliProtocol protocol, IReadOnlyList<ServeUser>
                     continue;
                 }
 
+                stats?.Connection();
                 var id = ++connectionId;
                 sessions[id] = ServeOneAsync(socket, factory, resumeIssuer, id, stopping.Token).ContinueWith(
                     finished =>
@@ -120,6 +122,11 @@ internal sealed class ServeServer(CliProtocol protocol, IReadOnlyList<ServeUser>
             catch (TimeoutException)
             {
                 Log("stopped with connections still closing");
+            }
+
+            if (stats is not null)
+            {
+                Log(stats.Describe());
             }
 
             Log("stopped");

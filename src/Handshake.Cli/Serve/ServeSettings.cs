@@ -7,4 +7,5 @@ namespace Handshake.Cli.Serve;
 /// <param name="MySqlDefaultPlugin">mysql: the plugin named in the greeting.</param>
 /// <param name="MaxConnections">Connections served at once.</param>
 /// <param name="Resume">Whether session resumption is offered and tokens are issued (<c>--resume</c>).</param>
-internal sealed record ServeSettings(X509Certificate2? Certificate, string MySqlDefaultPlugin, int MaxConnections, bool Resume = false);
+/// <param name="Stats">Whether a statistics line is printed at shutdown (<c>--stats</c>).</param>
+internal sealed record ServeSettings(X509Certificate2? Certificate, string MySqlDefaultPlugin, int MaxConnections, bool Resume = false, bool Stats = false);
