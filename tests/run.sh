@@ -5,7 +5,9 @@
 #      127.0.0.1, free ports, temporary directories (and, as root, PAM services of their own for MariaDB's
 #      auth_pam plus a second MariaDB whose auth_pam asks for mysql_clear_password), and exports where they are (HANDSHAKE_PG_*,
 #      HANDSHAKE_MARIADB_*, HANDSHAKE_DOVECOT_*);
-#   3. runs `dotnet test` with any arguments given to this script;
+#   3. runs `dotnet test` with any arguments given to this script (or, with `--exec CMD ARGS...`, that command
+#      with the servers up: e.g. `tests/run.sh --exec dotnet run -c Release --project bench/Handshake.Benchmarks
+#      -- --serve-load --store env`);
 #   4. stops the servers by PID and deletes their directories, whatever the outcome.
 # Interop tests read the exported variables. HANDSHAKE_REQUIRE_SERVERS=1 (the default here) makes a
 # test whose server is missing fail instead of passing vacuously.
@@ -269,5 +271,10 @@ else
 fi
 
 status=0
-dotnet test "$@" || status=$?
+if [ "${1:-}" = "--exec" ]; then
+  shift
+  "$@" || status=$?
+else
+  dotnet test "$@" || status=$?
+fi
 exit "$status"

@@ -7,6 +7,13 @@ using Handshake.Benchmarks;
 //   (-- --concurrency native | scram [count] runs one scenario: the peak working set is per process)
 // dotnet run -c Release --project bench/Handshake.Benchmarks -- --derivation-storm limited|unlimited [count]
 //   500 concurrent cold SCRAM logins while a probe measures thread-pool latency (one mode per process)
+// dotnet run -c Release --project bench/Handshake.Benchmarks -- --serve-load [scram] [native] [resume] [--store URL|env] [--clients 32] [--seconds 10] [--cli PATH]
+//   logins/s through a `handshake serve` process, users in memory and (with --store) in PostgreSQL; see ServeLoadRun
+if (args.Contains("--serve-load"))
+{
+    return await ServeLoadRun.RunAsync([.. args.Where(a => a != "--serve-load")]).ConfigureAwait(false);
+}
+
 if (args.Contains("--derivation-storm"))
 {
     return await KeyDerivationStormRun.RunAsync([.. args.Where(a => a != "--derivation-storm")]).ConfigureAwait(false);
