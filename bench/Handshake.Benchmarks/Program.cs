@@ -9,6 +9,13 @@ using Handshake.Benchmarks;
 //   500 concurrent cold SCRAM logins while a probe measures thread-pool latency (one mode per process)
 // tests/run.sh --exec -- dotnet run -c Release --project bench/Handshake.Benchmarks -- --filter '*PostgreSqlLogin*'
 //   the end-to-end login against a real PostgreSQL 15 (left out of other runs when no PostgreSQL is there)
+// dotnet run -c Release --project bench/Handshake.Benchmarks -- --serve-load [scram] [native] [resume] [--store URL|env] [--clients 32] [--seconds 10] [--cli PATH]
+//   logins/s through a `handshake serve` process, users in memory and (with --store) in PostgreSQL; see ServeLoadRun
+if (args.Contains("--serve-load"))
+{
+    return await ServeLoadRun.RunAsync([.. args.Where(a => a != "--serve-load")]).ConfigureAwait(false);
+}
+
 if (args.Contains("--derivation-storm"))
 {
     return await KeyDerivationStormRun.RunAsync([.. args.Where(a => a != "--derivation-storm")]).ConfigureAwait(false);

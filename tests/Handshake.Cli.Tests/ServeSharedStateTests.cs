@@ -45,6 +45,22 @@ public sealed partial class ServeSharedStateTests : IDisposable
         Assert.Contains("exactly one of --users", run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Serve_ResumeOverMySql_ExitsUsageNamingPostgres()
+    {
+        var run = await CliHost.RunAsync(new Dictionary<string, string>(), "serve", "mysql", "--users", UsersJson(4096), "--resume");
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("use serve postgres", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_ResumeKeyWithoutResume_ExitsUsage()
+    {
+        var run = await CliHost.RunAsync(new Dictionary<string, string>(), "serve", "postgres", "--users", UsersJson(4096), "--resume-hash-key-file", UsersJson(4096));
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("--resume-hash-key-file needs --resume", run.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("postgres://u:secret@127.0.0.1/db", "no password in the URL")]
     [InlineData("mysql://u@127.0.0.1/db", "expected postgres://")]

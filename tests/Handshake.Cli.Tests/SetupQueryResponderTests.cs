@@ -8,6 +8,27 @@ public sealed class SetupQueryResponderTests
     private static readonly SetupQueryResponder Postgres = new(SqlDialect.PostgreSql, "15.0 (Handshake)", database: null);
 
     [Fact]
+    public void Answer_ShowResumeTokenAfterIssue_TheSessionsTokenOnlyByName()
+    {
+        var responder = new SetupQueryResponder(SqlDialect.PostgreSql, "15.0 (Handshake)", database: null, resumeToken: "dG9rZW4=");
+
+        var rows = Assert.IsType<SqlAnswer.Rows>(responder.Answer("SHOW handshake.resume_token"));
+        Assert.Equal("dG9rZW4=", Assert.Single(Assert.Single(rows.Values)));
+        var all = Assert.IsType<SqlAnswer.Rows>(responder.Answer("SHOW ALL"));
+        Assert.DoesNotContain(all.Values, row => row.Contains("dG9rZW4="));
+        Assert.IsType<SqlAnswer.Failure>(responder.Answer("SELECT current_setting('handshake.resume_token')"));
+    }
+
+    [Fact]
+    public void Answer_ShowResumeTokenNoneIssued_ErrorSayingWhen()
+    {
+        var failure = Assert.IsType<SqlAnswer.Failure>(Postgres.Answer("SHOW handshake.resume_token"));
+
+        Assert.Equal("55000", failure.SqlState);
+        Assert.Contains("after a full login over TLS", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Answer_MySqlConsoleVersionComment_OneRowNamedByTheExpression()
     {
         var rows = Assert.IsType<SqlAnswer.Rows>(MySql.Answer("select @@version_comment limit 1"));

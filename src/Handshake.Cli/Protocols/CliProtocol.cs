@@ -28,6 +28,9 @@ internal abstract class CliProtocol
     /// <summary>Gets a value indicating whether a URL path (a database) means anything here.</summary>
     public virtual bool HasDatabase => false;
 
+    /// <summary>Gets a value indicating whether serve can hand a client its resume token after login (<c>serve --resume</c>): an offer-mode protocol with a post-login phase.</summary>
+    public virtual bool DeliversResumeTokens => false;
+
     /// <summary>Gets the client plugins registered for probe beyond the common set (SASL's PLAIN and SCRAM-SHA-1).</summary>
     public virtual IReadOnlyList<string> ExtraClientPlugins => [];
 

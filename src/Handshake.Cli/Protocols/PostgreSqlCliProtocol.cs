@@ -16,6 +16,8 @@ internal sealed class PostgreSqlCliProtocol : CliProtocol
 
     public override bool HasDatabase => true;
 
+    public override bool DeliversResumeTokens => true;
+
     public override async Task<AuthResult> ProbeAsync(IProbeSession session, IAuthNegotiatorFactory factory, AuthCredentials credentials, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -58,9 +60,15 @@ internal sealed class PostgreSqlCliProtocol : CliProtocol
         var options = new PostgreSqlAcceptorOptions { ServerCertificate = connection.Certificate };
         var version = options.ServerParameters.FirstOrDefault(p => p.Key == "server_version").Value ?? "15.0";
 
-        // After login, the set-up queries drivers send are answered (SELECT 1, version(), SET, SHOW).
-        options.QueryPhase = (stream, ct) => new PostgreSqlQueryPhase(stream, new SetupQueryResponder(SqlDialect.PostgreSql, version, database: null), options.IdleTimeout).RunAsync(ct);
-        var result = await PostgreSqlAcceptorSession.AcceptAsync(connection.Stream, options, connection.Factory, cancellationToken).ConfigureAwait(false);
-        return result.IsCancelRequest ? null : ServeLog.Login(result.UserName, result.IsEncrypted, result.Authentication, result.FailureReason, result.FailureDetail);
+        // After login, the set-up queries drivers send are answered (SELECT 1, version(), SET, SHOW);
+        // with --resume, SHOW handshake.resume_token hands a full login its token.
+        var resume = connection.ResumeIssuer is { } issuer ? new ServeResumeSession(connection.Factory, issuer) : null;
+        options.QueryPhase = async (stream, ct) =>
+        {
+            var token = resume is null ? null : await resume.IssueAsync(ct).ConfigureAwait(false);
+            await new PostgreSqlQueryPhase(stream, new SetupQueryResponder(SqlDialect.PostgreSql, version, database: null, token), options.IdleTimeout).RunAsync(ct).ConfigureAwait(false);
+        };
+        var result = await PostgreSqlAcceptorSession.AcceptAsync(connection.Stream, options, resume ?? connection.Factory, cancellationToken).ConfigureAwait(false);
+        return result.IsCancelRequest ? null : ServeLog.Login(result.UserName, result.IsEncrypted, result.Authentication, result.FailureReason, result.FailureDetail) + resume?.Describe;
     }
 }

@@ -30,10 +30,13 @@ internal static class ServeCommand
         var tlsCert = new Option<FileInfo?>("--tls-cert") { Description = "PEM certificate; with --tls-key, clients may (postgres) or can (mysql) upgrade to TLS.", HelpName = "FILE" };
         var tlsKey = new Option<FileInfo?>("--tls-key") { Description = "PEM private key for --tls-cert.", HelpName = "FILE" };
         var maxConnections = new Option<int>("--max-connections") { Description = $"Connections served at once, idle ones included; more are closed at once (default {DefaultMaxConnections}, at most {MaxMaxConnections}).", DefaultValueFactory = _ => DefaultMaxConnections };
+        var resume = new Option<bool>("--resume") { Description = "Offer session resumption (postgres): after a full login over TLS the client reads its resume token with `SHOW handshake.resume_token`; later connections present it (mechanism \"resume\") instead of the full chain. With --store the tokens are the store's, shared by every instance." };
+        var resumeKey = new Option<FileInfo?>("--resume-hash-key-file") { Description = "With --resume: the key resume tokens are stored under (HMAC-SHA-256; base64, `openssl rand -base64 32`); the same on every instance. Without it, tokens are stored as SHA-256.", HelpName = "FILE" };
+        var stats = new Option<bool>("--stats") { Description = "At shutdown, print one line for load runs: connections, bytes the process allocated and store commands sent, counted from the first connection on." };
         var defaultPlugin = new Option<string?>("--default-plugin") { Description = $"mysql: the plugin named in the greeting (default {NativePasswordPlugin.PluginName}); users with another first factor are switched.", HelpName = "NAME" };
         var command = new Command("serve", "Run the handshake acceptor behind the PostgreSQL, MySQL, IMAP or SMTP adapter on 127.0.0.1 for testing clients; stop with Ctrl+C.")
         {
-            protocol, port, users, store, unknownUserKey, rsaKey, tlsCert, tlsKey, maxConnections, defaultPlugin,
+            protocol, port, users, store, unknownUserKey, rsaKey, tlsCert, tlsKey, maxConnections, defaultPlugin, resume, resumeKey, stats,
         };
         context.SetAction(command, async (parse, ct) =>
         {
@@ -57,10 +60,21 @@ internal static class ServeCommand
                 throw new CliUsageException($"--default-plugin must be {NativePasswordPlugin.PluginName} or {Plugins.CachingSha2.CachingSha2Plugin.PluginName} (a plugin whose greeting carries a scramble)");
             }
 
+            var resuming = parse.GetValue(resume);
+            if (resuming && !chosen.DeliversResumeTokens)
+            {
+                throw new CliUsageException($"--resume: serve {chosen.Name} cannot hand a client its resume token after login; use serve postgres (SHOW handshake.resume_token)");
+            }
+
+            if (!resuming && parse.GetValue(resumeKey) is not null)
+            {
+                throw new CliUsageException("--resume-hash-key-file needs --resume");
+            }
+
             using var certificate = Internal.TlsCertificateFiles.Load(parse.GetValue(tlsCert), parse.GetValue(tlsKey));
-            var settings = new ServeSettings(certificate, mysqlDefault, limit);
+            var settings = new ServeSettings(certificate, mysqlDefault, limit, resuming, parse.GetValue(stats));
             chosen.Validate(settings);
-            var state = await Store.ServeState.CreateAsync(parse.GetValue(users), parse.GetValue(store), parse.GetValue(unknownUserKey), parse.GetValue(rsaKey), context.Environment.Error, ct).ConfigureAwait(false);
+            var state = await Store.ServeState.CreateAsync(parse.GetValue(users), parse.GetValue(store), parse.GetValue(unknownUserKey), parse.GetValue(rsaKey), resuming, parse.GetValue(resumeKey), context.Environment.Error, ct).ConfigureAwait(false);
             await using var stateScope = state.ConfigureAwait(false);
             var server = new ServeServer(chosen, state.Users, settings, context.Environment.Output, state);
             await server.RunAsync(portNumber, ct).ConfigureAwait(false);

@@ -8,5 +8,8 @@ namespace Handshake.Cli.Serve;
 /// </summary>
 internal sealed record ServeConnection(Stream Stream, IAuthAcceptorFactory Factory, ServeSettings Settings, uint Id, Action<string> Log)
 {
+    /// <summary>Gets the resume token issuer with <c>--resume</c>; null otherwise.</summary>
+    public Plugins.Resume.IResumeTokenIssuer? ResumeIssuer { get; init; }
+
     public X509Certificate2? Certificate => Settings.Certificate;
 }

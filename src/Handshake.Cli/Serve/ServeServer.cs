@@ -56,6 +56,8 @@ internal sealed class ServeServer(CliProtocol protocol, IReadOnlyList<ServeUser>
             throw new CliUsageException(ex.Message, ex);
         }
 
+        using var stats = settings.Stats ? new ServeStats() : null;
+        var resumeIssuer = settings.Resume ? provider.GetRequiredService<Plugins.Resume.IResumeTokenIssuer>() : null;
         using var listener = new TcpListener(IPAddress.Loopback, port);
 
         // The kernel's accept queue holds connections between two accepts; the cap is enforced after each.
@@ -95,8 +97,9 @@ internal sealed class ServeServer(CliProtocol protocol, IReadOnlyList<ServeUser>
                     continue;
                 }
 
+                stats?.Connection();
                 var id = ++connectionId;
-                sessions[id] = ServeOneAsync(socket, factory, id, stopping.Token).ContinueWith(
+                sessions[id] = ServeOneAsync(socket, factory, resumeIssuer, id, stopping.Token).ContinueWith(
                     finished =>
                     {
                         _ = Interlocked.Decrement(ref open);
@@ -121,12 +124,17 @@ internal sealed class ServeServer(CliProtocol protocol, IReadOnlyList<ServeUser>
                 Log("stopped with connections still closing");
             }
 
+            if (stats is not null)
+            {
+                Log(stats.Describe());
+            }
+
             Log("stopped");
         }
     }
 
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "One broken connection is logged and closed; it must never stop the server.")]
-    private async Task ServeOneAsync(Socket socket, IAuthAcceptorFactory factory, uint id, CancellationToken stopping)
+    private async Task ServeOneAsync(Socket socket, IAuthAcceptorFactory factory, Plugins.Resume.IResumeTokenIssuer? resumeIssuer, uint id, CancellationToken stopping)
     {
         // Off the accept loop at once: the session's first steps may complete synchronously.
         await Task.Yield();
@@ -141,7 +149,7 @@ internal sealed class ServeServer(CliProtocol protocol, IReadOnlyList<ServeUser>
                 var stream = new NetworkStream(socket, ownsSocket: false);
                 await using (stream.ConfigureAwait(false))
                 {
-                    var line = await protocol.ServeAsync(new ServeConnection(stream, factory, settings, id, text => Log($"{peer}: {text}")), session.Token).ConfigureAwait(false);
+                    var line = await protocol.ServeAsync(new ServeConnection(stream, factory, settings, id, text => Log($"{peer}: {text}")) { ResumeIssuer = resumeIssuer }, session.Token).ConfigureAwait(false);
                     if (line is not null)
                     {
                         Log($"{peer}: {line}");

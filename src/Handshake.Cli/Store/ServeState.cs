@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Handshake.Cli.Serve;
 using Handshake.Plugins.CachingSha2;
+using Handshake.Plugins.Resume;
 using Handshake.Plugins.Scram;
 using Handshake.Stores.PostgreSql;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,11 +26,15 @@ internal sealed class ServeState : IAsyncDisposable
     private readonly StoreUrl? _store;
     private readonly string? _unknownUserKeyFile;
     private readonly string? _rsaKeyFile;
+    private readonly bool _resume;
+    private readonly string? _resumeKeyFile;
     private readonly int _scramIterations;
     private readonly int _cachingSha2Iterations;
 
-    private ServeState(IReadOnlyList<ServeUser> users, NpgsqlDataSource? dataSource, StoreUrl? store, string? unknownUserKeyFile, string? rsaKeyFile)
+    private ServeState(IReadOnlyList<ServeUser> users, NpgsqlDataSource? dataSource, StoreUrl? store, string? unknownUserKeyFile, string? rsaKeyFile, bool resume, string? resumeKeyFile)
     {
+        _resume = resume;
+        _resumeKeyFile = resumeKeyFile;
         Users = users;
         _dataSource = dataSource;
         _store = store;
@@ -44,9 +49,9 @@ internal sealed class ServeState : IAsyncDisposable
 
     public IReadOnlyList<ServeUser> Users { get; }
 
-    public string Describe => _store is null ? "users in memory" : $"store {_store}";
+    public string Describe => (_store is null ? "users in memory" : $"store {_store}") + (_resume ? ", resume on" : string.Empty);
 
-    public static async Task<ServeState> CreateAsync(FileInfo? usersFile, string? storeUrl, FileInfo? unknownUserKeyFile, FileInfo? rsaKeyFile, TextWriter log, CancellationToken cancellationToken)
+    public static async Task<ServeState> CreateAsync(FileInfo? usersFile, string? storeUrl, FileInfo? unknownUserKeyFile, FileInfo? rsaKeyFile, bool resume, FileInfo? resumeKeyFile, TextWriter log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(log);
         if ((usersFile is null) == (storeUrl is null))
@@ -66,11 +71,17 @@ internal sealed class ServeState : IAsyncDisposable
             throw new CliUsageException($"--unknown-user-key-file {unknownUserKeyFile!.Name}: no such file (write one with `openssl rand -base64 32`)");
         }
 
+        var resumeKey = resumeKeyFile?.FullName;
+        if (resumeKey is not null && !File.Exists(resumeKey))
+        {
+            throw new CliUsageException($"--resume-hash-key-file {resumeKeyFile!.Name}: no such file (write one with `openssl rand -base64 32`)");
+        }
+
         if (usersFile is not null)
         {
             var users = UsersFile.Load(usersFile.FullName, log);
             keyFile ??= await GeneratedKeyFileAsync(Path.GetDirectoryName(usersFile.FullName)!, log).ConfigureAwait(false);
-            return new ServeState(users, null, null, keyFile, rsa);
+            return new ServeState(users, null, null, keyFile, rsa, resume, resumeKey);
         }
 
         var store = StoreUrl.Parse(storeUrl);
@@ -79,7 +90,7 @@ internal sealed class ServeState : IAsyncDisposable
         {
             var credentials = new PostgreSqlCredentialStore(dataSource, Options.Create(new PostgreSqlStoreOptions { Schema = store.Schema }));
             var listed = await StoreCommand.Run(async () => await credentials.ListUsersAsync(cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
-            return new ServeState([.. listed.Select(u => new ServeUser(u.UserName, u.Factors))], dataSource, store, keyFile, rsa);
+            return new ServeState([.. listed.Select(u => new ServeUser(u.UserName, u.Factors))], dataSource, store, keyFile, rsa, resume, resumeKey);
         }
         catch
         {
@@ -109,6 +120,14 @@ internal sealed class ServeState : IAsyncDisposable
                 o.PrivateKeyPem = null;
             }
         });
+        if (_resume)
+        {
+            // Resumption stands for the user's whole chain, so it is offered next to the first factor's
+            // mechanisms; the token store is the in-memory one, or the shared store's (registered below).
+            _ = builder.AddResumeVerifier(o => o.HashKeyFile = _resumeKeyFile);
+            _ = services.Configure<AcceptorOptions>(o => o.AlternativeFirstPlugins.Add(ResumeClientOptions.DefaultName));
+        }
+
         if (_dataSource is not null)
         {
             _ = services.AddSingleton(_dataSource);

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Handshake.Cli.Store;
 
 /// <summary>
-/// <c>handshake user add|remove|list --store &lt;url&gt;</c>: fills a shared store without SQL. Factors are
+/// <c>handshake user add|remove|list|signout --store &lt;url&gt;</c>: fills a shared store without SQL. Factors are
 /// named in order; a password is read without echo (or one line from a pipe), never from the command
 /// line; a TOTP factor is enrolled here and its otpauth:// URI printed once, for the user's app.
 /// </summary>
@@ -23,7 +23,7 @@ internal static class UserCommand
         ArgumentNullException.ThrowIfNull(context);
         return new Command("user", "Add, remove and list the users of a shared store (see `handshake store init`).")
         {
-            Add(context), Remove(context), List(context),
+            Add(context), Remove(context), List(context), SignOut(context),
         };
     }
 
@@ -159,6 +159,27 @@ internal static class UserCommand
             }
 
             await context.Environment.Output.WriteLineAsync($"removed {user}").ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command SignOut(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = "The user name." };
+        var store = StoreOption();
+        var command = new Command("signout", "Sign a user out everywhere: revoke every resume token family of the user, so no instance sharing the store resumes them (run it after a password or TOTP change).") { name, store };
+        context.SetAction(command, async (parse, ct) =>
+        {
+            var url = StoreUrl.Parse(parse.GetValue(store));
+            var dataSource = url.CreateDataSource();
+            await using var dataSourceScope = dataSource.ConfigureAwait(false);
+            var tokens = new PostgreSqlResumeTokenStore(dataSource, Options.Create(new PostgreSqlStoreOptions { Schema = url.Schema }));
+            var user = parse.GetValue(name)!;
+            var revoked = await StoreCommand.Run(async () => await tokens.RevokeUserAsync(user, ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+            // A user without sessions is not an error: signing out is idempotent.
+            await context.Environment.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"signed out {user}: {revoked} resume token famil{(revoked == 1 ? "y" : "ies")} revoked")).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;

@@ -14,6 +14,9 @@ namespace Handshake.Cli.Serve.Sql;
 /// </summary>
 internal sealed partial class SetupQueryResponder
 {
+    /// <summary>The name <c>SHOW</c> answers with the session's resume token (<c>serve --resume</c>).</summary>
+    public const string ResumeTokenSetting = "handshake.resume_token";
+
     /// <summary>The most statements one query string may hold; more is an error, never unbounded work.</summary>
     public const int MaxStatements = 64;
 
@@ -23,13 +26,16 @@ internal sealed partial class SetupQueryResponder
     private readonly SqlDialect _dialect;
     private readonly string? _database;
     private readonly Dictionary<string, string> _settings;
+    private readonly string? _resumeToken;
 
     /// <summary>Creates a responder for one session.</summary>
     /// <param name="dialect">The dialect.</param>
     /// <param name="serverVersion">What version() and @@version say.</param>
     /// <param name="database">The database the client named at login, if any.</param>
-    public SetupQueryResponder(SqlDialect dialect, string serverVersion, string? database)
+    /// <param name="resumeToken">The resume token issued to this session (base64), what <c>SHOW handshake.resume_token</c> answers; null when none was.</param>
+    public SetupQueryResponder(SqlDialect dialect, string serverVersion, string? database, string? resumeToken = null)
     {
+        _resumeToken = resumeToken;
         ArgumentNullException.ThrowIfNull(serverVersion);
         _dialect = dialect;
         _database = database;
@@ -233,6 +239,14 @@ internal sealed partial class SetupQueryResponder
                 return new SqlAnswer.Rows(
                     [new SqlColumn("name", SqlType.Text), new SqlColumn("setting", SqlType.Text), new SqlColumn("description", SqlType.Text)],
                     [.. _settings.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (IReadOnlyList<string?>)[p.Key, p.Value, string.Empty])]);
+            }
+
+            if (name.Equals(ResumeTokenSetting, StringComparison.OrdinalIgnoreCase))
+            {
+                // Not a setting (SHOW ALL and current_setting() never show it): the session's own token, asked for by name.
+                return _resumeToken is { } token
+                    ? new SqlAnswer.Rows([new SqlColumn("resume_token", SqlType.Text)], [[token]])
+                    : new SqlAnswer.Failure("55000", 0, "no resume token for this session: serve --resume issues one after a full login over TLS (a resumed login received its rotated token in the SASL final message)");
             }
 
             return _settings.TryGetValue(name, out var value)
