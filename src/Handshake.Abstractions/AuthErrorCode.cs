@@ -71,4 +71,10 @@ public enum AuthErrorCode
 
     /// <summary>The connection underneath failed or closed during the handshake.</summary>
     TransportFailure = 21,
+
+    /// <summary>
+    /// A pass-through key (<see cref="PassThroughCredential"/>) does not fit the server: its verifier has
+    /// another salt or iteration count than the one the key was recovered from, or the key is for another mechanism.
+    /// </summary>
+    PassThroughMismatch = 22,
 }

@@ -85,11 +85,24 @@ public sealed class AuthExchangeContext
             $"Plugin '{PluginName}' asked for factor {FactorIndex}'s secret, but it does not declare what it sends of it, and the transport is a {Transport}: an undeclared plugin gets a secret only where it could travel in the clear. Declare AuthSecretUse.Derived (IAuthPlugin.SecretUse, or AddPlugin(name, AuthSecretUse.Derived, ...)) if only values computed from the secret leave; declare AuthSecretUse.Cleartext if the secret itself is sent, and use TLS with certificate verification (or HandshakeOptions.AllowCleartextWithoutVerifiedTls).",
             PluginName,
             FactorIndex)
-        : Secret ?? throw new HandshakeException(
+        : Secret is { } secret ? CheckPassThrough(secret) : throw new HandshakeException(
             AuthErrorCode.MissingCredential,
             $"Factor {FactorIndex} ({PluginName}) needs a secret, but none was given for user '{UserName}'. Supply password{(FactorIndex == 1 ? string.Empty : FactorIndex)} in the credentials.",
             PluginName,
             FactorIndex);
+
+    /// <summary>
+    /// A pass-through key is as good as the password for servers with the same verifier: it goes only to
+    /// the plugin of its own mechanism, never to another the server switched to (which might send it as it is).
+    /// </summary>
+    private AuthSecret CheckPassThrough(AuthSecret secret) =>
+        secret.Kind != AuthSecretKind.PassThrough || secret.PassThrough!.IsFor(PluginName)
+            ? secret
+            : throw new HandshakeException(
+                AuthErrorCode.PassThroughMismatch,
+                $"Factor {FactorIndex}'s secret is a pass-through key for {secret.PassThrough.Mechanism}, but the server asked for {PluginName}; the key is handed only to its own mechanism. Configure the backend to use {secret.PassThrough.Mechanism} for user '{UserName}'.",
+                PluginName,
+                FactorIndex);
 
     /// <summary>Asks the engine's policy gate whether a secret may be sent in the clear; throws if not.</summary>
     /// <param name="what">What would be sent, for the message.</param>

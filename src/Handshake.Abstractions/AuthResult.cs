@@ -33,6 +33,14 @@ public sealed class AuthResult
     /// <summary>Gets the time from the first event to completion.</summary>
     public TimeSpan Elapsed { get; }
 
+    /// <summary>
+    /// Gets, on the server, the key a verifier recovered from the login when its options asked for it
+    /// (SCRAM's and mysql_native_password's <c>RecoverPassThroughKey</c>), for logging in to a backend as
+    /// the user; null otherwise. Whoever holds the result owns it: dispose it when the backend login is
+    /// done (it is zeroed then). It is never part of <see cref="ToString"/>.
+    /// </summary>
+    public PassThroughCredential? PassThroughCredential { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"user {UserName}, AAL{AssuranceLevel}, {Rounds} rounds, {Elapsed.TotalMilliseconds:0.###} ms [{string.Join("; ", Factors)}]";
 }

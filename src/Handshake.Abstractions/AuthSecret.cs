@@ -11,6 +11,7 @@ public sealed class AuthSecret : IDisposable
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly byte[] _bytes;
+    private readonly PassThroughCredential? _passThrough;
     private bool _disposed;
 
     private AuthSecret(byte[] bytes, AuthSecretKind kind)
@@ -19,23 +20,41 @@ public sealed class AuthSecret : IDisposable
         Kind = kind;
     }
 
+    private AuthSecret(PassThroughCredential passThrough)
+    {
+        _passThrough = passThrough;
+        _bytes = [];
+        Kind = AuthSecretKind.PassThrough;
+    }
+
     /// <summary>Gets what the bytes are.</summary>
     public AuthSecretKind Kind { get; }
 
-    /// <summary>Gets the number of bytes (UTF-8 bytes for text).</summary>
-    public int Length => _bytes.Length;
+    /// <summary>Gets the number of bytes (UTF-8 bytes for text; the key's for a pass-through secret).</summary>
+    public int Length => _passThrough is { } p ? p.Key.Length : _bytes.Length;
 
     /// <summary>Gets a value indicating whether the secret is empty (an empty password).</summary>
-    public bool IsEmpty => _bytes.Length == 0;
+    public bool IsEmpty => Length == 0;
 
-    /// <summary>Gets the secret's bytes (UTF-8 for text). Valid until <see cref="Dispose"/>.</summary>
+    /// <summary>Gets the secret's bytes (UTF-8 for text; <see cref="PassThroughCredential.Key"/> for a pass-through secret). Valid until <see cref="Dispose"/>.</summary>
     /// <exception cref="ObjectDisposedException">The secret was disposed.</exception>
     public ReadOnlySpan<byte> Bytes
     {
         get
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _bytes;
+            return _passThrough is { } p ? p.Key : _bytes;
+        }
+    }
+
+    /// <summary>Gets, for a <see cref="AuthSecretKind.PassThrough"/> secret, the recovered key with its verifier's parameters; null otherwise.</summary>
+    /// <exception cref="ObjectDisposedException">The secret was disposed.</exception>
+    public PassThroughCredential? PassThrough
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _passThrough;
         }
     }
 
@@ -95,6 +114,19 @@ public sealed class AuthSecret : IDisposable
     /// <returns>The secret.</returns>
     public static AuthSecret FromBytes(ReadOnlySpan<byte> secret) => new(Copy(secret), AuthSecretKind.Binary);
 
+    /// <summary>
+    /// Creates a secret that logs in with a key recovered from another login in place of the password
+    /// (a proxy's pass-through). Only the client plugin of the key's mechanism receives it.
+    /// </summary>
+    /// <param name="credential">The recovered key; copied, so the caller disposes its own instance when it likes.</param>
+    /// <returns>The secret.</returns>
+    /// <exception cref="ObjectDisposedException">The credential was disposed.</exception>
+    public static AuthSecret FromPassThrough(PassThroughCredential credential)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        return new AuthSecret(credential.Clone());
+    }
+
     /// <summary>Decodes a text secret into <paramref name="destination"/>, which must hold <see cref="CharCount"/> chars.</summary>
     /// <param name="destination">Where the chars go; the caller wipes it when done.</param>
     /// <returns>The number of chars written.</returns>
@@ -114,13 +146,19 @@ public sealed class AuthSecret : IDisposable
         if (!_disposed)
         {
             CryptographicOperations.ZeroMemory(_bytes);
+            _passThrough?.Dispose();
             _disposed = true;
         }
     }
 
     /// <summary>Never shows the secret.</summary>
     /// <returns>A redacted description.</returns>
-    public override string ToString() => Kind == AuthSecretKind.Text ? "AuthSecret(text, redacted)" : "AuthSecret(binary, redacted)";
+    public override string ToString() => Kind switch
+    {
+        AuthSecretKind.Text => "AuthSecret(text, redacted)",
+        AuthSecretKind.PassThrough => "AuthSecret(pass-through " + _passThrough!.Mechanism + ", redacted)",
+        _ => "AuthSecret(binary, redacted)",
+    };
 
     private static byte[] Copy(ReadOnlySpan<byte> source)
     {

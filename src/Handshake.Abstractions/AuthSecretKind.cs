@@ -8,4 +8,11 @@ public enum AuthSecretKind
 
     /// <summary>Opaque bytes (a pre-hashed password, a shared key).</summary>
     Binary = 1,
+
+    /// <summary>
+    /// A key recovered from another login (<see cref="PassThroughCredential"/>: SCRAM's ClientKey and
+    /// ServerKey, mysql_native_password's SHA1(password)), used in place of the password. Only the
+    /// plugin of that mechanism receives it (<see cref="AuthExchangeContext.RequireSecret"/>).
+    /// </summary>
+    PassThrough = 2,
 }

@@ -1,4 +1,5 @@
 using Handshake.Plugins.NativePassword.Internal;
+using Microsoft.Extensions.Options;
 
 namespace Handshake.Plugins.NativePassword;
 
@@ -12,6 +13,21 @@ namespace Handshake.Plugins.NativePassword;
 /// </remarks>
 public sealed class NativePasswordVerifier : IAuthVerifier
 {
+    private readonly IOptionsMonitor<NativePasswordVerifierOptions>? _options;
+
+    /// <summary>Creates the verifier with the default options (no pass-through key is recovered).</summary>
+    public NativePasswordVerifier()
+    {
+    }
+
+    /// <summary>Creates the verifier with options read per exchange (what dependency injection uses).</summary>
+    /// <param name="options">The options.</param>
+    public NativePasswordVerifier(IOptionsMonitor<NativePasswordVerifierOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+    }
+
     /// <inheritdoc />
     public string Name => NativePasswordPlugin.PluginName;
 
@@ -22,6 +38,6 @@ public sealed class NativePasswordVerifier : IAuthVerifier
     public IVerifierExchange Start(VerifierContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new NativePasswordVerifierExchange(context);
+        return new NativePasswordVerifierExchange(context, _options?.CurrentValue.RecoverPassThroughKey ?? false);
     }
 }

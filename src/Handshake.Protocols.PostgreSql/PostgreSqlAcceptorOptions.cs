@@ -36,6 +36,13 @@ public sealed class PostgreSqlAcceptorOptions : AdapterAcceptorOptions
     /// </summary>
     public Func<Stream, CancellationToken, Task>? QueryPhase { get; set; }
 
+    /// <summary>
+    /// Gets or sets what serves the session after ReadyForQuery, as <see cref="QueryPhase"/> does, given the
+    /// login's <see cref="AuthResult"/> too: a proxy takes <see cref="AuthResult.PassThroughCredential"/> from it
+    /// to log in to its backend as the user (and disposes it). When set, it is used instead of <see cref="QueryPhase"/>.
+    /// </summary>
+    public Func<AuthResult, Stream, CancellationToken, Task>? AuthenticatedQueryPhase { get; set; }
+
     /// <summary>Gets or sets how many messages an authenticated session may send before it is closed. Default 1000.</summary>
     public int MaxSessionMessages { get; set; } = 1000;
 }

@@ -118,7 +118,9 @@ public static class PostgreSqlAcceptorSession
 
             try
             {
-                await (options.QueryPhase is { } queryPhase ? queryPhase(_connection, cancellationToken) : ServeQueriesAsync(cancellationToken)).ConfigureAwait(false);
+                await (options.AuthenticatedQueryPhase is { } authenticated ? authenticated(result, _connection, cancellationToken)
+                    : options.QueryPhase is { } queryPhase ? queryPhase(_connection, cancellationToken)
+                    : ServeQueriesAsync(cancellationToken)).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is HandshakeException or IOException or ObjectDisposedException or OperationCanceledException)
             {

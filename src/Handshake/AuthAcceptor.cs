@@ -39,6 +39,7 @@ public sealed class AuthAcceptor : IDisposable
     private readonly List<string> _factorPlugins = new(2);
 
     private IVerifierExchange? _exchange;
+    private PassThroughCredential? _passThrough;
     private IAuthVerifier? _verifier;
     private IReadOnlyList<string> _expectedMechanisms = [];
     private bool _expectFirstMessage = true;
@@ -421,6 +422,7 @@ public sealed class AuthAcceptor : IDisposable
         }
 
         EndExchange();
+        WipePassThrough();
         _activity?.Dispose();
     }
 
@@ -544,6 +546,13 @@ public sealed class AuthAcceptor : IDisposable
         }
 
         _passed.Add(new AuthFactorOutcome(CurrentFactor, CurrentPlugin!, [.. _factorPlugins], _factorRounds));
+        if (_exchange is IPassThroughCredentialSource source && source.TakePassThroughCredential() is { } recovered)
+        {
+            // One key per handshake (a server-stored password is factor 1); a later one replaces and wipes it.
+            _passThrough?.Dispose();
+            _passThrough = recovered;
+        }
+
         Log.FactorPassed(_logger, CurrentFactor, CurrentPlugin!);
         // An alternative first factor (session resumption) stands for the user's whole chain.
         if (!_alternative && CurrentFactor < Policy.Factors.Count)
@@ -565,7 +574,9 @@ public sealed class AuthAcceptor : IDisposable
         }
 
         var elapsed = _time.GetElapsedTime(_startTimestamp);
-        Result = new AuthResult(UserName!, [.. _passed], Rounds, elapsed);
+        // The recovered key moves to the result: its holder owns and disposes it from now on.
+        Result = new AuthResult(UserName!, [.. _passed], Rounds, elapsed) { PassThroughCredential = _passThrough };
+        _passThrough = null;
         State = AuthNegotiatorState.Completed;
         EndExchange();
         _telemetry.Succeeded(Role, Result.Factors.Count > 0 ? Result.Factors[0].PluginName : null, Rounds, elapsed);
@@ -677,10 +688,18 @@ public sealed class AuthAcceptor : IDisposable
             _activity?.Dispose();
             _activity = null;
             EndExchange();
+            WipePassThrough();
         }
 
         // One message for every failure: the client learns nothing about why.
         return AuthEvent.Failed(_options.FailureCode, string.Format(CultureInfo.InvariantCulture, _options.FailureMessage, PeerText.Printable(UserName, Text.MaxNameLength)));
+    }
+
+    /// <summary>A key recovered by a factor of a handshake that then failed, or was abandoned, never leaves: zero it.</summary>
+    private void WipePassThrough()
+    {
+        _passThrough?.Dispose();
+        _passThrough = null;
     }
 
     private void EndExchange()

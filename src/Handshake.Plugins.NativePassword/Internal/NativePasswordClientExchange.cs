@@ -22,13 +22,14 @@ internal sealed class NativePasswordClientExchange : IAuthExchange
         {
             _emptyPassword = true;
         }
-        else if (secret.Kind == AuthSecretKind.Binary)
+        else if (secret.Kind is AuthSecretKind.Binary or AuthSecretKind.PassThrough)
         {
+            // A pass-through key (recovered by a verifier) is SHA1(password), as mysql2's passwordSha1 is.
             if (bytes.Length != NativePasswordScramble.ResponseLength)
             {
                 throw new HandshakeException(
-                    AuthErrorCode.MissingCredential,
-                    $"A binary secret for mysql_native_password must be the {NativePasswordScramble.ResponseLength}-byte SHA-1 of the password (mysql2's passwordSha1); this one has {bytes.Length} bytes.",
+                    secret.Kind == AuthSecretKind.PassThrough ? AuthErrorCode.PassThroughMismatch : AuthErrorCode.MissingCredential,
+                    $"A binary or pass-through secret for mysql_native_password must be the {NativePasswordScramble.ResponseLength}-byte SHA-1 of the password (mysql2's passwordSha1); this one has {bytes.Length} bytes.",
                     context.PluginName,
                     context.FactorIndex);
             }

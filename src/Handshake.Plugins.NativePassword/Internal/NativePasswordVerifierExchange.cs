@@ -4,7 +4,7 @@ using Handshake.Internal;
 namespace Handshake.Plugins.NativePassword.Internal;
 
 /// <summary>One server run of mysql_native_password: scramble out, one response in, accept or reject.</summary>
-internal sealed class NativePasswordVerifierExchange(VerifierContext context) : IVerifierExchange
+internal sealed class NativePasswordVerifierExchange(VerifierContext context, bool recoverPassThroughKey = false) : IVerifierExchange, IPassThroughCredentialSource
 {
     // Unknown users are checked against this per-process random hash, so they cost the same work
     // as a wrong password and fail the same way.
@@ -13,6 +13,7 @@ internal sealed class NativePasswordVerifierExchange(VerifierContext context) : 
     private readonly byte[] _scramble = new byte[NativePasswordScramble.ScrambleLength];
     private bool _begun;
     private bool _done;
+    private PassThroughCredential? _passThrough;
 
     public ValueTask<ReadOnlyMemory<byte>> BeginAsync(CancellationToken cancellationToken)
     {
@@ -53,17 +54,47 @@ internal sealed class NativePasswordVerifierExchange(VerifierContext context) : 
                 : VerifierStep.Reject(AuthErrorCode.InvalidCredential);
         }
 
-        var match = Verify(token, _scramble, doubleHash);
-        return known && match ? VerifierStep.Accept() : VerifierStep.Reject(AuthErrorCode.InvalidCredential);
+        Span<byte> candidate = stackalloc byte[NativePasswordScramble.ResponseLength];
+        try
+        {
+            var match = Verify(token, _scramble, doubleHash, candidate);
+            if (!known || !match)
+            {
+                return VerifierStep.Reject(AuthErrorCode.InvalidCredential);
+            }
+
+            if (recoverPassThroughKey)
+            {
+                // Only after SHA1(candidate) = stored held: the candidate is SHA1(password).
+                _passThrough = PassThroughCredential.ForKey(NativePasswordPlugin.PluginName, context.UserName ?? string.Empty, HashAlgorithmName.SHA1, candidate);
+            }
+
+            return VerifierStep.Accept();
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(candidate);
+        }
     }
 
-    public void Dispose() => CryptographicOperations.ZeroMemory(_scramble);
+    public PassThroughCredential? TakePassThroughCredential()
+    {
+        var taken = _passThrough;
+        _passThrough = null;
+        return taken;
+    }
+
+    public void Dispose()
+    {
+        CryptographicOperations.ZeroMemory(_scramble);
+        _passThrough?.Dispose();
+        _passThrough = null;
+    }
 
     /// <summary>candidate SHA1(pw) = token XOR SHA1(scramble || stored); it is right when SHA1(candidate) equals stored.</summary>
-    private static bool Verify(ReadOnlySpan<byte> token, ReadOnlySpan<byte> scramble, ReadOnlySpan<byte> doubleHash)
+    private static bool Verify(ReadOnlySpan<byte> token, ReadOnlySpan<byte> scramble, ReadOnlySpan<byte> doubleHash, Span<byte> candidate)
     {
         Span<byte> buffer = stackalloc byte[NativePasswordScramble.ScrambleLength + NativePasswordScramble.ResponseLength];
-        Span<byte> candidate = stackalloc byte[NativePasswordScramble.ResponseLength];
         Span<byte> check = stackalloc byte[NativePasswordScramble.ResponseLength];
         try
         {
@@ -81,7 +112,6 @@ internal sealed class NativePasswordVerifierExchange(VerifierContext context) : 
         finally
         {
             CryptographicOperations.ZeroMemory(buffer);
-            CryptographicOperations.ZeroMemory(candidate);
             CryptographicOperations.ZeroMemory(check);
         }
     }

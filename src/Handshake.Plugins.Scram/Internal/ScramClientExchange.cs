@@ -26,6 +26,13 @@ internal sealed class ScramClientExchange : IAuthExchange
     private readonly byte[] _clientNonce;
     private readonly byte[] _userName;
     private byte[]? _password;
+
+    // In place of the password, a pass-through key (ClientKey and ServerKey of a known salt and count): no PBKDF2 runs.
+    private readonly string _user;
+    private byte[]? _passThroughClientKey;
+    private byte[]? _passThroughServerKey;
+    private readonly byte[]? _passThroughSalt;
+    private readonly int _passThroughIterations;
     private byte[]? _clientFirstBare;
     private byte[]? _clientFinal;
     private byte[]? _expectedServerSignature;
@@ -75,8 +82,25 @@ internal sealed class ScramClientExchange : IAuthExchange
             _gs2Header = couldBind && !plusOffered ? "y,,"u8.ToArray() : "n,,"u8.ToArray();
         }
 
+        _user = context.UserName;
         var secret = context.RequireSecret();
-        _password = secret.Kind == AuthSecretKind.Text ? SaslPrep.PreparePassword(secret.Bytes) : secret.Bytes.ToArray();
+        if (secret.PassThrough is { } passThrough)
+        {
+            if (passThrough.Key.Length != hash.Length || passThrough.ServerKey.Length != hash.Length || passThrough.Iterations < 1)
+            {
+                throw Fail(AuthErrorCode.PassThroughMismatch, $"The pass-through key for user '{_user}' is not a {hash.MechanismName} ClientKey and ServerKey ({hash.Length} bytes each, with a salt and iteration count); recover it with a {hash.MechanismName} verifier.");
+            }
+
+            _passThroughClientKey = Pinned(passThrough.Key);
+            _passThroughServerKey = Pinned(passThrough.ServerKey);
+            _passThroughSalt = passThrough.Salt.ToArray();
+            _passThroughIterations = passThrough.Iterations;
+        }
+        else
+        {
+            _password = secret.Kind == AuthSecretKind.Text ? SaslPrep.PreparePassword(secret.Bytes) : secret.Bytes.ToArray();
+        }
+
         var nonce = nonceFactory is null ? NewNonce(context.Random) : nonceFactory(context.Random);
         _clientNonce = Encoding.ASCII.GetBytes(nonce);
         if (!ScramText.IsValidNonce(_clientNonce))
@@ -268,7 +292,17 @@ internal sealed class ScramClientExchange : IAuthExchange
             throw Fail(AuthErrorCode.ProtocolViolation, "The server-first message has unexpected data after the iteration count.");
         }
 
-        if (iterations < _options.MinIterations || iterations > _options.MaxIterations)
+        if (_passThroughSalt is not null)
+        {
+            // A ClientKey answers only the verifier it was made from: another salt or count means another SaltedPassword.
+            if (iterations != _passThroughIterations || !salt.AsSpan().SequenceEqual(_passThroughSalt))
+            {
+                throw Fail(
+                    AuthErrorCode.PassThroughMismatch,
+                    $"The backend's {_hash.MechanismName} verifier for user '{_user}' uses a different {(iterations != _passThroughIterations ? $"iteration count (i={iterations}, the front end's has i={_passThroughIterations})" : "salt")} than the front end's; pass-through needs the same stored verifier on both. Copy the stored verifier (e.g. pg_authid.rolpassword) from one server to the other.");
+            }
+        }
+        else if (iterations < _options.MinIterations || iterations > _options.MaxIterations)
         {
             throw Fail(AuthErrorCode.IterationsOutOfRange, $"The server asked for {iterations} PBKDF2 iterations; this client accepts {_options.MinIterations} to {_options.MaxIterations} (ScramOptions.MinIterations / MaxIterations).");
         }
@@ -318,6 +352,14 @@ internal sealed class ScramClientExchange : IAuthExchange
 
     private void DeriveKeys(byte[] salt, int iterations, Span<byte> clientKey, Span<byte> serverKey)
     {
+        if (_passThroughSalt is not null)
+        {
+            var client = _passThroughClientKey ?? throw Fail(AuthErrorCode.ProtocolViolation, "The SCRAM exchange's pass-through key was already wiped.");
+            client.CopyTo(clientKey);
+            _passThroughServerKey!.CopyTo(serverKey);
+            return;
+        }
+
         var password = _password ?? throw Fail(AuthErrorCode.ProtocolViolation, "The SCRAM exchange's password was already wiped.");
         var cache = _options.UseDerivedKeyCache ? _cache : null;
         if (cache is not null && cache.TryGet(_hash, password, salt, iterations, clientKey, serverKey))
@@ -397,6 +439,21 @@ internal sealed class ScramClientExchange : IAuthExchange
             CryptographicOperations.ZeroMemory(_password);
             _password = null;
         }
+
+        if (_passThroughClientKey is not null)
+        {
+            CryptographicOperations.ZeroMemory(_passThroughClientKey);
+            CryptographicOperations.ZeroMemory(_passThroughServerKey);
+            _passThroughClientKey = null;
+            _passThroughServerKey = null;
+        }
+    }
+
+    private static byte[] Pinned(ReadOnlySpan<byte> source)
+    {
+        var bytes = GC.AllocateArray<byte>(source.Length, pinned: true);
+        source.CopyTo(bytes);
+        return bytes;
     }
 
     private static void Put(Span<byte> destination, ref int offset, ReadOnlySpan<byte> value)

@@ -10,7 +10,7 @@ namespace Handshake.Plugins.Scram.Internal;
 /// no PBKDF2 runs here. An unknown user gets a fake exchange with a salt that is stable per user
 /// name, and fails exactly as a wrong password does.
 /// </summary>
-internal sealed class ScramServerExchange : IVerifierExchange
+internal sealed class ScramServerExchange : IVerifierExchange, IPassThroughCredentialSource
 {
     private const int ServerNonceByteCount = 18;
     private const string ProofFailed = "the client's SCRAM proof did not verify";
@@ -28,6 +28,7 @@ internal sealed class ScramServerExchange : IVerifierExchange
     private byte[]? _expectedChannelBinding;
     private ScramServerKeys? _keys;
     private bool _fake;
+    private PassThroughCredential? _passThrough;
     private State _state;
 
     public ScramServerExchange(VerifierContext context, ScramHash hash, ScramVerifierOptions options, byte[] unknownUserKey, Func<IRandomSource, string>? nonceFactory = null)
@@ -79,7 +80,19 @@ internal sealed class ScramServerExchange : IVerifierExchange
         }
     }
 
-    public void Dispose() => Wipe();
+    public void Dispose()
+    {
+        Wipe();
+        _passThrough?.Dispose();
+        _passThrough = null;
+    }
+
+    public PassThroughCredential? TakePassThroughCredential()
+    {
+        var taken = _passThrough;
+        _passThrough = null;
+        return taken;
+    }
 
     private static HandshakeException Violation(AuthErrorCode code, string message) => new(code, message);
 
@@ -381,6 +394,13 @@ internal sealed class ScramServerExchange : IVerifierExchange
             var serverFinal = new byte[2 + Base64.GetMaxEncodedToUtf8Length(_hash.Length)];
             "v="u8.CopyTo(serverFinal);
             _ = Base64.EncodeToUtf8(signature[.._hash.Length], serverFinal.AsSpan(2), out _, out _);
+            CryptographicOperations.ZeroMemory(signature);
+            if (_options.RecoverPassThroughKey && keys.Credential is { } credential)
+            {
+                // Only now, after H(ClientKey) = StoredKey held: the recovered ClientKey is the user's (RFC 5802 §3).
+                _passThrough = PassThroughCredential.ForScram(_hash.MechanismName, _context.UserName ?? string.Empty, _hash.Algorithm, clientKey, credential.ServerKey.Span, credential.Salt.Span, credential.Iterations);
+            }
+
             return VerifierStep.Accept(serverFinal);
         }
         finally

@@ -20,9 +20,10 @@ internal sealed class ScramServerKeys
     private static readonly ConditionalWeakTable<StoredCredential, ScramServerKeys> Loaded = [];
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<ScramHash, ScramServerKeys> Fakes = new();
 
-    private ScramServerKeys(ScramHash hash, byte[] storedKey, ReadOnlySpan<byte> serverKey, byte[] saltAndIterations)
+    private ScramServerKeys(ScramHash hash, byte[] storedKey, ReadOnlySpan<byte> serverKey, byte[] saltAndIterations, ScramCredential? credential = null)
     {
         Hash = hash;
+        Credential = credential;
         StoredKey = storedKey;
         StoredKeyMac = hash.Digest.CreateHmacKey(storedKey);
         ServerKeyMac = hash.Digest.CreateHmacKey(serverKey);
@@ -31,6 +32,9 @@ internal sealed class ScramServerKeys
 
     /// <summary>Gets the family these keys belong to.</summary>
     public ScramHash Hash { get; }
+
+    /// <summary>Gets the stored credential these keys were prepared from (its ServerKey, salt and iteration count for a pass-through key); null for the unknown-user keys.</summary>
+    public ScramCredential? Credential { get; }
 
     /// <summary>Gets StoredKey = H(ClientKey).</summary>
     public byte[] StoredKey { get; }
@@ -80,5 +84,5 @@ internal sealed class ScramServerKeys
         Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $",s={Convert.ToBase64String(salt)},i={iterations}"));
 
     private static ScramServerKeys FromCredential(ScramCredential credential) =>
-        new(credential.Hash, credential.StoredKey.ToArray(), credential.ServerKey.Span, FormatSaltAndIterations(credential.Salt.Span, credential.Iterations));
+        new(credential.Hash, credential.StoredKey.ToArray(), credential.ServerKey.Span, FormatSaltAndIterations(credential.Salt.Span, credential.Iterations), credential);
 }

@@ -20,10 +20,15 @@ internal sealed class MySqlAcceptorHost : IAsyncDisposable
     private readonly Task _loop;
     private readonly ConcurrentQueue<MySqlServerResult> _results = new();
     private readonly List<Task> _sessions = [];
+    private readonly Func<MySqlServerResult, CancellationToken, Task>? _afterLogin;
 
-    public MySqlAcceptorHost(ServiceProvider services, MySqlServerOptions? options = null)
+    /// <param name="services">The container with the acceptor.</param>
+    /// <param name="options">The adapter's options.</param>
+    /// <param name="afterLogin">Runs after an accepted login, before the command phase (a proxy logs in to its backend here).</param>
+    public MySqlAcceptorHost(ServiceProvider services, MySqlServerOptions? options = null, Func<MySqlServerResult, CancellationToken, Task>? afterLogin = null)
     {
         _services = services;
+        _afterLogin = afterLogin;
         _options = options ?? new MySqlServerOptions { ClientHost = "127.0.0.1" };
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
@@ -110,6 +115,11 @@ internal sealed class MySqlAcceptorHost : IAsyncDisposable
                 _results.Enqueue(result);
                 if (result.Succeeded)
                 {
+                    if (_afterLogin is not null)
+                    {
+                        await _afterLogin(result, perConnection.Token);
+                    }
+
                     await MySqlServerConnector.ServeCommandsAsync(result, perConnection.Token);
                 }
 

@@ -23,17 +23,18 @@ internal sealed class PgAcceptorHost : IAsyncDisposable
     private readonly ConcurrentQueue<PostgreSqlAcceptorResult> _results = new();
     private readonly Task _acceptLoop;
 
-    private PgAcceptorHost(IReadOnlyDictionary<string, string> users, X509Certificate2? certificate, bool requireTls)
+    private PgAcceptorHost(IReadOnlyDictionary<string, string> users, X509Certificate2? certificate, bool requireTls, bool storedVerifiers = false, Func<AuthResult, Stream, CancellationToken, Task>? authenticatedQueryPhase = null)
     {
         var services = new ServiceCollection();
         services.AddHandshake()
-            .AddScramVerifier()
+            .AddScramVerifier(o => o.RecoverPassThroughKey = authenticatedQueryPhase is not null)
             .AddAcceptor(o => o.DefaultPlugin = "SCRAM-SHA-256")
             .AddInMemoryCredentialStore(store =>
             {
-                foreach (var (user, password) in users)
+                foreach (var (user, secret) in users)
                 {
-                    var stored = ScramCredential.Create(password, SystemRandomSource.Instance, 4096).Format();
+                    // A stored verifier is taken as it is (checked by the SCRAM parser), e.g. one read from a real server's pg_authid.
+                    var stored = storedVerifiers ? ScramCredential.Parse(secret).Format() : ScramCredential.Create(secret, SystemRandomSource.Instance, 4096).Format();
                     store.AddUser(user, new AuthFactorPolicy("SCRAM-SHA-256", StoredCredential.FromString(stored)));
                 }
             });
@@ -44,6 +45,7 @@ internal sealed class PgAcceptorHost : IAsyncDisposable
             RequireTls = requireTls,
             AuthenticationTimeout = TimeSpan.FromSeconds(20),
             IdleTimeout = TimeSpan.FromSeconds(20),
+            AuthenticatedQueryPhase = authenticatedQueryPhase,
         };
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
@@ -60,6 +62,13 @@ internal sealed class PgAcceptorHost : IAsyncDisposable
     /// <summary>Starts a host whose users all authenticate with SCRAM-SHA-256 (and -PLUS over TLS).</summary>
     public static PgAcceptorHost Start(IReadOnlyDictionary<string, string> users, X509Certificate2? certificate = null, bool requireTls = false) =>
         new(users, certificate, requireTls);
+
+    /// <summary>
+    /// Starts a pass-through front end: users' stored SCRAM verifiers are given as they are (user -> verifier
+    /// text), the verifier recovers the key of each login, and <paramref name="session"/> serves the session with the login's result.
+    /// </summary>
+    public static PgAcceptorHost StartPassThrough(IReadOnlyDictionary<string, string> storedVerifiers, Func<AuthResult, Stream, CancellationToken, Task> session, X509Certificate2? certificate = null) =>
+        new(storedVerifiers, certificate, requireTls: false, storedVerifiers: true, session);
 
     /// <summary>Waits (bounded) until <paramref name="count"/> sessions have ended; returns their results.</summary>
     public async Task<PostgreSqlAcceptorResult[]> WaitForResultsAsync(int count = 1, TimeSpan? timeout = null)
