@@ -12,6 +12,9 @@ public sealed class MySqlConnectorAuditTests
         ["mysql.control.native-tls"] = AuditVerdict.Pass, // accepted the login (over TLS)
         ["mysql.clear-password-plain"] = AuditVerdict.Fail, // sent the password in clear text over an unencrypted connection; accepted the login
         ["mysql.dialog-password-plain"] = AuditVerdict.Pass, // refused: NotSupportedException: Authentication method 'dialog' is not supported.
+        ["mysql.dialog-unprompted-plain"] = AuditVerdict.Pass, // refused: NotSupportedException: Authentication method 'dialog' is not supported.
+        ["mysql.dialog-prompt-loop"] = AuditVerdict.Pass, // answered 0 dialog questions; refused: NotSupportedException: Authentication meth...
+        ["mysql.dialog-prompt-oversized"] = AuditVerdict.Pass, // refused: NotSupportedException: Authentication method 'dialog' is not supported.
         ["mysql.unknown-plugin"] = AuditVerdict.Pass, // refused: NotSupportedException: Authentication method 'handshake_audit_unknown' is not supported.
         ["mysql.next-factor-unknown"] = AuditVerdict.Pass, // refused: FormatException: Expected to read 0x00 or 0xFE but got 0x02
         ["mysql.switch-loop"] = AuditVerdict.Fail, // answered 16 auth switches; refused: MySqlException: too many auth switches (the audit server's bound) (the ...
