@@ -85,6 +85,33 @@ public sealed class ScramKeyDerivationLimitTests
     }
 
     [Fact]
+    public async Task RespondAsync_DerivedKeyCacheHitWhileEverySlotIsHeld_AnswersAtOnceWithoutDeriving()
+    {
+        var deriver = new CountingDeriver();
+        await using var sp = Build(deriver, meters: null, limit: 1);
+        var limiter = sp.GetRequiredService<IKeyDerivationLimiter>();
+        using var credentials = AuthCredentials.FromPasswords("alice", "correct horse");
+        var context = new AuthExchangeContext("SCRAM-SHA-256", 1, credentials, TransportSecurity.None, sp.GetRequiredService<IAuthSecurityPolicy>()) { KeyDerivation = limiter };
+        var options = new ScramOptions { UseDerivedKeyCache = true };
+        using var cache = new ScramKeyCache(4);
+        var serverFirst = Encoding.ASCII.GetBytes("r=clientnonceSERVER,s=QSXCR+Q6sek8bf92,i=4096");
+        using var cold = new ScramClientExchange(context, ScramHash.Sha256, plus: false, options, cache, deriver, _ => "clientnonce");
+        await cold.RespondAsync(ReadOnlyMemory<byte>.Empty, CancellationToken.None);
+        var coldFinal = (await cold.RespondAsync(serverFirst, CancellationToken.None)).Data.ToArray();
+        using var held = await limiter.AcquireAsync(CancellationToken.None);
+
+        // Every slot is held by a (pretend) cold derivation: a cached reconnect must not queue behind it.
+        using var cached = new ScramClientExchange(context, ScramHash.Sha256, plus: false, options, cache, deriver, _ => "clientnonce");
+        await cached.RespondAsync(ReadOnlyMemory<byte>.Empty, CancellationToken.None);
+        var final = cached.RespondAsync(serverFirst, CancellationToken.None);
+
+        Assert.True(final.IsCompletedSuccessfully, "a derived-key cache hit waited for a key-derivation slot");
+        Assert.Equal(coldFinal, (await final).Data.ToArray());
+        Assert.Equal(1, deriver.Derivations);
+        Assert.Equal((1, 1), (cache.Hits, cache.Misses));
+    }
+
+    [Fact]
     public async Task CreateAsync_QueuedBehindAHeldSlot_WaitsAndIsCancellable()
     {
         await using var sp = Build(new CountingDeriver(), meters: null, limit: 1);

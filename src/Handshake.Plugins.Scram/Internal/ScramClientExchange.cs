@@ -132,7 +132,14 @@ internal sealed class ScramClientExchange : IAuthExchange
             if (_state == State.AwaitServerFirst)
             {
                 // Hi() costs ~1 ms of CPU: it runs under a slot of the process's limiter, so a storm of
-                // logins queues instead of occupying every thread. Synchronous when a slot is free.
+                // logins queues instead of occupying every thread. A login that needs no derivation (a
+                // derived-key cache hit, a pass-through key) answers without a slot, so cached reconnects
+                // never queue behind cold derivations. Synchronous when a slot is free.
+                if (ClientFinal(serverData.Span, derive: false) is { } withoutDerivation)
+                {
+                    return ValueTask.FromResult(withoutDerivation);
+                }
+
                 var slot = _keyDerivation.AcquireAsync(cancellationToken);
                 if (!slot.IsCompletedSuccessfully)
                 {
@@ -141,7 +148,7 @@ internal sealed class ScramClientExchange : IAuthExchange
 
                 using (slot.Result)
                 {
-                    return ValueTask.FromResult(ClientFinal(serverData.Span));
+                    return ValueTask.FromResult(ClientFinal(serverData.Span, derive: true)!.Value);
                 }
             }
 
@@ -168,7 +175,7 @@ internal sealed class ScramClientExchange : IAuthExchange
             // Cancelled while queued (the handshake's deadline, the caller): the derivation never runs.
             using (await slot.ConfigureAwait(false))
             {
-                return ClientFinal(serverFirst.Span);
+                return ClientFinal(serverFirst.Span, derive: true)!.Value;
             }
         }
         catch
@@ -239,7 +246,13 @@ internal sealed class ScramClientExchange : IAuthExchange
         return AuthReply.Send((byte[])[.. _gs2Header, .. bare]);
     }
 
-    private AuthReply ClientFinal(ReadOnlySpan<byte> serverFirst)
+    /// <summary>
+    /// Parses the server-first message and builds the client-final. With <paramref name="derive"/> false the
+    /// keys come from the pass-through key or the derived-key cache only, and it returns null, having changed
+    /// nothing, when neither has them; the caller then takes a limiter slot and calls again with
+    /// <paramref name="derive"/> true, which runs PBKDF2. A malformed message throws either way.
+    /// </summary>
+    private AuthReply? ClientFinal(ReadOnlySpan<byte> serverFirst, bool derive)
     {
         if (serverFirst.Length > ScramText.MaxMessageLength)
         {
@@ -311,9 +324,14 @@ internal sealed class ScramClientExchange : IAuthExchange
         Span<byte> serverKey = stackalloc byte[_hash.Length];
         Span<byte> storedKey = stackalloc byte[_hash.Length];
         Span<byte> signature = stackalloc byte[_hash.Length];
+        var deferred = false;
         try
         {
-            DeriveKeys(salt, iterations, clientKey, serverKey);
+            if (!TryDeriveKeys(salt, iterations, clientKey, serverKey, derive))
+            {
+                deferred = true;
+                return null;
+            }
 
             // client-final-message-without-proof = channel-binding "," nonce (RFC 5802 §7).
             var cbindInput = _channelBinding is null ? _gs2Header : [.. _gs2Header, .. _channelBinding];
@@ -343,32 +361,40 @@ internal sealed class ScramClientExchange : IAuthExchange
             CryptographicOperations.ZeroMemory(serverKey);
             CryptographicOperations.ZeroMemory(storedKey);
             CryptographicOperations.ZeroMemory(signature);
-            WipePassword();
+            if (!deferred)
+            {
+                WipePassword();
+            }
         }
 
         _state = State.AwaitServerFinal;
         return AuthReply.Send(_clientFinal);
     }
 
-    private void DeriveKeys(byte[] salt, int iterations, Span<byte> clientKey, Span<byte> serverKey)
+    /// <summary>
+    /// Fills the keys from the pass-through key; else, with <paramref name="derive"/> false, from the cache
+    /// (false on a miss); with <paramref name="derive"/> true (after that miss, under a slot) by PBKDF2.
+    /// </summary>
+    private bool TryDeriveKeys(byte[] salt, int iterations, Span<byte> clientKey, Span<byte> serverKey, bool derive)
     {
         if (_passThroughSalt is not null)
         {
             var client = _passThroughClientKey ?? throw Fail(AuthErrorCode.ProtocolViolation, "The SCRAM exchange's pass-through key was already wiped.");
             client.CopyTo(clientKey);
             _passThroughServerKey!.CopyTo(serverKey);
-            return;
+            return true;
         }
 
         var password = _password ?? throw Fail(AuthErrorCode.ProtocolViolation, "The SCRAM exchange's password was already wiped.");
         var cache = _options.UseDerivedKeyCache ? _cache : null;
-        if (cache is not null && cache.TryGet(_hash, password, salt, iterations, clientKey, serverKey))
+        if (!derive)
         {
-            return;
+            return cache is not null && cache.TryGet(_hash, password, salt, iterations, clientKey, serverKey);
         }
 
         ScramKeys.Derive(_hash, _deriver, password, salt, iterations, clientKey, serverKey);
         cache?.Add(_hash, password, salt, iterations, clientKey, serverKey);
+        return true;
     }
 
     private AuthReply ServerFinal(ReadOnlySpan<byte> message)
