@@ -10,7 +10,7 @@ namespace Handshake.Interop.Tests.Stores;
 /// <summary>
 /// A fleet: one PostgreSQL store (a schema of its own in the server tests/run.sh started), filled with
 /// `handshake store init` and `handshake user add`, and four `handshake serve` processes sharing it and
-/// the same key files: MySQL A and B, PostgreSQL A and B.
+/// the same key files: MySQL A and B, PostgreSQL A and B (TLS on, session resumption on, one resume hash key).
 /// </summary>
 public sealed partial class FleetFixture : IAsyncLifetime
 {
@@ -29,6 +29,9 @@ public sealed partial class FleetFixture : IAsyncLifetime
     public string RsaKeyPath => Path.Combine(_directory, "caching-sha2.pem");
 
     public string RsaPublicKeyPath => Path.Combine(_directory, "caching-sha2.pub.pem");
+
+    /// <summary>Gets the users with a SCRAM-SHA-256 login that the resume tests use, one per test.</summary>
+    public static IReadOnlyList<string> ResumeUsers { get; } = ["rita", "sam", "tess"];
 
     /// <summary>Gets the TOTP secrets `user add` printed (in the otpauth URI), by user.</summary>
     public Dictionary<string, string> TotpSecrets { get; } = new(StringComparer.Ordinal);
@@ -54,6 +57,11 @@ public sealed partial class FleetFixture : IAsyncLifetime
         InitOutput = Check(await ServeProcess.RunAsync(null, "store", "init", StoreLocation)).StandardOutput;
         SecondInitOutput = Check(await ServeProcess.RunAsync(null, "store", "init", StoreLocation)).StandardOutput;
         _ = Check(await ServeProcess.RunAsync(Password + "\n", "user", "add", "alice", "--store", StoreLocation, "--factor", "SCRAM-SHA-256"));
+        foreach (var user in ResumeUsers)
+        {
+            _ = Check(await ServeProcess.RunAsync(Password + "\n", "user", "add", user, "--store", StoreLocation, "--factor", "SCRAM-SHA-256"));
+        }
+
         _ = Check(await ServeProcess.RunAsync(Password + "\n", "user", "add", "carol", "--store", StoreLocation, "--factor", "caching_sha2_password"));
         foreach (var user in new[] { "dave", "erin" })
         {
@@ -65,12 +73,13 @@ public sealed partial class FleetFixture : IAsyncLifetime
 
         string[] common = ["--store", StoreLocation, "--unknown-user-key-file", Path.Combine(_directory, "unknown-user.key"), "--rsa-key-file", RsaKeyPath, "--port", "0"];
         string[] tls = ["--tls-cert", CertificatePath, "--tls-key", Path.Combine(_directory, "key.pem")];
+        string[] resume = ["--resume", "--resume-hash-key-file", Path.Combine(_directory, "resume.key")];
         string[][] launches =
         [
             ["serve", "mysql", "--default-plugin", "caching_sha2_password", .. common, .. tls],
             ["serve", "mysql", "--default-plugin", "caching_sha2_password", .. common, .. tls],
-            ["serve", "postgres", .. common],
-            ["serve", "postgres", .. common],
+            ["serve", "postgres", .. common, .. tls, .. resume],
+            ["serve", "postgres", .. common, .. tls, .. resume],
         ];
         foreach (var launch in launches)
         {
@@ -104,6 +113,7 @@ public sealed partial class FleetFixture : IAsyncLifetime
     private void WriteKeys()
     {
         File.WriteAllText(Path.Combine(_directory, "unknown-user.key"), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        File.WriteAllText(Path.Combine(_directory, "resume.key"), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         using (var rsa = RSA.Create(2048))
         {
             File.WriteAllText(RsaKeyPath, rsa.ExportPkcs8PrivateKeyPem());

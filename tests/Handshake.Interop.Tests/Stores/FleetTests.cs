@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Handshake.Cli;
 using Handshake.Interop.Tests.Cli;
+using Handshake.Plugins.Resume;
 using MySqlConnector;
 
 namespace Handshake.Interop.Tests.Stores;
@@ -89,9 +90,85 @@ public sealed partial class FleetTests(FleetFixture fleet) : IClassFixture<Fleet
         await AssertLoggedAsync(fleet.MySqlA, "carol", "accepted");
     }
 
+    [Fact]
+    public async Task Resume_RedeemedOnA_SpentTokenReplayedOnB_RevokesTheFamilyOnA()
+    {
+        const string user = "rita";
+        await using var owner = new FleetResumeClient(fleet.CertificatePath);
+        var full = await owner.LoginAsync(fleet.PostgresA.Port, user, FleetFixture.Password);
+        Assert.True(full.Result is not null, full.ToString());
+        Assert.Equal("SCRAM-SHA-256-PLUS", full.Mechanism);
+        Assert.NotNull(full.Token);
+        owner.Remember(user, full.Token);
+        var stolen = full.Token;
+
+        var resumed = await owner.LoginAsync(fleet.PostgresA.Port, user, FleetFixture.Password);
+        Assert.True(resumed.Result is not null, resumed.ToString());
+        Assert.Equal(ResumeClientOptions.DefaultName, resumed.Mechanism);
+        Assert.Null(resumed.Token);
+        await AssertLoggedAsync(fleet.PostgresA, user, "resume Accepted");
+
+        // After the retry grace, the spent first token shown to B is theft: refused, and its whole family revoked in the store.
+        await Task.Delay(new ResumeServerOptions().ReuseGrace + TimeSpan.FromSeconds(1));
+        await using var thief = new FleetResumeClient(fleet.CertificatePath);
+        thief.Remember(user, stolen);
+        var replay = await thief.LoginAsync(fleet.PostgresB.Port, user, null);
+        Assert.True(replay.Result is null, replay.ToString());
+        await AssertLoggedAsync(fleet.PostgresB, user, "resume ReusedFamilyRevoked");
+
+        // The owner's rotated token, never used, belongs to the revoked family: A refuses it too.
+        var rotated = await owner.LoginAsync(fleet.PostgresA.Port, user, FleetFixture.Password);
+        Assert.True(rotated.Result is null, rotated.ToString());
+        await AssertLoggedAsync(fleet.PostgresA, user, "resume Revoked");
+        Assert.DoesNotContain(stolen, fleet.PostgresA.Output + fleet.PostgresB.Output + fleet.PostgresA.Error + fleet.PostgresB.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Resume_UserSignedOutThroughTheCli_BRefusesTheToken()
+    {
+        const string user = "sam";
+        await using var client = new FleetResumeClient(fleet.CertificatePath);
+        var full = await client.LoginAsync(fleet.PostgresB.Port, user, FleetFixture.Password);
+        Assert.True(full.Token is not null, full.ToString());
+        client.Remember(user, full.Token);
+
+        var signout = await ServeProcess.RunAsync(null, "user", "signout", user, "--store", fleet.StoreLocation);
+        Assert.True(signout.ExitCode == 0, signout.Combined);
+        Assert.Contains($"signed out {user}: 1 resume token family revoked", signout.StandardOutput, StringComparison.Ordinal);
+
+        var after = await client.LoginAsync(fleet.PostgresB.Port, user, FleetFixture.Password);
+        Assert.True(after.Result is null, after.ToString());
+        await AssertLoggedAsync(fleet.PostgresB, user, "resume Revoked");
+
+        // The refused token left the client's cache (single-use): the next connection is a full login again.
+        var again = await client.LoginAsync(fleet.PostgresB.Port, user, FleetFixture.Password);
+        Assert.Equal("SCRAM-SHA-256-PLUS", again.Mechanism);
+    }
+
+    [Fact]
+    public async Task Resume_TokenIssuedOnA_RedeemsOnBAndRotates()
+    {
+        const string user = "tess";
+        await using var client = new FleetResumeClient(fleet.CertificatePath);
+        var full = await client.LoginAsync(fleet.PostgresA.Port, user, FleetFixture.Password);
+        Assert.True(full.Token is not null, full.ToString());
+        client.Remember(user, full.Token);
+        await AssertLoggedAsync(fleet.PostgresA, user, "resume token issued");
+
+        for (var i = 0; i < 2; i++)
+        {
+            var resumed = await client.LoginAsync(i == 0 ? fleet.PostgresB.Port : fleet.PostgresA.Port, user, null);
+            Assert.True(resumed.Result is not null, resumed.ToString());
+            Assert.Equal(ResumeClientOptions.DefaultName, resumed.Mechanism);
+        }
+
+        await AssertLoggedAsync(fleet.PostgresB, user, "resume Accepted");
+        await AssertLoggedAsync(fleet.PostgresA, user, "generation 2)");
+    }
+
     private static async Task AssertLoggedAsync(ServeProcess server, string user, string outcome)
     {
-        bool Match(string line) => line.Contains($"user {user} ", StringComparison.Ordinal) && line.Contains($": {outcome}", StringComparison.Ordinal);
+        bool Match(string line) => line.Contains($"user {user} ", StringComparison.Ordinal) && (line.Contains($": {outcome}", StringComparison.Ordinal) || line.Contains($", {outcome}", StringComparison.Ordinal));
         var output = await server.WaitForOutputAsync(Match);
         Assert.True(output.Split('\n').Any(Match), $"no line 'user {user} ...: {outcome}' in the server's log:\n{output}\n{server.Error}");
     }
