@@ -55,11 +55,11 @@ internal sealed class PostgreSqlCliProtocol : CliProtocol
     public override async Task<string?> ServeAsync(ServeConnection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var options = new PostgreSqlAcceptorOptions { ServerCertificate = connection.Certificate };
+        var options = new PostgreSqlAcceptorOptions { ServerCertificate = connection.Certificate, IdleTimeout = connection.Settings.SessionIdleTimeout };
         var version = options.ServerParameters.FirstOrDefault(p => p.Key == "server_version").Value ?? "15.0";
 
         // After login, the set-up queries drivers send are answered (SELECT 1, version(), SET, SHOW).
-        options.QueryPhase = (stream, ct) => new PostgreSqlQueryPhase(stream, new SetupQueryResponder(SqlDialect.PostgreSql, version, database: null), options.IdleTimeout).RunAsync(ct);
+        options.SessionHandler = (session, ct) => new PostgreSqlQueryPhase(session.Stream, new SetupQueryResponder(SqlDialect.PostgreSql, version, database: null), session.IdleTimeout).RunAsync(ct);
         var result = await PostgreSqlAcceptorSession.AcceptAsync(connection.Stream, options, connection.Factory, cancellationToken).ConfigureAwait(false);
         return result.IsCancelRequest ? null : ServeLog.Login(result.UserName, result.IsEncrypted, result.Authentication, result.FailureReason, result.FailureDetail);
     }

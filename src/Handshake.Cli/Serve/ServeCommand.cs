@@ -30,10 +30,11 @@ internal static class ServeCommand
         var tlsCert = new Option<FileInfo?>("--tls-cert") { Description = "PEM certificate; with --tls-key, clients may (postgres) or can (mysql) upgrade to TLS.", HelpName = "FILE" };
         var tlsKey = new Option<FileInfo?>("--tls-key") { Description = "PEM private key for --tls-cert.", HelpName = "FILE" };
         var maxConnections = new Option<int>("--max-connections") { Description = $"Connections served at once, idle ones included; more are closed at once (default {DefaultMaxConnections}, at most {MaxMaxConnections}).", DefaultValueFactory = _ => DefaultMaxConnections };
+        var idleTimeout = new Option<int>("--idle-timeout") { Description = $"Seconds an authenticated session may stay silent before it is closed (default {(int)ServeSettings.DefaultIdleTimeout.TotalSeconds}, 1 to 86400).", DefaultValueFactory = _ => (int)ServeSettings.DefaultIdleTimeout.TotalSeconds, HelpName = "SECONDS" };
         var defaultPlugin = new Option<string?>("--default-plugin") { Description = $"mysql: the plugin named in the greeting (default {NativePasswordPlugin.PluginName}); users with another first factor are switched.", HelpName = "NAME" };
         var command = new Command("serve", "Run the handshake acceptor behind the PostgreSQL, MySQL, IMAP or SMTP adapter on 127.0.0.1 for testing clients; stop with Ctrl+C.")
         {
-            protocol, port, users, store, unknownUserKey, rsaKey, tlsCert, tlsKey, maxConnections, defaultPlugin,
+            protocol, port, users, store, unknownUserKey, rsaKey, tlsCert, tlsKey, maxConnections, defaultPlugin, idleTimeout,
         };
         context.SetAction(command, async (parse, ct) =>
         {
@@ -49,6 +50,12 @@ internal static class ServeCommand
                 throw new CliUsageException($"--max-connections must be 1 to {MaxMaxConnections} (got {limit})");
             }
 
+            var idleSeconds = parse.GetValue(idleTimeout);
+            if (idleSeconds is < 1 or > 86400)
+            {
+                throw new CliUsageException($"--idle-timeout must be 1 to 86400 seconds (got {idleSeconds})");
+            }
+
             var chosen = Protocols.ProtocolCatalogue.Find(parse.GetValue(protocol) ?? string.Empty)
                 ?? throw new CliUsageException($"serve speaks {string.Join(", ", Protocols.ProtocolCatalogue.Names)}");
             var mysqlDefault = parse.GetValue(defaultPlugin) ?? NativePasswordPlugin.PluginName;
@@ -58,7 +65,7 @@ internal static class ServeCommand
             }
 
             using var certificate = Internal.TlsCertificateFiles.Load(parse.GetValue(tlsCert), parse.GetValue(tlsKey));
-            var settings = new ServeSettings(certificate, mysqlDefault, limit);
+            var settings = new ServeSettings(certificate, mysqlDefault, limit, TimeSpan.FromSeconds(idleSeconds));
             chosen.Validate(settings);
             var state = await Store.ServeState.CreateAsync(parse.GetValue(users), parse.GetValue(store), parse.GetValue(unknownUserKey), parse.GetValue(rsaKey), context.Environment.Error, ct).ConfigureAwait(false);
             await using var stateScope = state.ConfigureAwait(false);
