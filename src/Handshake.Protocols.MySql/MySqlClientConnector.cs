@@ -6,7 +6,7 @@ namespace Handshake.Protocols.MySql;
 /// The client side of MySQL's connection phase over a <see cref="Stream"/>: reads the server's
 /// Handshake v10, upgrades to TLS as <see cref="AdapterClientOptions.TlsMode"/> demands, sends
 /// HandshakeResponse41 and maps every server packet (AuthSwitchRequest, AuthMoreData, AuthNextFactor, OK,
-/// ERR) onto the engine's <see cref="AuthNegotiator.RunAsync"/>, which drives the conversation.
+/// ERR) onto the engine's <see cref="AuthNegotiator.RunAsync(IAuthTransport, HandshakeDeadline, CancellationToken)"/>, which drives the conversation.
 /// </summary>
 public static class MySqlClientConnector
 {
@@ -30,11 +30,12 @@ public static class MySqlClientConnector
         ArgumentNullException.ThrowIfNull(credentials);
         ArgumentException.ThrowIfNullOrEmpty(credentials.UserName);
 
+        using var deadline = new HandshakeDeadline(options.Timeout, options.TimeProvider, "MySqlClientOptions.Timeout");
         using var negotiator = negotiatorFactory.Create(credentials);
-        var transport = new MySqlClientTransport(new MySqlPacketChannel(stream, options.MaxMessageLength), options, negotiator, credentials.UserName);
+        var transport = new MySqlClientTransport(new MySqlPacketChannel(stream, options.MaxMessageLength), options, deadline, negotiator, credentials.UserName);
         try
         {
-            var result = await negotiator.RunAsync(transport, cancellationToken).ConfigureAwait(false);
+            var result = await negotiator.RunAsync(transport, deadline, cancellationToken).ConfigureAwait(false);
             return new MySqlClientResult(result, transport.ServerVersion, transport.ConnectionId, transport.TlsStream ?? stream, transport.Security);
         }
         catch

@@ -4,7 +4,7 @@ namespace Handshake.Protocols.MySql;
 
 /// <summary>
 /// The server side of MySQL's connection phase over a <see cref="Stream"/>: the engine's
-/// <see cref="AuthAcceptor.RunAsync"/> drives the conversation, and this adapter translates it: Handshake v10
+/// <see cref="AuthAcceptor.RunAsync(IAcceptorTransport, string, HandshakeDeadline, CancellationToken)"/> drives the conversation, and this adapter translates it: Handshake v10
 /// with the default verifier's scramble, the SSLRequest (TLS upgrade) or HandshakeResponse41, then
 /// AuthSwitchRequest (0xFE), AuthMoreData (0x01), AuthNextFactor (0x02), OK, and ERR 1045 (SQLSTATE 28000).
 /// </summary>
@@ -24,7 +24,12 @@ public static class MySqlServerConnector
     /// that made the greeting goes on over either transport.
     /// </param>
     /// <param name="cancellationToken">Cancels the handshake.</param>
-    /// <returns>The outcome; <see cref="MySqlServerResult.Succeeded"/> says whether an OK was sent.</returns>
+    /// <returns>
+    /// The outcome; <see cref="MySqlServerResult.Succeeded"/> says whether an OK was sent. With
+    /// <see cref="AdapterAcceptorOptions.SessionHandler"/> set, an accepted session is served by it before this returns;
+    /// without, this returns right after the OK and <see cref="MySqlServerResult.Stream"/> is where the session goes on
+    /// (<see cref="ServeCommandsAsync"/> is the optional courtesy loop).
+    /// </returns>
     /// <exception cref="InvalidOperationException">The acceptor does not open with a default plugin's scramble (a configuration error).</exception>
     public static async Task<MySqlServerResult> AcceptAsync(Stream stream, MySqlServerOptions options, IAuthAcceptorFactory acceptorFactory, CancellationToken cancellationToken = default)
     {
@@ -32,22 +37,38 @@ public static class MySqlServerConnector
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(acceptorFactory);
 
-        var transport = new MySqlServerTransport(new MySqlPacketChannel(stream, options.MaxMessageLength), options);
+        using var deadline = new HandshakeDeadline(options.AuthenticationTimeout, options.TimeProvider, "MySqlServerOptions.AuthenticationTimeout");
+        var transport = new MySqlServerTransport(new MySqlPacketChannel(stream, options.MaxMessageLength), options, deadline);
         using var acceptor = acceptorFactory.Create(transport.Security, AcceptorStartMode.Begin);
-        var result = await acceptor.RunAsync(transport, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await acceptor.RunAsync(transport, null, deadline, cancellationToken).ConfigureAwait(false);
         if (transport.ConfigurationError is { } error)
         {
             throw error;
         }
 
         var reason = result is null ? (acceptor.FailureReason == AuthErrorCode.Unspecified ? AuthErrorCode.InvalidCredential : acceptor.FailureReason) : AuthErrorCode.Unspecified;
-        return new MySqlServerResult(result, transport.UserName, transport.Database, transport.ClientPluginName, reason, transport.Stream, transport.Security, transport.ClientMultiFactor);
+        if (result is not null && options.SessionHandler is { } handler)
+        {
+            // The OK went out; the session is the handler's, the shape every adapter shares.
+            try
+            {
+                await handler(new AdapterSession(transport.Stream, result, transport.Security, options) { Database = transport.Database }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or HandshakeException)
+            {
+                // The client was authenticated; how its session ended afterwards does not change that.
+            }
+        }
+
+        return new MySqlServerResult(result, transport.UserName, transport.Database, transport.ClientPluginName, reason, transport.Stream, transport.Security, transport.ClientMultiFactor, options);
     }
 
     /// <summary>
     /// Answers the command phase after an OK so real clients consider the login complete: COM_PING,
     /// COM_QUERY and COM_INIT_DB get an OK (an empty result), COM_QUIT or end of stream returns, anything
-    /// else an ERR 1047.
+    /// else an ERR 1047. A client silent for longer than <see cref="AdapterAcceptorOptions.IdleTimeout"/> of the
+    /// options the login ran under (default 60 s, far below MySQL's own 8-hour <c>wait_timeout</c>: this loop
+    /// serves logins, not work) is dropped, as MySQL drops it: the session ends and the task completes.
     /// </summary>
     /// <param name="result">An accepted login.</param>
     /// <param name="cancellationToken">Cancels the loop.</param>
@@ -66,7 +87,21 @@ public static class MySqlServerConnector
             while (true)
             {
                 channel.ResetSequence();
-                var command = await channel.TryReadAsync(cancellationToken).ConfigureAwait(false);
+                byte[]? command;
+                using (var idle = new CancellationTokenSource(result.Options.IdleTimeout, result.Options.TimeProvider))
+                using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token))
+                {
+                    try
+                    {
+                        command = await channel.TryReadAsync(linked.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        // wait_timeout: the server closes a connection idle for too long (the caller closes the stream).
+                        return;
+                    }
+                }
+
                 if (command is null || command.Length == 0 || command[0] == ComQuit)
                 {
                     return;

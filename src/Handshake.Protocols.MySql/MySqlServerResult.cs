@@ -3,8 +3,9 @@ namespace Handshake.Protocols.MySql;
 /// <summary>The outcome of a MySQL login on the server side.</summary>
 public sealed class MySqlServerResult
 {
-    internal MySqlServerResult(AuthResult? result, string? userName, string? database, string? clientPluginName, AuthErrorCode failureReason, Stream stream, TransportSecurity transport, bool clientMultiFactor)
+    internal MySqlServerResult(AuthResult? result, string? userName, string? database, string? clientPluginName, AuthErrorCode failureReason, Stream stream, TransportSecurity transport, bool clientMultiFactor, MySqlServerOptions options)
     {
+        Options = options;
         Result = result;
         UserName = userName;
         Database = database;
@@ -41,4 +42,7 @@ public sealed class MySqlServerResult
 
     /// <summary>Gets a value indicating whether the client set CLIENT_MULTI_FACTOR_AUTHENTICATION.</summary>
     public bool ClientSupportsMultiFactor { get; }
+
+    /// <summary>Gets the options the login ran under (the command phase keeps their idle deadline and clock).</summary>
+    internal MySqlServerOptions Options { get; }
 }

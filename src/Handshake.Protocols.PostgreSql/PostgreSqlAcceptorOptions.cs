@@ -28,21 +28,6 @@ public sealed class PostgreSqlAcceptorOptions : AdapterAcceptorOptions
         new("standard_conforming_strings", "on"),
     ];
 
-    /// <summary>
-    /// Gets or sets what serves the session after ReadyForQuery, given the session's stream (the TLS stream
-    /// once upgraded; owned by the session): an application's own query loop. It should end at Terminate or
-    /// end of stream and bound its own waits. Null (the default): every query is answered with
-    /// feature_not_supported (0A000) until Terminate, under <see cref="AdapterAcceptorOptions.IdleTimeout"/> and <see cref="MaxSessionMessages"/>.
-    /// </summary>
-    public Func<Stream, CancellationToken, Task>? QueryPhase { get; set; }
-
-    /// <summary>
-    /// Gets or sets what serves the session after ReadyForQuery, as <see cref="QueryPhase"/> does, given the
-    /// login's <see cref="AuthResult"/> too: a proxy takes <see cref="AuthResult.PassThroughCredential"/> from it
-    /// to log in to its backend as the user (and disposes it). When set, it is used instead of <see cref="QueryPhase"/>.
-    /// </summary>
-    public Func<AuthResult, Stream, CancellationToken, Task>? AuthenticatedQueryPhase { get; set; }
-
-    /// <summary>Gets or sets how many messages an authenticated session may send before it is closed. Default 1000.</summary>
+    /// <summary>Gets or sets how many messages an authenticated session may send to the built-in courtesy session (no <see cref="AdapterAcceptorOptions.SessionHandler"/>) before it is closed. Default 1000.</summary>
     public int MaxSessionMessages { get; set; } = 1000;
 }

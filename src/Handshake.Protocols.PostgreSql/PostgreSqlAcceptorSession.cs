@@ -8,11 +8,12 @@ namespace Handshake.Protocols.PostgreSql;
 /// The server side of PostgreSQL's startup phase over a <see cref="Stream"/>. The adapter owns the framing
 /// and the TLS upgrade: it answers SSLRequest ('S' and a TLS handshake through <see cref="AdapterTls"/>, or
 /// 'N'), GSSENCRequest ('N') and CancelRequest (close), and reads the StartupMessage under the
-/// first-message deadline. The exchange itself runs under the engine's <see cref="AuthAcceptor.RunAsync"/>
+/// first-message deadline. The exchange itself runs under the engine's <see cref="AuthAcceptor.RunAsync(IAcceptorTransport, string, HandshakeDeadline, CancellationToken)"/>
 /// in <see cref="AcceptorStartMode.Offer"/> through a codec (AuthenticationSASL, SASLContinue, SASLFinal,
 /// AuthenticationOk, or a FATAL ErrorResponse: 28P01 for a wrong password, 28000 otherwise); then
 /// ParameterStatus, BackendKeyData and ReadyForQuery, so real clients consider the login complete.
-/// Afterwards <see cref="PostgreSqlAcceptorOptions.QueryPhase"/> serves the session, or every query is answered with feature_not_supported (0A000) until Terminate.
+/// Afterwards <see cref="AdapterAcceptorOptions.SessionHandler"/> serves the session (the shape every adapter shares),
+/// or every query is answered with feature_not_supported (0A000) until Terminate.
 /// </summary>
 public static class PostgreSqlAcceptorSession
 {
@@ -69,7 +70,7 @@ public static class PostgreSqlAcceptorSession
         public async Task<PostgreSqlAcceptorResult> RunAsync(CancellationToken cancellationToken)
         {
             AuthResult result;
-            using (var whole = new CancellationTokenSource(options.AuthenticationTimeout, options.TimeProvider))
+            using (var whole = new HandshakeDeadline(options.AuthenticationTimeout, options.TimeProvider, "PostgreSqlAcceptorOptions.AuthenticationTimeout"))
             using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, whole.Token))
             {
                 try
@@ -85,16 +86,16 @@ public static class PostgreSqlAcceptorSession
                         return Failed(AuthErrorCode.PolicyViolation, "the client did not upgrade to TLS");
                     }
 
-                    if (await AuthenticateAsync(linked.Token).ConfigureAwait(false) is not { } authenticated)
+                    if (await AuthenticateAsync(whole, linked.Token, cancellationToken).ConfigureAwait(false) is not { } authenticated)
                     {
                         return Ended(null, _acceptor!.FailureReason, _acceptor.FailureDetail);
                     }
 
                     result = authenticated;
                 }
-                catch (OperationCanceledException) when (whole.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException) when (whole.HasExpired && !cancellationToken.IsCancellationRequested)
                 {
-                    return Failed(AuthErrorCode.Timeout, $"the client did not finish the startup phase within {options.AuthenticationTimeout.TotalSeconds:0.###} s (PostgreSqlAcceptorOptions.AuthenticationTimeout)");
+                    return Failed(AuthErrorCode.Timeout, whole.Describe("The client's startup phase"));
                 }
                 catch (OperationCanceledException)
                 {
@@ -118,8 +119,8 @@ public static class PostgreSqlAcceptorSession
 
             try
             {
-                await (options.AuthenticatedQueryPhase is { } authenticated ? authenticated(result, _connection, cancellationToken)
-                    : options.QueryPhase is { } queryPhase ? queryPhase(_connection, cancellationToken)
+                await (options.SessionHandler is { } handler
+                    ? handler(new AdapterSession(_connection, result, _security, options) { Database = _database }, cancellationToken)
                     : ServeQueriesAsync(cancellationToken)).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is HandshakeException or IOException or ObjectDisposedException or OperationCanceledException)
@@ -270,7 +271,7 @@ public static class PostgreSqlAcceptorSession
             _security = security;
         }
 
-        private async Task<AuthResult?> AuthenticateAsync(CancellationToken cancellationToken)
+        private async Task<AuthResult?> AuthenticateAsync(HandshakeDeadline deadline, CancellationToken cancellationToken, CancellationToken callerToken)
         {
             _acceptor = factory.Create(_security, AcceptorStartMode.Offer);
             using var transport = new PgAcceptorTransport(_connection, _security, options, _user!, writer => PgSessionMessages.WriteSessionStart(writer, options.ServerParameters))
@@ -280,7 +281,7 @@ public static class PostgreSqlAcceptorSession
 
             // Bytes written before the exchange (NegotiateProtocolVersion) go out with its first message.
             await _writer.FlushAsync(_connection, cancellationToken).ConfigureAwait(false);
-            var result = await _acceptor.RunAsync(transport, _user, cancellationToken).ConfigureAwait(false);
+            var result = await _acceptor.RunAsync(transport, _user, deadline, callerToken).ConfigureAwait(false);
             if (result is null && !transport.Concluded && _acceptor.FailureReason == AuthErrorCode.ProtocolViolation)
             {
                 // The codec refused a client message: the client still learns why, as PostgreSQL tells it.

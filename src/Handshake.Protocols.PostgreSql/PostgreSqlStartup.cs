@@ -5,7 +5,7 @@ namespace Handshake.Protocols.PostgreSql;
 /// <summary>
 /// The client side of PostgreSQL's startup phase over a <see cref="Stream"/>. The adapter owns the framing
 /// and the TLS upgrade (SSLRequest, then <see cref="AdapterTls"/>), sends the StartupMessage, and hands the
-/// authentication messages to the engine's <see cref="AuthNegotiator.RunAsync"/> through a codec
+/// authentication messages to the engine's <see cref="AuthNegotiator.RunAsync(IAuthTransport, HandshakeDeadline, CancellationToken)"/> through a codec
 /// (AuthenticationSASL as an offer, SASLContinue, SASLFinal with AuthenticationOk as success, ErrorResponse
 /// as a rejection with its SQLSTATE); finally it reads ParameterStatus and BackendKeyData until ReadyForQuery.
 /// </summary>
@@ -68,7 +68,7 @@ public static class PostgreSqlStartup
 
         public async Task<PostgreSqlStartupResult> RunAsync(CancellationToken cancellationToken)
         {
-            using var whole = new CancellationTokenSource(options.Timeout, options.TimeProvider);
+            using var whole = new HandshakeDeadline(options.Timeout, options.TimeProvider, "PostgreSqlClientOptions.Timeout");
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, whole.Token);
             try
             {
@@ -78,7 +78,7 @@ public static class PostgreSqlStartup
                 AuthResult authentication;
                 using (var transport = new PgClientTransport(_connection, _security, options))
                 {
-                    authentication = await _negotiator.RunAsync(transport, linked.Token).ConfigureAwait(false);
+                    authentication = await _negotiator.RunAsync(transport, whole, cancellationToken).ConfigureAwait(false);
                 }
 
                 return await ReadUntilReadyAsync(authentication, linked.Token).ConfigureAwait(false);
@@ -88,9 +88,9 @@ public static class PostgreSqlStartup
                 await FailAsync(ex.Code, ex.Message).ConfigureAwait(false);
                 throw;
             }
-            catch (OperationCanceledException ex) when (whole.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException ex) when (whole.HasExpired && !cancellationToken.IsCancellationRequested)
             {
-                var timeout = new HandshakeException(AuthErrorCode.Timeout, $"The PostgreSQL startup phase did not complete within {options.Timeout.TotalSeconds:0.###} s (PostgreSqlClientOptions.Timeout).", innerException: ex);
+                var timeout = whole.CreateTimeout("The PostgreSQL startup phase", ex);
                 await FailAsync(timeout.Code, timeout.Message).ConfigureAwait(false);
                 throw timeout;
             }

@@ -5,7 +5,7 @@ namespace Handshake.Protocols.Sasl;
 /// <summary>
 /// The server side of IMAP authentication over a <see cref="Stream"/> (RFC 9051): greeting with
 /// capabilities, STARTTLS or implicit TLS (imaps), and <c>AUTHENTICATE</c> with SASL-IR (RFC 4959) driven
-/// by the engine's <see cref="AuthAcceptor.RunAsync"/> in <see cref="AcceptorStartMode.Offer"/>: the
+/// by the engine's <see cref="AuthAcceptor.RunAsync(IAcceptorTransport, string, HandshakeDeadline, CancellationToken)"/> in <see cref="AcceptorStartMode.Offer"/>: the
 /// mechanisms of <c>AcceptorOptions.OfferedPlugins</c> are advertised before anyone is named, and the
 /// chosen verifier names the user. A failure answers <c>NO [AUTHENTICATIONFAILED]</c> whatever its reason.
 /// </summary>

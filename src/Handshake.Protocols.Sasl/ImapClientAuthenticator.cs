@@ -6,7 +6,7 @@ namespace Handshake.Protocols.Sasl;
 /// <summary>
 /// The client side of IMAP authentication over a <see cref="Stream"/>: greeting, CAPABILITY, STARTTLS or
 /// implicit TLS (imaps), then <c>AUTHENTICATE</c> (RFC 9051 §6.2.2, SASL-IR RFC 4959) driven by the
-/// engine's <see cref="AuthNegotiator.RunAsync"/>. The adapter frames lines and upgrades TLS; it never
+/// engine's <see cref="AuthNegotiator.RunAsync(IAuthTransport, HandshakeDeadline, CancellationToken)"/>. The adapter frames lines and upgrades TLS; it never
 /// reads a mechanism's payload.
 /// </summary>
 public static class ImapClientAuthenticator
@@ -83,7 +83,7 @@ public static class ImapClientAuthenticator
 
             var negotiator = phase.CreateNegotiator(security);
             var transport = new ImapClientTransport(lines, security, mechanisms, ImapResponse.Has(_capabilities, "SASL-IR"), NextTag());
-            var result = await negotiator.RunAsync(transport, cancellationToken).ConfigureAwait(false);
+            var result = await phase.NegotiateAsync(negotiator, transport).ConfigureAwait(false);
             return new SaslClientResult(result, lines.Stream, security, transport.CapabilitiesAfter ?? _capabilities);
         }
 

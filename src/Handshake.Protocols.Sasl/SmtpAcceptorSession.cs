@@ -5,7 +5,7 @@ namespace Handshake.Protocols.Sasl;
 /// <summary>
 /// The server side of SMTP submission authentication over a <see cref="Stream"/>: greeting, EHLO with the
 /// AUTH keyword, STARTTLS (RFC 3207) or implicit TLS (submissions, RFC 8314), and <c>AUTH</c> (RFC 4954)
-/// driven by the engine's <see cref="AuthAcceptor.RunAsync"/> in <see cref="AcceptorStartMode.Offer"/>.
+/// driven by the engine's <see cref="AuthAcceptor.RunAsync(IAcceptorTransport, string, HandshakeDeadline, CancellationToken)"/> in <see cref="AcceptorStartMode.Offer"/>.
 /// A failure answers <c>535 5.7.8</c> whatever its reason.
 /// </summary>
 public static class SmtpAcceptorSession

@@ -5,7 +5,7 @@ namespace Handshake.Protocols.Sasl;
 /// <summary>
 /// The client side of SMTP authentication over a <see cref="Stream"/>: greeting, EHLO, STARTTLS
 /// (RFC 3207) or implicit TLS (submissions, RFC 8314), then <c>AUTH</c> (RFC 4954) driven by the
-/// engine's <see cref="AuthNegotiator.RunAsync"/>. The adapter frames lines and upgrades TLS; it never
+/// engine's <see cref="AuthNegotiator.RunAsync(IAuthTransport, HandshakeDeadline, CancellationToken)"/>. The adapter frames lines and upgrades TLS; it never
 /// reads a mechanism's payload.
 /// </summary>
 public static class SmtpClientAuthenticator
@@ -82,7 +82,7 @@ public static class SmtpClientAuthenticator
         }
 
         var negotiator = phase.CreateNegotiator(security);
-        var result = await negotiator.RunAsync(new SmtpClientTransport(lines, security, mechanisms), cancellationToken).ConfigureAwait(false);
+        var result = await phase.NegotiateAsync(negotiator, new SmtpClientTransport(lines, security, mechanisms)).ConfigureAwait(false);
         return new SaslClientResult(result, lines.Stream, security, keywords);
     }
 

@@ -33,8 +33,24 @@ public abstract class AdapterAcceptorOptions
     /// <summary>Gets or sets the limit on the whole authentication phase, TLS included. Default 60 s.</summary>
     public TimeSpan AuthenticationTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Gets or sets how long an authenticated session may stay idle. Default 60 s.</summary>
+    /// <summary>
+    /// Gets or sets how long an authenticated session may stay idle before the server drops it. Default 60 s:
+    /// these adapters authenticate and then serve at most a courtesy session (or hand the connection to
+    /// <see cref="SessionHandler"/>), so a client that logs in and goes silent is let go in a minute, not after
+    /// MySQL's 8-hour <c>wait_timeout</c>.
+    /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Gets or sets what serves the session after a successful login, in every adapter alike: it runs inside
+    /// <c>AcceptAsync</c> after the adapter's "login done" message, with the stream positioned right after it,
+    /// and <c>AcceptAsync</c> returns the login's result when it completes (a failure of the connection inside it,
+    /// or the caller's cancellation, does not undo the login). Null: the adapter's own courtesy session
+    /// (PostgreSQL: every query answered with feature_not_supported until Terminate; IMAP and SMTP: their
+    /// post-login commands until LOGOUT/QUIT; MySQL: none, <c>AcceptAsync</c> returns after the OK and the
+    /// result's stream is the caller's). A proxy sets it to relay the stream to its backend.
+    /// </summary>
+    public AdapterSessionHandler? SessionHandler { get; set; }
 
     /// <summary>Gets or sets the clock the deadlines run on (a fake one in tests).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -49,6 +49,7 @@ public sealed class AuthAcceptor : IDisposable
     private int _factorRounds;
     private long _startTimestamp;
     private Activity? _activity;
+    private HandshakeDeadline? _deadline;
     private volatile bool _disposed;
     private int _busy;
 
@@ -252,7 +253,7 @@ public sealed class AuthAcceptor : IDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            Reject(AuthErrorCode.Timeout, "cancelled");
+            Reject(AuthErrorCode.Timeout, TimeoutDetail("cancelled"));
             throw;
         }
         catch (Exception ex)
@@ -275,13 +276,50 @@ public sealed class AuthAcceptor : IDisposable
     /// <param name="userName">The user, when known before authentication.</param>
     /// <param name="cancellationToken">Cancels the handshake.</param>
     /// <returns>The result, or null.</returns>
-    public async Task<AuthResult?> RunAsync(IAcceptorTransport transport, string? userName = null, CancellationToken cancellationToken = default)
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027:API with optional parameter(s) should have the most parameters amongst its public overloads", Justification = "The overload taking an adapter's deadline has no optional parameter on purpose: an adapter passes its deadline and the caller's token explicitly, while this form keeps RunAsync(transport) for everyone else.")]
+    public Task<AuthResult?> RunAsync(IAcceptorTransport transport, string? userName = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transport);
+        return RunCoreAsync(transport, userName, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the whole handshake over a transport under the adapter's whole-phase <paramref name="deadline"/> as
+    /// well as <see cref="AcceptorOptions.HandshakeTimeout"/>: when it passes, whatever is awaited (the client, a
+    /// verifier, the credential store) ends and the handshake is rejected and recorded as
+    /// <see cref="AuthErrorCode.Timeout"/> naming the deadline's option. Returns the result, or null when the
+    /// client was rejected (see <see cref="FailureReason"/>).
+    /// </summary>
+    /// <param name="transport">The connection.</param>
+    /// <param name="userName">The user, when known before authentication.</param>
+    /// <param name="deadline">The adapter's whole-phase deadline (it keeps ownership).</param>
+    /// <param name="cancellationToken">The caller's cancellation; only it ends the handshake with <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The result, or null.</returns>
+    public Task<AuthResult?> RunAsync(IAcceptorTransport transport, string? userName, HandshakeDeadline deadline, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(deadline);
+        return RunCoreAsync(transport, userName, deadline, cancellationToken);
+    }
+
+    private async Task<AuthResult?> RunCoreAsync(IAcceptorTransport transport, string? userName, HandshakeDeadline? deadline, CancellationToken cancellationToken)
+    {
+        _deadline = deadline;
         using var whole = new CancellationTokenSource(_options.HandshakeTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, whole.Token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, whole.Token, deadline?.Token ?? CancellationToken.None);
         _transport = transport.Security;
-        var next = await StartAsync(userName, linked.Token).ConfigureAwait(false);
+        AuthEvent next;
+        try
+        {
+            next = await StartAsync(userName, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A deadline passed while the opening verifier or the credential store awaited.
+            _ = Reject(AuthErrorCode.Timeout, TimeoutDetail("the server's opening step did not finish in time"));
+            return null;
+        }
+
         while (true)
         {
             if (!await TrySendAsync(transport, next, linked.Token, cancellationToken).ConfigureAwait(false))
@@ -305,7 +343,7 @@ public sealed class AuthAcceptor : IDisposable
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    next = Reject(AuthErrorCode.Timeout, "the client did not answer in time");
+                    next = Reject(AuthErrorCode.Timeout, TimeoutDetail("the client did not answer in time"));
                     continue;
                 }
                 catch (HandshakeException ex)
@@ -339,7 +377,7 @@ public sealed class AuthAcceptor : IDisposable
     /// <summary>
     /// Sends one event. A send that outlives the handshake deadline or fails in the transport ends the
     /// handshake as <see cref="AuthErrorCode.Timeout"/> / <see cref="AuthErrorCode.TransportFailure"/>,
-    /// like a receive does, instead of escaping <see cref="RunAsync"/> as an exception the caller never caused.
+    /// like a receive does, instead of escaping <see cref="RunAsync(IAcceptorTransport, string, CancellationToken)"/> as an exception the caller never caused.
     /// </summary>
     private async ValueTask<bool> TrySendAsync(IAcceptorTransport transport, AuthEvent next, CancellationToken linked, CancellationToken callerToken)
     {
@@ -388,7 +426,7 @@ public sealed class AuthAcceptor : IDisposable
     /// <summary>
     /// Records a failure that the protocol adapter detected outside the acceptor's own steps (the TLS
     /// handshake failed, the client stayed silent past the first-message deadline, a packet broke the
-    /// protocol before or after <see cref="RunAsync"/>, the adapter's whole-phase deadline passed), so that
+    /// protocol before or after <see cref="RunAsync(IAcceptorTransport, string, CancellationToken)"/>, the adapter's whole-phase deadline passed), so that
     /// it is counted (<c>handshake.authentications</c> with <c>error.type</c>), logged and traced like every
     /// other outcome, and <see cref="FailureReason"/> says so. Does nothing once the handshake has ended:
     /// a failure the acceptor already recorded, or a success, stands.
@@ -701,6 +739,9 @@ public sealed class AuthAcceptor : IDisposable
         _passThrough?.Dispose();
         _passThrough = null;
     }
+    /// <summary>The log detail of a timeout: the adapter's whole-phase deadline when that is what passed.</summary>
+    private string TimeoutDetail(string otherwise) =>
+        _deadline is { HasExpired: true } deadline ? deadline.Describe(CurrentPlugin is null ? "the authentication phase" : $"the authentication phase (verifier '{CurrentPlugin}', factor {CurrentFactor})") : otherwise;
 
     private void EndExchange()
     {

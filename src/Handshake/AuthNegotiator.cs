@@ -6,7 +6,7 @@ namespace Handshake;
 
 /// <summary>
 /// The client side of one handshake. Sans-I/O at its core: a driver feeds it the server's steps
-/// (<see cref="HandleAsync"/>) and sends what it answers; <see cref="RunAsync"/> does the same
+/// (<see cref="HandleAsync"/>) and sends what it answers; <see cref="RunAsync(IAuthTransport, CancellationToken)"/> does the same
 /// over an <see cref="IAuthTransport"/>. Every plugin runs under the same rules: known and allowed
 /// names only, at most three factors, a round and switch limit, per-round and overall timeouts,
 /// cancellation at every await, and a mutual-auth check when the server declares success.
@@ -24,6 +24,7 @@ public sealed class AuthNegotiator : IDisposable
     private readonly TimeProvider _time;
     private bool _running;
     private CancellationToken _runCaller;
+    private HandshakeDeadline? _deadline;
     private readonly IRandomSource _random;
     private readonly IServiceProvider? _services;
     private IKeyDerivationLimiter? _keyDerivation;
@@ -287,13 +288,38 @@ public sealed class AuthNegotiator : IDisposable
     /// changes it only while it receives. A <see cref="HandshakeException"/> the transport throws ends the
     /// handshake with its code and is recorded like every other failure.
     /// </remarks>
-    public async Task<AuthResult> RunAsync(IAuthTransport transport, CancellationToken cancellationToken = default)
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027:API with optional parameter(s) should have the most parameters amongst its public overloads", Justification = "The overload taking an adapter's deadline has no optional parameter on purpose: an adapter passes its deadline and the caller's token explicitly, while this form keeps RunAsync(transport) for everyone else.")]
+    public Task<AuthResult> RunAsync(IAuthTransport transport, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transport);
+        return RunCoreAsync(transport, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the whole handshake over a transport under the adapter's whole-phase <paramref name="deadline"/> as
+    /// well as <see cref="HandshakeOptions.HandshakeTimeout"/>: when it passes, whatever is awaited (the server,
+    /// a plugin) ends, and the failure is recorded and thrown as <see cref="AuthErrorCode.Timeout"/> naming the
+    /// deadline's option, not as a cancellation.
+    /// </summary>
+    /// <param name="transport">The connection.</param>
+    /// <param name="deadline">The adapter's whole-phase deadline (it keeps ownership).</param>
+    /// <param name="cancellationToken">The caller's cancellation; only it ends the handshake with <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="HandshakeException">The handshake failed (including <see cref="AuthErrorCode.Timeout"/> and <see cref="AuthErrorCode.TransportFailure"/>).</exception>
+    public Task<AuthResult> RunAsync(IAuthTransport transport, HandshakeDeadline deadline, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(deadline);
+        return RunCoreAsync(transport, deadline, cancellationToken);
+    }
+
+    private async Task<AuthResult> RunCoreAsync(IAuthTransport transport, HandshakeDeadline? deadline, CancellationToken cancellationToken)
+    {
         _running = true;
         _runCaller = cancellationToken;
+        _deadline = deadline;
         using var whole = new CancellationTokenSource(_options.HandshakeTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, whole.Token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, whole.Token, deadline?.Token ?? CancellationToken.None);
         var first = true;
         while (true)
         {
@@ -370,7 +396,7 @@ public sealed class AuthNegotiator : IDisposable
     /// <summary>
     /// Records a failure that the protocol adapter detected outside the negotiator's own steps (the TLS
     /// handshake failed, the server's answer to the TLS request was refused, the adapter's own deadline
-    /// passed, a message broke the protocol before or after <see cref="RunAsync"/>), so that it is
+    /// passed, a message broke the protocol before or after <see cref="RunAsync(IAuthTransport, CancellationToken)"/>), so that it is
     /// counted (<c>handshake.authentications</c> with <c>error.type</c>), logged and traced like every
     /// other outcome. Does nothing once the handshake has ended: a failure the negotiator already
     /// recorded, or a success, stands.
@@ -819,7 +845,9 @@ public sealed class AuthNegotiator : IDisposable
     }
 
     private HandshakeException TimedOut() =>
-        new(AuthErrorCode.Timeout, $"The handshake did not complete within its time limit (HandshakeOptions.HandshakeTimeout {_options.HandshakeTimeout}, RoundTimeout {_options.RoundTimeout}).", CurrentPlugin, CurrentFactor);
+        _deadline is { HasExpired: true } deadline
+            ? new(AuthErrorCode.Timeout, deadline.Describe(CurrentPlugin is null ? "The authentication phase" : $"The authentication phase (plugin '{CurrentPlugin}', factor {CurrentFactor})"), CurrentPlugin, CurrentFactor)
+            : new(AuthErrorCode.Timeout, $"The handshake did not complete within its time limit (HandshakeOptions.HandshakeTimeout {_options.HandshakeTimeout}, RoundTimeout {_options.RoundTimeout}).", CurrentPlugin, CurrentFactor);
 
     private HandshakeException Violation(string message) => new(AuthErrorCode.ProtocolViolation, message, CurrentPlugin, CurrentFactor);
 

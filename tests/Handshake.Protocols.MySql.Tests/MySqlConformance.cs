@@ -11,7 +11,7 @@ public sealed class MySqlAdapterConformanceTests : AdapterConformanceTests
 {
     protected override IReadOnlyList<AdapterTlsMode> SupportedTlsModes => [AdapterTlsMode.None, AdapterTlsMode.Upgrade];
 
-    protected override ServiceProvider CreateServices(IMeterFactory meterFactory) => MySqlTestServices.Create(meterFactory, UserName, Password);
+    protected override ServiceProvider CreateServices(IMeterFactory meterFactory, Action<IServiceCollection> configure) => MySqlTestServices.Create(meterFactory, UserName, Password, configure: configure);
 
     protected override async Task<bool> RunClientAsync(Stream stream, AdapterScenario scenario, IServiceProvider services, AuthCredentials credentials, CancellationToken cancellationToken)
     {
@@ -23,6 +23,7 @@ public sealed class MySqlAdapterConformanceTests : AdapterConformanceTests
             TargetHost = "localhost",
             FirstMessageTimeout = scenario.FirstMessageTimeout,
             RoundTimeout = scenario.RoundTimeout,
+            Timeout = scenario.Timeout,
             MaxMessageLength = scenario.MaxMessageLength,
         };
         if (scenario.TrustServerCertificate)
@@ -43,9 +44,18 @@ public sealed class MySqlAdapterConformanceTests : AdapterConformanceTests
             ServerCertificate = scenario.Tls == AdapterTlsMode.None ? null : scenario.Certificate,
             FirstMessageTimeout = scenario.FirstMessageTimeout,
             RoundTimeout = scenario.RoundTimeout,
+            AuthenticationTimeout = scenario.Timeout,
+            IdleTimeout = scenario.IdleTimeout,
+            SessionHandler = scenario.SessionHandler,
             MaxMessageLength = scenario.MaxMessageLength,
         };
         var result = await MySqlServerConnector.AcceptAsync(stream, options, services.GetRequiredService<IAuthAcceptorFactory>(), cancellationToken);
+        if (result.Succeeded && scenario.SessionHandler is null)
+        {
+            // The session after the login, as a server runs it: until the client quits, leaves or idles out.
+            await MySqlServerConnector.ServeCommandsAsync(result, cancellationToken);
+        }
+
         return new AdapterServerOutcome(result.Result, result.FailureReason, result.Transport.IsEncrypted);
     }
 
@@ -62,7 +72,7 @@ internal static class MySqlTestServices
 {
     public const string Native = "mysql_native_password";
 
-    public static ServiceProvider Create(IMeterFactory? meters, string user, string password, Action<AcceptorOptions>? acceptor = null)
+    public static ServiceProvider Create(IMeterFactory? meters, string user, string password, Action<AcceptorOptions>? acceptor = null, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         if (meters is not null)
@@ -82,6 +92,7 @@ internal static class MySqlTestServices
             .AddInMemoryCredentialStore(s => s
                 .AddUser(user, new AuthFactorPolicy(Native, NativePasswordCredential.FromPassword(password).ToStoredCredential()))
                 .AddUser("bob", new AuthFactorPolicy(Native, NativePasswordCredential.FromPassword(password).ToStoredCredential()), new AuthFactorPolicy("hmac-challenge", HmacChallengeHandshakeBuilderExtensions.CreateStoredCredential("pw2"))));
+        configure?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }

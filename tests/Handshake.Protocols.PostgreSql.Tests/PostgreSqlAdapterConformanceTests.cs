@@ -16,11 +16,11 @@ public sealed class PostgreSqlAdapterConformanceTests : AdapterConformanceTests
 
     protected override IReadOnlyList<AdapterTlsMode> SupportedTlsModes => [AdapterTlsMode.None, AdapterTlsMode.Upgrade];
 
-    protected override ServiceProvider CreateServices(IMeterFactory meterFactory) =>
-        Build(meterFactory, Scram, builder => builder.AddScram());
+    protected override ServiceProvider CreateServices(IMeterFactory meterFactory, Action<IServiceCollection> configure) =>
+        Build(meterFactory, Scram, builder => builder.AddScram(), configure);
 
     protected override ServiceProvider? CreateCleartextServices(IMeterFactory meterFactory) =>
-        Build(meterFactory, PlainMechanism.Name, builder => builder.AddPlain().AddPlainVerifier());
+        Build(meterFactory, PlainMechanism.Name, builder => builder.AddPlain().AddPlainVerifier(), configure: null);
 
     protected override async Task<bool> RunClientAsync(Stream stream, AdapterScenario scenario, IServiceProvider services, AuthCredentials credentials, CancellationToken cancellationToken)
     {
@@ -33,6 +33,7 @@ public sealed class PostgreSqlAdapterConformanceTests : AdapterConformanceTests
             Database = "postgres",
             FirstMessageTimeout = scenario.FirstMessageTimeout,
             RoundTimeout = scenario.RoundTimeout,
+            Timeout = scenario.Timeout,
             MaxMessageLength = scenario.MaxMessageLength,
         };
         if (scenario.TrustServerCertificate)
@@ -58,6 +59,9 @@ public sealed class PostgreSqlAdapterConformanceTests : AdapterConformanceTests
             ServerCertificate = scenario.Tls == AdapterTlsMode.None ? null : scenario.Certificate,
             FirstMessageTimeout = scenario.FirstMessageTimeout,
             RoundTimeout = scenario.RoundTimeout,
+            AuthenticationTimeout = scenario.Timeout,
+            IdleTimeout = scenario.IdleTimeout,
+            SessionHandler = scenario.SessionHandler,
             MaxMessageLength = scenario.MaxMessageLength,
         };
         var result = await PostgreSqlAcceptorSession.AcceptAsync(stream, options, services.GetRequiredService<IAuthAcceptorFactory>(), cancellationToken);
@@ -83,7 +87,7 @@ public sealed class PostgreSqlAdapterConformanceTests : AdapterConformanceTests
         return message;
     }
 
-    private static ServiceProvider Build(IMeterFactory meterFactory, string mechanism, Action<IHandshakeBuilder> client)
+    private static ServiceProvider Build(IMeterFactory meterFactory, string mechanism, Action<IHandshakeBuilder> client, Action<IServiceCollection>? configure)
     {
         var services = new ServiceCollection().AddSingleton(meterFactory);
         var builder = services.AddHandshake(o => o.RoundTimeout = TimeSpan.FromSeconds(10));
@@ -95,6 +99,7 @@ public sealed class PostgreSqlAdapterConformanceTests : AdapterConformanceTests
                 o.RoundTimeout = TimeSpan.FromSeconds(10);
             })
             .AddInMemoryCredentialStore(s => s.AddUser(UserName, new AuthFactorPolicy(mechanism, Credential.Value)));
+        configure?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }

@@ -10,7 +10,7 @@ public sealed class ImapAdapterConformanceTests : AdapterConformanceTests
 {
     protected override IReadOnlyList<AdapterTlsMode> SupportedTlsModes => [AdapterTlsMode.None, AdapterTlsMode.Upgrade, AdapterTlsMode.Implicit];
 
-    protected override ServiceProvider CreateServices(IMeterFactory meterFactory) => SaslTestServices.Create(meterFactory);
+    protected override ServiceProvider CreateServices(IMeterFactory meterFactory, Action<IServiceCollection> configure) => SaslTestServices.Create(meterFactory, configure: configure);
 
     protected override ServiceProvider? CreateCleartextServices(IMeterFactory meterFactory) => SaslTestServices.CreateCleartext(meterFactory);
 
@@ -40,7 +40,7 @@ public sealed class SmtpAdapterConformanceTests : AdapterConformanceTests
 {
     protected override IReadOnlyList<AdapterTlsMode> SupportedTlsModes => [AdapterTlsMode.None, AdapterTlsMode.Upgrade, AdapterTlsMode.Implicit];
 
-    protected override ServiceProvider CreateServices(IMeterFactory meterFactory) => SaslTestServices.Create(meterFactory);
+    protected override ServiceProvider CreateServices(IMeterFactory meterFactory, Action<IServiceCollection> configure) => SaslTestServices.Create(meterFactory, configure: configure);
 
     protected override ServiceProvider? CreateCleartextServices(IMeterFactory meterFactory) => SaslTestServices.CreateCleartext(meterFactory);
 
@@ -77,6 +77,7 @@ internal static class SaslScenario
             TargetHost = "localhost",
             FirstMessageTimeout = scenario.FirstMessageTimeout,
             RoundTimeout = scenario.RoundTimeout,
+            Timeout = scenario.Timeout,
             MaxMessageLength = scenario.MaxMessageLength,
         };
         if (scenario.TrustServerCertificate)
@@ -93,6 +94,9 @@ internal static class SaslScenario
         ServerCertificate = scenario.Tls == AdapterTlsMode.None ? null : scenario.Certificate,
         FirstMessageTimeout = scenario.FirstMessageTimeout,
         RoundTimeout = scenario.RoundTimeout,
+        AuthenticationTimeout = scenario.Timeout,
+        IdleTimeout = scenario.IdleTimeout,
+        SessionHandler = scenario.SessionHandler,
         MaxMessageLength = scenario.MaxMessageLength,
     };
 }

@@ -12,7 +12,7 @@ internal static class SaslTestServices
 
     private static readonly Lazy<StoredCredential> Credential = new(() => ScramCredential.Create("conformance-secret", SystemRandomSource.Instance, 4096).ToStoredCredential());
 
-    public static ServiceProvider Create(IMeterFactory? meters = null, Action<HandshakeOptions>? client = null, string user = "conformance-user")
+    public static ServiceProvider Create(IMeterFactory? meters = null, Action<HandshakeOptions>? client = null, string user = "conformance-user", Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         if (meters is not null)
@@ -37,6 +37,7 @@ internal static class SaslTestServices
                 o.RoundTimeout = TimeSpan.FromSeconds(10);
             })
             .AddInMemoryCredentialStore(s => s.AddUser(user, new AuthFactorPolicy(ScramSha256, Credential.Value)));
+        configure?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 

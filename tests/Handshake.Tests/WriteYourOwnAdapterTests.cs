@@ -15,13 +15,15 @@ public sealed class WriteYourOwnAdapterTests : AdapterConformanceTests
 {
     protected override IReadOnlyList<AdapterTlsMode> SupportedTlsModes => [AdapterTlsMode.None];
 
-    protected override ServiceProvider CreateServices(IMeterFactory meterFactory)
+    protected override ServiceProvider CreateServices(IMeterFactory meterFactory, Action<IServiceCollection> configure)
     {
+        ArgumentNullException.ThrowIfNull(configure);
         var services = new ServiceCollection().AddSingleton(meterFactory);
         services.AddHandshake()
             .AddHmacChallenge()
             .AddAcceptor(o => o.DefaultPlugin = HmacChallengeHandshakeBuilderExtensions.DefaultName)
             .AddInMemoryCredentialStore(s => s.AddUser(UserName, new AuthFactorPolicy(HmacChallengeHandshakeBuilderExtensions.DefaultName, HmacChallengeHandshakeBuilderExtensions.CreateStoredCredential(Password))));
+        configure(services);
         return services.BuildServiceProvider();
     }
 
@@ -29,7 +31,7 @@ public sealed class WriteYourOwnAdapterTests : AdapterConformanceTests
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(services);
-        var options = new LineAuthClientOptions { FirstMessageTimeout = scenario.FirstMessageTimeout, RoundTimeout = scenario.RoundTimeout, MaxMessageLength = scenario.MaxMessageLength };
+        var options = new LineAuthClientOptions { FirstMessageTimeout = scenario.FirstMessageTimeout, RoundTimeout = scenario.RoundTimeout, Timeout = scenario.Timeout, MaxMessageLength = scenario.MaxMessageLength };
         var result = await LineAuthClient.ConnectAsync(stream, options, services.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cancellationToken);
         return result.Transport.IsEncrypted;
     }
@@ -38,7 +40,7 @@ public sealed class WriteYourOwnAdapterTests : AdapterConformanceTests
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(services);
-        var options = new LineAuthServerOptions { FirstMessageTimeout = scenario.FirstMessageTimeout, RoundTimeout = scenario.RoundTimeout, MaxMessageLength = scenario.MaxMessageLength };
+        var options = new LineAuthServerOptions { FirstMessageTimeout = scenario.FirstMessageTimeout, RoundTimeout = scenario.RoundTimeout, AuthenticationTimeout = scenario.Timeout, MaxMessageLength = scenario.MaxMessageLength, SessionHandler = scenario.SessionHandler };
         var result = await LineAuthServer.AcceptAsync(stream, options, services.GetRequiredService<IAuthAcceptorFactory>(), cancellationToken);
         return new AdapterServerOutcome(result.Authentication, result.FailureReason, result.Transport.IsEncrypted);
     }
@@ -76,10 +78,15 @@ public static class LineAuthClient
         ArgumentNullException.ThrowIfNull(credentials);
         using var negotiator = factory.Create(credentials, TransportSecurity.None);
         var lines = new Lines(stream, options.MaxMessageLength);
+        using var deadline = new HandshakeDeadline(options.Timeout, options.TimeProvider, "LineAuthClientOptions.Timeout");
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            await lines.WriteAsync("HELLO " + credentials.UserName, cancellationToken).ConfigureAwait(false);
-            var result = await negotiator.RunAsync(new ClientCodec(lines, options), cancellationToken).ConfigureAwait(false);
+            await lines.WriteAsync("HELLO " + credentials.UserName, linked.Token).ConfigureAwait(false);
+
+            // The whole-phase deadline goes to the engine apart from the caller's token: when it passes while a
+            // plugin awaits, the failure is recorded and thrown as Timeout, not as a cancellation.
+            var result = await negotiator.RunAsync(new ClientCodec(lines, options), deadline, cancellationToken).ConfigureAwait(false);
             return new LineAuthClientResult(result, TransportSecurity.None);
         }
         catch (HandshakeException ex)
@@ -128,8 +135,8 @@ public static class LineAuthServer
         ArgumentNullException.ThrowIfNull(factory);
         using var acceptor = factory.Create(TransportSecurity.None, AcceptorStartMode.Begin);
         var lines = new Lines(stream, options.MaxMessageLength);
-        using var whole = new CancellationTokenSource(options.AuthenticationTimeout, options.TimeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, whole.Token);
+        using var deadline = new HandshakeDeadline(options.AuthenticationTimeout, options.TimeProvider, "LineAuthServerOptions.AuthenticationTimeout");
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             // The first-message deadline: a client that connects and says nothing is dropped here.
@@ -139,12 +146,23 @@ public static class LineAuthServer
                 throw new HandshakeException(AuthErrorCode.ProtocolViolation, "The client did not start with HELLO.");
             }
 
-            var result = await acceptor.RunAsync(new ServerCodec(lines), hello[6..], linked.Token).ConfigureAwait(false);
+            var result = await acceptor.RunAsync(new ServerCodec(lines), hello[6..], deadline, cancellationToken).ConfigureAwait(false);
+            if (result is not null && options.SessionHandler is { } handler)
+            {
+                // The OK went out and Lines reads byte by byte, so the stream is positioned right after it.
+                await handler(new AdapterSession(stream, result, TransportSecurity.None, options), cancellationToken).ConfigureAwait(false);
+            }
+
             return new LineAuthServerResult(result, acceptor.FailureReason, TransportSecurity.None);
         }
         catch (HandshakeException ex)
         {
             acceptor.RecordTransportFailure(ex.Code, ex.Message);
+            return new LineAuthServerResult(null, acceptor.FailureReason, TransportSecurity.None);
+        }
+        catch (OperationCanceledException) when (deadline.HasExpired && !cancellationToken.IsCancellationRequested)
+        {
+            acceptor.RecordTransportFailure(AuthErrorCode.Timeout, deadline.Describe("The client's authentication"));
             return new LineAuthServerResult(null, acceptor.FailureReason, TransportSecurity.None);
         }
     }

@@ -15,9 +15,6 @@ internal sealed class MySqlCliProtocol : CliProtocol
     /// </summary>
     public const bool AdapterOffersDeprecateEof = false;
 
-    /// <summary>How long an authenticated session may wait between commands.</summary>
-    public static readonly TimeSpan CommandIdleTimeout = TimeSpan.FromSeconds(60);
-
     public override IReadOnlyList<string> Schemes { get; } = ["mysql", "mariadb"];
 
     public override string DisplayName => "MySQL/MariaDB";
@@ -82,7 +79,7 @@ internal sealed class MySqlCliProtocol : CliProtocol
     public override async Task<string?> ServeAsync(ServeConnection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var options = new MySqlServerOptions { ServerCertificate = connection.Certificate, ConnectionId = connection.Id, ClientHost = "127.0.0.1" };
+        var options = new MySqlServerOptions { ServerCertificate = connection.Certificate, ConnectionId = connection.Id, ClientHost = "127.0.0.1", IdleTimeout = connection.Settings.SessionIdleTimeout };
         var factory = connection.Factory;
         var result = await MySqlServerConnector.AcceptAsync(connection.Stream, options, factory, cancellationToken).ConfigureAwait(false);
         var line = ServeLog.Login(result.UserName, result.Transport.IsEncrypted, result.Result, result.FailureReason, null, $" (client plugin {result.ClientPluginName ?? "none"})");
@@ -93,7 +90,7 @@ internal sealed class MySqlCliProtocol : CliProtocol
                 connection.Log(line);
                 line = null;
                 var responder = new SetupQueryResponder(SqlDialect.MySql, options.ServerVersion, result.Database);
-                await new MySqlCommandPhase(result.Stream, responder, AdapterOffersDeprecateEof, CommandIdleTimeout).RunAsync(cancellationToken).ConfigureAwait(false);
+                await new MySqlCommandPhase(result.Stream, responder, AdapterOffersDeprecateEof, options.IdleTimeout).RunAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         finally

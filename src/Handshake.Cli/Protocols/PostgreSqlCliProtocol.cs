@@ -57,16 +57,16 @@ internal sealed class PostgreSqlCliProtocol : CliProtocol
     public override async Task<string?> ServeAsync(ServeConnection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var options = new PostgreSqlAcceptorOptions { ServerCertificate = connection.Certificate };
+        var options = new PostgreSqlAcceptorOptions { ServerCertificate = connection.Certificate, IdleTimeout = connection.Settings.SessionIdleTimeout };
         var version = options.ServerParameters.FirstOrDefault(p => p.Key == "server_version").Value ?? "15.0";
 
         // After login, the set-up queries drivers send are answered (SELECT 1, version(), SET, SHOW);
         // with --resume, SHOW handshake.resume_token hands a full login its token.
         var resume = connection.ResumeIssuer is { } issuer ? new ServeResumeSession(connection.Factory, issuer) : null;
-        options.QueryPhase = async (stream, ct) =>
+        options.SessionHandler = async (session, ct) =>
         {
             var token = resume is null ? null : await resume.IssueAsync(ct).ConfigureAwait(false);
-            await new PostgreSqlQueryPhase(stream, new SetupQueryResponder(SqlDialect.PostgreSql, version, database: null, token), options.IdleTimeout).RunAsync(ct).ConfigureAwait(false);
+            await new PostgreSqlQueryPhase(session.Stream, new SetupQueryResponder(SqlDialect.PostgreSql, version, database: null, token), session.IdleTimeout).RunAsync(ct).ConfigureAwait(false);
         };
         var result = await PostgreSqlAcceptorSession.AcceptAsync(connection.Stream, options, resume ?? connection.Factory, cancellationToken).ConfigureAwait(false);
         return result.IsCancelRequest ? null : ServeLog.Login(result.UserName, result.IsEncrypted, result.Authentication, result.FailureReason, result.FailureDetail) + resume?.Describe;

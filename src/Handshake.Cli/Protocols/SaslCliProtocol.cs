@@ -93,6 +93,7 @@ internal sealed class SaslCliProtocol(SaslCliProtocol.Kind kind, IReadOnlyList<s
         {
             TlsStart = tls,
             ServerCertificate = connection.Certificate,
+            IdleTimeout = connection.Settings.SessionIdleTimeout,
         };
         var result = kind == Kind.Imap
             ? await ImapAcceptorSession.AcceptAsync(connection.Stream, options, connection.Factory, cancellationToken).ConfigureAwait(false)

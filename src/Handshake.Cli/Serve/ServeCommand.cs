@@ -33,10 +33,11 @@ internal static class ServeCommand
         var resume = new Option<bool>("--resume") { Description = "Offer session resumption (postgres): after a full login over TLS the client reads its resume token with `SHOW handshake.resume_token`; later connections present it (mechanism \"resume\") instead of the full chain. With --store the tokens are the store's, shared by every instance." };
         var resumeKey = new Option<FileInfo?>("--resume-hash-key-file") { Description = "With --resume: the key resume tokens are stored under (HMAC-SHA-256; base64, `openssl rand -base64 32`); the same on every instance. Without it, tokens are stored as SHA-256.", HelpName = "FILE" };
         var stats = new Option<bool>("--stats") { Description = "At shutdown, print one line for load runs: connections, bytes the process allocated and store commands sent, counted from the first connection on." };
+        var idleTimeout = new Option<int>("--idle-timeout") { Description = $"Seconds an authenticated session may stay silent before it is closed (default {(int)ServeSettings.DefaultIdleTimeout.TotalSeconds}, 1 to 86400).", DefaultValueFactory = _ => (int)ServeSettings.DefaultIdleTimeout.TotalSeconds, HelpName = "SECONDS" };
         var defaultPlugin = new Option<string?>("--default-plugin") { Description = $"mysql: the plugin named in the greeting (default {NativePasswordPlugin.PluginName}); users with another first factor are switched.", HelpName = "NAME" };
         var command = new Command("serve", "Run the handshake acceptor behind the PostgreSQL, MySQL, IMAP or SMTP adapter on 127.0.0.1 for testing clients; stop with Ctrl+C.")
         {
-            protocol, port, users, store, unknownUserKey, rsaKey, tlsCert, tlsKey, maxConnections, defaultPlugin, resume, resumeKey, stats,
+            protocol, port, users, store, unknownUserKey, rsaKey, tlsCert, tlsKey, maxConnections, defaultPlugin, idleTimeout, resume, resumeKey, stats,
         };
         context.SetAction(command, async (parse, ct) =>
         {
@@ -50,6 +51,12 @@ internal static class ServeCommand
             if (limit is < 1 or > MaxMaxConnections)
             {
                 throw new CliUsageException($"--max-connections must be 1 to {MaxMaxConnections} (got {limit})");
+            }
+
+            var idleSeconds = parse.GetValue(idleTimeout);
+            if (idleSeconds is < 1 or > 86400)
+            {
+                throw new CliUsageException($"--idle-timeout must be 1 to 86400 seconds (got {idleSeconds})");
             }
 
             var chosen = Protocols.ProtocolCatalogue.Find(parse.GetValue(protocol) ?? string.Empty)
@@ -72,7 +79,7 @@ internal static class ServeCommand
             }
 
             using var certificate = Internal.TlsCertificateFiles.Load(parse.GetValue(tlsCert), parse.GetValue(tlsKey));
-            var settings = new ServeSettings(certificate, mysqlDefault, limit, resuming, parse.GetValue(stats));
+            var settings = new ServeSettings(certificate, mysqlDefault, limit, resuming, parse.GetValue(stats), TimeSpan.FromSeconds(idleSeconds));
             chosen.Validate(settings);
             var state = await Store.ServeState.CreateAsync(parse.GetValue(users), parse.GetValue(store), parse.GetValue(unknownUserKey), parse.GetValue(rsaKey), resuming, parse.GetValue(resumeKey), context.Environment.Error, ct).ConfigureAwait(false);
             await using var stateScope = state.ConfigureAwait(false);

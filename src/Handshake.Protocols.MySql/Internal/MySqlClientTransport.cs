@@ -7,12 +7,11 @@ namespace Handshake.Protocols.MySql.Internal;
 /// AuthNextFactor (0x02), OK and ERR become Switch, Continue, NextFactor, Succeeded and Failed.
 /// Framing and TLS are this class's; every decision is the negotiator's.
 /// </summary>
-internal sealed class MySqlClientTransport(MySqlPacketChannel channel, MySqlClientOptions options, AuthNegotiator negotiator, string userName) : IAuthTransport
+internal sealed class MySqlClientTransport(MySqlPacketChannel channel, MySqlClientOptions options, HandshakeDeadline deadline, AuthNegotiator negotiator, string userName) : IAuthTransport
 {
     private const MySqlCapabilities Required = MySqlCapabilities.Protocol41 | MySqlCapabilities.SecureConnection | MySqlCapabilities.PluginAuth;
 
     private readonly Stream _inner = channel.Stream;
-    private readonly long _start = options.TimeProvider.GetTimestamp();
     private MySqlCapabilities _capabilities;
     private string? _firstPlugin;
     private bool _greeted;
@@ -105,9 +104,9 @@ internal sealed class MySqlClientTransport(MySqlPacketChannel channel, MySqlClie
     /// </summary>
     private ValueTask<T> WithinAsync<T>(Func<CancellationToken, ValueTask<T>> wait, TimeSpan limit, string what, string option, CancellationToken cancellationToken)
     {
-        var left = options.Timeout - options.TimeProvider.GetElapsedTime(_start);
+        var left = deadline.Remaining;
         return left < limit
-            ? AdapterDeadline.RunAsync(wait, left < TimeSpan.Zero ? TimeSpan.Zero : left, options.TimeProvider, what, "MySqlClientOptions.Timeout", cancellationToken)
+            ? AdapterDeadline.RunAsync(wait, left, options.TimeProvider, what, deadline.Option, cancellationToken)
             : AdapterDeadline.RunAsync(wait, limit, options.TimeProvider, what, option, cancellationToken);
     }
 

@@ -8,7 +8,7 @@ namespace Handshake.Protocols.MySql.Internal;
 /// transport finds is told to the client as MySQL does (ERR 1043 for a malformed packet) and thrown as a typed
 /// <see cref="HandshakeException"/>, which the acceptor records.
 /// </summary>
-internal sealed class MySqlServerTransport(MySqlPacketChannel channel, MySqlServerOptions options) : IAcceptorTransport
+internal sealed class MySqlServerTransport(MySqlPacketChannel channel, MySqlServerOptions options, HandshakeDeadline deadline) : IAcceptorTransport
 {
     private const ushort AccessDenied = 1045;
     private const ushort BadHandshake = 1043;
@@ -21,7 +21,6 @@ internal sealed class MySqlServerTransport(MySqlPacketChannel channel, MySqlServ
         | MySqlCapabilities.ConnectAttrs | MySqlCapabilities.PluginAuthLenencClientData | MySqlCapabilities.MultiFactorAuthentication;
 
     private readonly Stream _inner = channel.Stream;
-    private readonly long _start = options.TimeProvider.GetTimestamp();
     private bool _answered;
     private string? _expected;
     private bool _usedPassword;
@@ -152,9 +151,9 @@ internal sealed class MySqlServerTransport(MySqlPacketChannel channel, MySqlServ
     /// </summary>
     private ValueTask<T> WithinAsync<T>(Func<CancellationToken, ValueTask<T>> wait, TimeSpan limit, string what, string option, CancellationToken cancellationToken)
     {
-        var left = options.AuthenticationTimeout - options.TimeProvider.GetElapsedTime(_start);
+        var left = deadline.Remaining;
         return left < limit
-            ? AdapterDeadline.RunAsync(wait, left < TimeSpan.Zero ? TimeSpan.Zero : left, options.TimeProvider, what, "MySqlServerOptions.AuthenticationTimeout", cancellationToken)
+            ? AdapterDeadline.RunAsync(wait, left, options.TimeProvider, what, deadline.Option, cancellationToken)
             : AdapterDeadline.RunAsync(wait, limit, options.TimeProvider, what, option, cancellationToken);
     }
 

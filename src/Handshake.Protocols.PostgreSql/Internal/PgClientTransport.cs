@@ -4,7 +4,8 @@ namespace Handshake.Protocols.PostgreSql.Internal;
 /// The client side of PostgreSQL authentication as the engine's <see cref="IAuthTransport"/>: backend
 /// messages become events (AuthenticationSASL an offer, SASLContinue a continue, SASLFinal held until
 /// AuthenticationOk and then a success with its data, ErrorResponse a rejection with its SQLSTATE;
-/// AuthenticationCleartextPassword and MD5Password a Begin of "password" / "md5"), and the negotiator's
+/// AuthenticationCleartextPassword, MD5Password and the other non-SASL requests a Begin of the plugin
+/// <see cref="PostgreSqlClientOptions.AuthenticationRequestPlugins"/> names), and the negotiator's
 /// messages become SASLInitialResponse, SASLResponse or PasswordMessage. It reads no mechanism's payload.
 /// </summary>
 internal sealed class PgClientTransport(Stream stream, TransportSecurity security, PostgreSqlClientOptions options) : IAuthTransport, IDisposable
@@ -123,22 +124,24 @@ internal sealed class PgClientTransport(Stream stream, TransportSecurity securit
                 _saslFinal = reader.ReadRest().ToArray();
                 _sasl = SaslState.Final;
                 return null;
-            case PgProtocol.AuthCleartextPassword:
-                reader.ExpectEnd("AuthenticationCleartextPassword");
-                return AuthEvent.Begin("password");
-            case PgProtocol.AuthMd5Password:
-                var salt = reader.ReadBytes(4).ToArray();
-                reader.ExpectEnd("AuthenticationMD5Password");
-                return AuthEvent.Begin("md5", salt);
-            case PgProtocol.AuthKerberosV5:
-                return AuthEvent.Begin("KerberosV5");
-            case PgProtocol.AuthGss:
-                return AuthEvent.Begin("GSSAPI");
-            case PgProtocol.AuthSspi:
-                return AuthEvent.Begin("SSPI");
+            case PgProtocol.AuthCleartextPassword or PgProtocol.AuthMd5Password or PgProtocol.AuthKerberosV5 or PgProtocol.AuthGss or PgProtocol.AuthSspi:
+                // The request's body (MD5's salt) is the plugin's to read; which plugin answers is the options'.
+                return Begin((PostgreSqlAuthenticationRequest)code, reader.ReadRest().ToArray());
             default:
                 throw PgErrors.Violation($"The server sent authentication request code {code}, which this client does not know.");
         }
+    }
+
+    private AuthEvent Begin(PostgreSqlAuthenticationRequest request, byte[] data)
+    {
+        if (_sasl != SaslState.None)
+        {
+            throw PgErrors.Violation($"The server sent Authentication{request} during a SASL exchange.");
+        }
+
+        return options.AuthenticationRequestPlugins.TryGetValue(request, out var plugin) && !string.IsNullOrEmpty(plugin)
+            ? AuthEvent.Begin(plugin, data)
+            : throw new HandshakeException(AuthErrorCode.PolicyViolation, $"The server asked for Authentication{request}, which PostgreSqlClientOptions.AuthenticationRequestPlugins maps to no plugin: add an entry to answer it.");
     }
 
     private void RequireSasl(string what)

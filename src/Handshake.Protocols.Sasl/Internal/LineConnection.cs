@@ -53,6 +53,14 @@ internal sealed class LineConnection(Stream stream, int maxLineLength)
         _start = _end = 0;
     }
 
+    /// <summary>Hands the connection over after the login: a stream that first yields what this reader had already buffered (disposing it leaves the connection open).</summary>
+    public PrefixedStream DetachForSession()
+    {
+        var pending = _buffer.AsSpan(_start, _end - _start).ToArray();
+        _start = _end = 0;
+        return new PrefixedStream(pending, Stream);
+    }
+
     /// <summary>Whether bytes are waiting that the peer sent before it was answered (pipelining where none is allowed).</summary>
     public bool HasBufferedData => _end > _start;
 

@@ -15,7 +15,7 @@ internal static class SaslAcceptorPhase
             throw new ArgumentOutOfRangeException(nameof(options), "SaslAcceptorOptions.MaxMessageLength must be at least 512.");
         }
 
-        using var authentication = new CancellationTokenSource(options.AuthenticationTimeout, options.TimeProvider);
+        using var authentication = new HandshakeDeadline(options.AuthenticationTimeout, options.TimeProvider, "SaslAcceptorOptions.AuthenticationTimeout");
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, authentication.Token);
         var lines = new LineConnection(stream, options.MaxMessageLength);
         var dialogue = create(lines);
@@ -34,7 +34,7 @@ internal static class SaslAcceptorPhase
                 }
             }
 
-            return await dialogue.RunAsync(linked.Token, cancellationToken).ConfigureAwait(false);
+            return await dialogue.RunAsync(authentication, linked.Token, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -9,7 +9,16 @@ namespace Handshake.Protocols.Sasl.Internal;
 internal sealed class SaslClientPhase(SaslClientOptions options, IAuthNegotiatorFactory factory, AuthCredentials credentials, string protocol)
 {
     private AuthNegotiator? _negotiator;
+    private HandshakeDeadline? _deadline;
+    private CancellationToken _caller;
     private LineConnection? _lines;
+
+    /// <summary>
+    /// Runs the exchange under the phase's whole deadline, given to the engine apart from the caller's token so
+    /// that its passing while a plugin awaits is recorded as Timeout, not as the caller's cancellation.
+    /// </summary>
+    public Task<AuthResult> NegotiateAsync(AuthNegotiator negotiator, IAuthTransport transport) =>
+        negotiator.RunAsync(transport, _deadline ?? throw new InvalidOperationException("The phase has not started."), _caller);
 
     /// <summary>Gets a value indicating whether TLS is to run at all.</summary>
     public bool UsesTls => options.TlsMode != ClientTlsMode.Disable;
@@ -29,8 +38,10 @@ internal sealed class SaslClientPhase(SaslClientOptions options, IAuthNegotiator
             throw new ArgumentOutOfRangeException(nameof(stream), "SaslClientOptions.MaxMessageLength must be at least 512 (RFC 5321 §4.5.3.1.4).");
         }
 
-        using var whole = new CancellationTokenSource(options.Timeout, options.TimeProvider);
+        using var whole = new HandshakeDeadline(options.Timeout, options.TimeProvider, "SaslClientOptions.Timeout");
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, whole.Token);
+        _deadline = whole;
+        _caller = cancellationToken;
         var lines = _lines = new LineConnection(stream, options.MaxMessageLength);
         try
         {
@@ -50,8 +61,8 @@ internal sealed class SaslClientPhase(SaslClientOptions options, IAuthNegotiator
 
             var mapped = ex switch
             {
-                OperationCanceledException when whole.IsCancellationRequested && !cancellationToken.IsCancellationRequested =>
-                    new HandshakeException(AuthErrorCode.Timeout, $"The {protocol} authentication phase did not complete within {options.Timeout.TotalSeconds:0.###} s (SaslClientOptions.Timeout).", innerException: ex),
+                OperationCanceledException when whole.HasExpired && !cancellationToken.IsCancellationRequested =>
+                    whole.CreateTimeout($"The {protocol} authentication phase", ex),
                 IOException io => SaslErrors.Transport($"The connection to the {protocol} server failed ({io.GetType().Name}).", io),
                 _ => ex,
             };

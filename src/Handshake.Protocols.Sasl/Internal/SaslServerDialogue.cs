@@ -3,11 +3,13 @@ namespace Handshake.Protocols.Sasl.Internal;
 /// <summary>
 /// What the IMAP and SMTP server sessions share: reading commands under the first-message, per-command
 /// and idle deadlines and a command budget; STARTTLS; the mechanisms to advertise for the current
-/// transport; and one SASL exchange run by the engine's <see cref="AuthAcceptor.RunAsync"/>.
+/// transport; and one SASL exchange run by the engine's <see cref="AuthAcceptor.RunAsync(IAcceptorTransport, string, HandshakeDeadline, CancellationToken)"/>.
 /// </summary>
 internal abstract class SaslServerDialogue(LineConnection lines, SaslAcceptorOptions options, IAuthAcceptorFactory factory)
 {
     private int _commands;
+    private HandshakeDeadline? _deadline;
+    private CancellationToken _sessionToken;
 
     protected LineConnection Lines => lines;
 
@@ -31,8 +33,10 @@ internal abstract class SaslServerDialogue(LineConnection lines, SaslAcceptorOpt
     public string? FailureDetail { get; private set; }
 
     /// <summary>Runs the session until the client leaves, a limit is hit or a deadline passes.</summary>
-    public async Task<SaslAcceptorResult> RunAsync(CancellationToken authenticationDeadline, CancellationToken sessionToken)
+    public async Task<SaslAcceptorResult> RunAsync(HandshakeDeadline deadline, CancellationToken authenticationDeadline, CancellationToken sessionToken)
     {
+        _deadline = deadline;
+        _sessionToken = sessionToken;
         try
         {
             await GreetAsync(authenticationDeadline).ConfigureAwait(false);
@@ -54,6 +58,13 @@ internal abstract class SaslServerDialogue(LineConnection lines, SaslAcceptorOpt
                 {
                     break;
                 }
+
+                if (Authenticated is { } authenticated && options.SessionHandler is { } handler)
+                {
+                    // The login's completion went out; the session is the handler's, the shape every adapter shares.
+                    await RunSessionHandlerAsync(handler, authenticated, sessionToken).ConfigureAwait(false);
+                    break;
+                }
             }
         }
         catch (HandshakeException ex) when (ex.Code == AuthErrorCode.Timeout && Authenticated is null)
@@ -69,7 +80,7 @@ internal abstract class SaslServerDialogue(LineConnection lines, SaslAcceptorOpt
         catch (OperationCanceledException) when (authenticationDeadline.IsCancellationRequested && Authenticated is null && !sessionToken.IsCancellationRequested)
         {
             await TrySayGoodbyeAsync("Authentication took too long").ConfigureAwait(false);
-            EndedBy(AuthErrorCode.Timeout, $"the client did not authenticate within {options.AuthenticationTimeout.TotalSeconds:0.###} s (SaslAcceptorOptions.AuthenticationTimeout)");
+            EndedBy(AuthErrorCode.Timeout, deadline.Describe("The client's authentication"));
         }
         catch (HandshakeException)
         {
@@ -85,6 +96,20 @@ internal abstract class SaslServerDialogue(LineConnection lines, SaslAcceptorOpt
         }
 
         return new SaslAcceptorResult(lines.Security, Authenticated, Authenticated is null ? FailureReason : AuthErrorCode.Unspecified, Authenticated is null ? FailureDetail : null, Attempts);
+    }
+
+    private async Task RunSessionHandlerAsync(AdapterSessionHandler handler, AuthResult authenticated, CancellationToken sessionToken)
+    {
+        var stream = lines.DetachForSession();
+        await using var detached = stream.ConfigureAwait(false);
+        try
+        {
+            await handler(new AdapterSession(stream, authenticated, lines.Security, options), sessionToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or HandshakeException)
+        {
+            // The client was authenticated; how its session ended afterwards does not change that.
+        }
     }
 
     /// <summary>Sends the greeting.</summary>
@@ -120,7 +145,11 @@ internal abstract class SaslServerDialogue(LineConnection lines, SaslAcceptorOpt
         Attempts++;
         using var acceptor = factory.Create(lines.Security, AcceptorStartMode.Offer);
         var transport = new SaslAcceptorTransport(lines, lines.Security, mechanism, initialResponse, replies);
-        var result = await acceptor.RunAsync(transport, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // The whole-phase deadline goes to the engine apart from the caller's token, so that its passing while a
+        // verifier awaits is recorded as Timeout, not as the caller's cancellation.
+        var result = _deadline is { } deadline
+            ? await acceptor.RunAsync(transport, null, deadline, _sessionToken).ConfigureAwait(false)
+            : await acceptor.RunAsync(transport, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (result is not null && !transport.ClientRefusedSuccess)
         {
             Authenticated = result;

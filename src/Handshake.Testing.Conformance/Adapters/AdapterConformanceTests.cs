@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using Handshake.Testing.Conformance.Adapters.Internal;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Handshake.Testing.Conformance.Adapters;
@@ -34,7 +35,15 @@ public abstract class AdapterConformanceTests
     /// <see cref="UserName"/> with <see cref="Password"/>. The meter factory given must be registered so
     /// the failure-accounting test can tell this run's measurements apart.
     /// </summary>
-    protected abstract ServiceProvider CreateServices(IMeterFactory meterFactory);
+    /// <param name="meterFactory">The meter factory to register.</param>
+    /// <param name="configure">Runs on the service collection last, before it is built: the deadline rules wrap the registered plugins or verifiers with ones that never answer.</param>
+    /// <returns>The services.</returns>
+    protected abstract ServiceProvider CreateServices(IMeterFactory meterFactory, Action<IServiceCollection> configure);
+
+    /// <summary>Builds the services both roles use, unchanged.</summary>
+    /// <param name="meterFactory">The meter factory to register.</param>
+    /// <returns>The services.</returns>
+    protected ServiceProvider CreateServices(IMeterFactory meterFactory) => CreateServices(meterFactory, static _ => { });
 
     /// <summary>Runs the adapter's client on a connected stream; returns whether it ran over TLS, or throws <see cref="HandshakeException"/>.</summary>
     protected abstract Task<bool> RunClientAsync(Stream stream, AdapterScenario scenario, IServiceProvider services, AuthCredentials credentials, CancellationToken cancellationToken);
@@ -321,6 +330,127 @@ public abstract class AdapterConformanceTests
         Assert.NotNull(verifiedServer.Authentication);
     }
 
+    /// <summary>
+    /// Conformance rule: <c>Client</c>: the whole-phase deadline passing while a plugin awaits ends the login as
+    /// <see cref="AuthErrorCode.Timeout"/>, in the typed error and in <c>handshake.authentications</c> (never as <c>_OTHER</c>).
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Client_DeadlinePassesWhilePluginAwaits_FailsWithTimeoutAndCountsIt()
+    {
+        using var meters = new ScopedMeterFactory();
+        using var failures = new FailureRecorder(meters);
+        await using var services = CreateServices(meters, s => ServiceDecoration.Decorate<IAuthPlugin>(s, p => new StallingPlugin(p)));
+        var scenario = new AdapterScenario { Certificate = Certificate, Timeout = TimeSpan.FromMilliseconds(800) };
+        using var pair = await SocketPair.CreateAsync();
+        using var credentials = AuthCredentials.FromPasswords(UserName, Password);
+        var server = RunServerAsync(pair.Server, new AdapterScenario { Certificate = Certificate }, services, TestTimeout());
+        var watch = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<HandshakeException>(() => RunClientAsync(pair.Client, scenario, services, credentials, TestTimeout()));
+        var elapsed = watch.Elapsed;
+        pair.Client.Close();
+        await server;
+
+        Assert.Equal(AuthErrorCode.Timeout, error.Code);
+        Assert.InRange(elapsed, scenario.Timeout - TimeSpan.FromMilliseconds(50), scenario.Timeout + Slack);
+        Assert.Contains(failures, f => f is { Role: "client", Code: nameof(AuthErrorCode.Timeout) });
+        Assert.DoesNotContain(failures, f => f.Role == "client" && f.Code != nameof(AuthErrorCode.Timeout));
+    }
+
+    /// <summary>
+    /// Conformance rule: <c>Server</c>: the whole-phase deadline passing while a verifier awaits ends the session as
+    /// <see cref="AuthErrorCode.Timeout"/>, in the outcome and in <c>handshake.authentications</c> (never as <c>_OTHER</c>).
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Server_DeadlinePassesWhileVerifierAwaits_EndsWithTimeoutAndCountsIt()
+    {
+        using var meters = new ScopedMeterFactory();
+        using var failures = new FailureRecorder(meters);
+        await using var services = CreateServices(meters, s => ServiceDecoration.Decorate<IAuthVerifier>(s, v => new StallingVerifier(v)));
+        var scenario = new AdapterScenario { Certificate = Certificate, Timeout = TimeSpan.FromMilliseconds(800) };
+        using var pair = await SocketPair.CreateAsync();
+        var watch = Stopwatch.StartNew();
+        var server = RunServerAsync(pair.Server, scenario, services, TestTimeout());
+        var client = CaptureClientAsync(pair.Client, new AdapterScenario { Certificate = Certificate }, services);
+        var outcome = await server;
+        var elapsed = watch.Elapsed;
+        pair.Server.Close();
+        await client;
+
+        Assert.Null(outcome.Authentication);
+        Assert.Equal(AuthErrorCode.Timeout, outcome.FailureReason);
+        Assert.InRange(elapsed, scenario.Timeout - TimeSpan.FromMilliseconds(50), scenario.Timeout + Slack);
+        Assert.Contains(failures, f => f is { Role: "server", Code: nameof(AuthErrorCode.Timeout) });
+        Assert.DoesNotContain(failures, f => f.Role == "server" && f.Code != nameof(AuthErrorCode.Timeout));
+    }
+
+    /// <summary>
+    /// Conformance rule: <c>Server</c>: an authenticated client that goes silent is dropped by the idle deadline;
+    /// its login stands.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Server_SilentAfterLogin_IsDroppedByTheIdleDeadline()
+    {
+        using var meters = new ScopedMeterFactory();
+        await using var services = CreateServices(meters);
+        var scenario = new AdapterScenario { Certificate = Certificate, IdleTimeout = TimeSpan.FromMilliseconds(700) };
+        using var pair = await SocketPair.CreateAsync();
+        using var credentials = AuthCredentials.FromPasswords(UserName, Password);
+        var server = RunServerAsync(pair.Server, scenario, services, TestTimeout());
+        _ = await RunClientAsync(pair.Client, scenario, services, credentials, TestTimeout());
+
+        // Logged in; the client now says nothing and keeps its connection open.
+        var watch = Stopwatch.StartNew();
+        var outcome = await server.WaitAsync(scenario.IdleTimeout + Slack + Slack);
+        var elapsed = watch.Elapsed;
+
+        Assert.NotNull(outcome.Authentication);
+        Assert.InRange(elapsed, TimeSpan.Zero, scenario.IdleTimeout + Slack);
+    }
+
+    /// <summary>
+    /// Conformance rule: <c>Server</c>: a session handler runs after the login in every adapter alike, on the
+    /// stream positioned right after the adapter's "login done" message (the first bytes the client sends next
+    /// are the handler's), with the login's user and transport; the result is returned when it completes.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Server_SessionHandler_GetsTheStreamPositionedAfterTheLogin()
+    {
+        using var meters = new ScopedMeterFactory();
+        await using var services = CreateServices(meters);
+        var marker = "after-login-marker"u8.ToArray();
+        var received = new TaskCompletionSource<(string User, bool Encrypted, byte[] Bytes)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var scenario = new AdapterScenario
+        {
+            Certificate = Certificate,
+            SessionHandler = async (session, ct) =>
+            {
+                var buffer = new byte[marker.Length];
+                using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                limit.CancelAfter(TimeSpan.FromSeconds(10));
+                await session.Stream.ReadExactlyAsync(buffer, limit.Token);
+                received.TrySetResult((session.UserName, session.Transport.IsEncrypted, buffer));
+            },
+        };
+        using var pair = await SocketPair.CreateAsync();
+        using var credentials = AuthCredentials.FromPasswords(UserName, Password);
+        var server = RunServerAsync(pair.Server, scenario, services, TestTimeout());
+        _ = await RunClientAsync(pair.Client, scenario, services, credentials, TestTimeout());
+        await pair.Client.WriteAsync(marker);
+        var outcome = await server.WaitAsync(TimeSpan.FromSeconds(20));
+        pair.Client.Close();
+
+        Assert.NotNull(outcome.Authentication);
+        Assert.True(received.Task.IsCompletedSuccessfully, "the session handler did not receive the client's first bytes after the login");
+        var (user, encrypted, bytes) = await received.Task;
+        Assert.Equal(UserName, user);
+        Assert.False(encrypted);
+        Assert.Equal(marker, bytes);
+    }
+
     /// <summary>Conformance rule: <c>Login</c>: unknown user  fails exactly like a wrong password.</summary>
     /// <returns>A task.</returns>
     [Fact]
@@ -344,7 +474,7 @@ public abstract class AdapterConformanceTests
     protected Task<((bool Encrypted, HandshakeException? Error) Client, AdapterServerOutcome Server)> LoginAsync(AdapterTlsMode tls, string password, ScopedMeterFactory? meters = null, string userName = UserName) =>
         ScenarioLoginAsync(new AdapterScenario { Certificate = Certificate, Tls = tls }, password, meters, userName, CreateServices);
 
-    /// <summary>Runs both roles of one login on 127.0.0.1 under <paramref name="scenario"/>, as <see cref="UserName"/>, with <see cref="CreateServices"/>.</summary>
+    /// <summary>Runs both roles of one login on 127.0.0.1 under <paramref name="scenario"/>, as <see cref="UserName"/>, with <see cref="CreateServices(IMeterFactory)"/>.</summary>
     /// <param name="scenario">TLS, trust, limits and deadlines.</param>
     /// <param name="password">The password the client uses.</param>
     /// <param name="meters">The meter factory, when the caller counts measurements; null for a fresh one.</param>
@@ -390,6 +520,19 @@ public abstract class AdapterConformanceTests
         SupportedTlsModes.Contains(AdapterTlsMode.Upgrade) ? AdapterTlsMode.Upgrade
         : SupportedTlsModes.Contains(AdapterTlsMode.Implicit) ? AdapterTlsMode.Implicit
         : null;
+
+    private async Task CaptureClientAsync(Stream stream, AdapterScenario scenario, IServiceProvider services)
+    {
+        using var credentials = AuthCredentials.FromPasswords(UserName, Password);
+        try
+        {
+            _ = await RunClientAsync(stream, scenario, services, credentials, TestTimeout());
+        }
+        catch (HandshakeException)
+        {
+            // The server gave up on this client: how the client learns it differs by protocol.
+        }
+    }
 
     private static CancellationToken TestTimeout() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
 

@@ -17,6 +17,15 @@ public sealed class AdapterScenario
     /// <summary>Gets the per-round deadline both roles must apply.</summary>
     public TimeSpan RoundTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Gets the whole-phase deadline both roles must apply (<see cref="AdapterClientOptions.Timeout"/>, <see cref="AdapterAcceptorOptions.AuthenticationTimeout"/>).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets how long the server lets an authenticated session stay silent (<see cref="AdapterAcceptorOptions.IdleTimeout"/>).</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets what serves the session after a successful login (<see cref="AdapterAcceptorOptions.SessionHandler"/>); null: the adapter's own.</summary>
+    public AdapterSessionHandler? SessionHandler { get; init; }
+
     /// <summary>Gets what the client demands of TLS when <see cref="Tls"/> is not <see cref="AdapterTlsMode.None"/>. Default <see cref="Handshake.ClientTlsMode.VerifyFull"/>.</summary>
     public ClientTlsMode ClientTlsMode { get; init; } = ClientTlsMode.VerifyFull;
 

@@ -45,7 +45,7 @@ internal sealed class PgAcceptorHost : IAsyncDisposable
             RequireTls = requireTls,
             AuthenticationTimeout = TimeSpan.FromSeconds(20),
             IdleTimeout = TimeSpan.FromSeconds(20),
-            AuthenticatedQueryPhase = authenticatedQueryPhase,
+            SessionHandler = authenticatedQueryPhase is null ? null : (session, ct) => authenticatedQueryPhase(session.Authentication, session.Stream, ct),
         };
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
