@@ -35,7 +35,7 @@ public sealed class MariaDbCliThroughPassThroughProxyTests(MariaDbServer server)
         Assert.True(session.Succeeded);
         Assert.Null(proxy.Failure);
         Assert.Equal($"{User}@127.0.0.1", proxy.BackendCurrentUser);
-        Assert.Equal("mysql_native_password", Assert.Single(proxy.Backend!.Result.Factors).PluginName);
+        Assert.Equal("mysql_native_password", Assert.Single(proxy.Backend!.Factors).PluginName);
         Assert.Equal(backendTls != ClientTlsMode.Disable, proxy.Backend.Transport.IsEncrypted);
         Assert.True(proxy.KeyWasWiped);
         Assert.DoesNotContain(Password, outcome.Combined, StringComparison.Ordinal);
