@@ -177,6 +177,35 @@ public static class AuditScenarios
             "Escape C0 controls (and DEL) in server-supplied text before printing or logging it.",
             VerdictRules.MustRefuseWithoutControlCharacters(),
             new PgPlan { ErrorInsteadOfAuthentication = HostileErrorText })),
+        new(new ScenarioSpec(
+            "pg.oauthbearer-plain",
+            AuditProtocol.PostgreSql,
+            "Over plain TCP the server offers only OAUTHBEARER (PostgreSQL 18's oauth method) in AuthenticationSASL.",
+            "RFC 7628 §5 (OAUTHBEARER relies on TLS to protect the token), RFC 6750 §5.3 (bearer tokens are replayable: always use TLS); PostgreSQL 18 docs, OAuth Authorization/Authentication",
+            "Refuses without sending its bearer token: no auth=Bearer value leaves over an unencrypted connection.",
+            "Check the transport before asking the token provider: send a bearer token only over verified TLS (or on an explicit opt-in), as for a password in clear text.",
+            VerdictRules.MustNotSendBearerToken(),
+            new PgPlan { Mechanisms = ["OAUTHBEARER"], OAuthBearer = PgOAuthBearerMode.OfferedInClear })),
+        new(new ScenarioSpec(
+            "pg.oauthbearer-error-oversized",
+            AuditProtocol.PostgreSql,
+            "Over TLS, the client's OAUTHBEARER initial response is answered with a 1 MiB error JSON (AuthenticationSASLContinue).",
+            "RFC 7628 §3.2.2 (the error is a small JSON object: status, scope, openid-configuration); CWE-789 (memory allocation with excessive size value), CWE-117",
+            "Ends with a typed failure without hanging, allocating for the whole message, or passing the server's text on whole.",
+            "Check the announced message length against a limit before reading it (libpq: 30000 bytes outside data rows), and bound the error fields shown or logged.",
+            VerdictRules.MustFailBounded(4096),
+            new PgPlan { Tls = true, Mechanisms = ["OAUTHBEARER"], OAuthBearer = PgOAuthBearerMode.OversizedError },
+            UsesTls: true)),
+        new(new ScenarioSpec(
+            "pg.oauthbearer-error-then-silence",
+            AuditProtocol.PostgreSql,
+            "Over TLS, a well-formed OAUTHBEARER error JSON, then no answer to the client's dummy 0x01.",
+            "RFC 7628 §3.2.3 (the client answers the error with 0x01 and the server then fails the exchange); CWE-400 (uncontrolled resource consumption)",
+            "Gives up at its own connect timeout (run it with one shorter than the scenario's deadline).",
+            "Keep the connect timeout running for the whole authentication, including the wait after the dummy 0x01.",
+            VerdictRules.MustGiveUpAfterOAuthBearerError(),
+            new PgPlan { Tls = true, Mechanisms = ["OAUTHBEARER"], OAuthBearer = PgOAuthBearerMode.ErrorThenSilence },
+            UsesTls: true)),
     ];
 
     private static readonly AuditScenario[] MySqlScenarios =

@@ -26,12 +26,12 @@ internal static class OurAuditClients
     public static bool IsAuditCertificate(X509Certificate? presented) =>
         presented is not null && presented.GetCertHash().AsSpan().SequenceEqual(Certificate.GetCertHash());
 
-    public static async Task<AuditFinding> RunPostgreSqlAsync(AuditScenario scenario, AuditServerOptions options, TimeSpan clientTimeout)
+    public static async Task<AuditFinding> RunPostgreSqlAsync(AuditScenario scenario, AuditServerOptions options, TimeSpan clientTimeout, Action<IHandshakeBuilder>? register = null)
     {
         await using var server = AuditServer.Start(scenario, options);
-        var services = new ServiceCollection();
-        services.AddHandshake().AddScram(o => o.ChannelBinding = scenario.RequiresChannelBinding ? ScramChannelBinding.Require : ScramChannelBinding.Prefer);
-        await using var sp = services.BuildServiceProvider();
+        var builder = new ServiceCollection().AddHandshake().AddScram(o => o.ChannelBinding = scenario.RequiresChannelBinding ? ScramChannelBinding.Require : ScramChannelBinding.Prefer);
+        register?.Invoke(builder);
+        await using var sp = builder.Services.BuildServiceProvider();
         Exception? error = null;
         try
         {

@@ -1,4 +1,5 @@
 using Handshake.Plugins.MariaDbPam;
+using Handshake.Plugins.OAuthBearer;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Handshake.Audit.Tests;
@@ -11,6 +12,13 @@ public sealed class OurClientAuditTests
 {
     /// <summary>Scenarios our clients are known to fail (none: a fix that regresses one fails its test).</summary>
     public static readonly IReadOnlySet<string> KnownFailures = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Without the OAUTHBEARER plugin the client refuses at AuthenticationSASL, so the error phase these scenarios test is not reached.</summary>
+    private static readonly HashSet<string> NotReachedWithoutOAuthBearer = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "pg.oauthbearer-error-oversized",
+        "pg.oauthbearer-error-then-silence",
+    };
 
     private static readonly AuditServerOptions Options = new() { Deadline = TimeSpan.FromSeconds(4), Certificate = OurAuditClients.Certificate };
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(2);
@@ -25,7 +33,7 @@ public sealed class OurClientAuditTests
     {
         var finding = await OurAuditClients.RunPostgreSqlAsync(AuditScenarios.Get(id), Options, ClientTimeout);
 
-        Assert.True(finding.Verdict == Expected(id), Describe(finding));
+        Assert.True(finding.Verdict == (NotReachedWithoutOAuthBearer.Contains(id) ? AuditVerdict.NotApplicable : Expected(id)), Describe(finding));
     }
 
     [Theory]
@@ -95,6 +103,48 @@ public sealed class OurClientAuditTests
         Assert.True(finding.Verdict == AuditVerdict.Pass, Describe(finding));
         Assert.True(finding.Explanation.Contains("exceeds the limit of 65536 bytes", StringComparison.Ordinal), Describe(finding));
         Assert.False(shown);
+    }
+
+    [Fact]
+    public async Task PostgreSqlStartup_OAuthBearerOfferedOverPlainTcp_RefusesAtTheCleartextGateWithoutSendingTheToken()
+    {
+        // The engine's gate (the plugin declares AuthSecretUse.Cleartext) refuses before the token provider is asked.
+        var finding = await OurAuditClients.RunPostgreSqlAsync(AuditScenarios.Get("pg.oauthbearer-plain"), Options, ClientTimeout, b => b.AddOAuthBearer());
+
+        Assert.True(finding.Verdict == AuditVerdict.Pass, Describe(finding));
+        Assert.True(finding.Explanation.StartsWith("refused: HandshakeException: Plugin 'OAUTHBEARER' wants to send its factor's secret", StringComparison.Ordinal), Describe(finding));
+    }
+
+    [Fact]
+    public async Task PostgreSqlStartup_OAuthBearerOverPlainTcpWithCleartextOptIn_FailsBecauseTheTokenWasSent()
+    {
+        // The application's opt-in lets the token out over plain TCP: the rule sees it and fails the client.
+        var finding = await OurAuditClients.RunPostgreSqlAsync(AuditScenarios.Get("pg.oauthbearer-plain"), Options, ClientTimeout, b => PinnedTls(b.AddOAuthBearer()));
+
+        Assert.True(finding.Verdict == AuditVerdict.Fail, Describe(finding));
+        Assert.StartsWith("sent its bearer token over an unencrypted connection", finding.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain(finding.Observation.Events, e => e.Contains(Options.Password, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PostgreSqlStartup_OversizedOAuthBearerError_RefusesAtTheMessageLimit()
+    {
+        var finding = await OurAuditClients.RunPostgreSqlAsync(AuditScenarios.Get("pg.oauthbearer-error-oversized"), Options, ClientTimeout, b => PinnedTls(b.AddOAuthBearer()));
+
+        // The 1 MiB JSON plus its header exceeds PostgreSqlClientOptions.MaxMessageLength (1 MiB): refused from the header.
+        Assert.True(finding.Verdict == AuditVerdict.Pass, Describe(finding));
+        Assert.Contains(finding.Observation.Events, e => e.StartsWith("client: SASLInitialResponse OAUTHBEARER (with a bearer token)", StringComparison.Ordinal));
+        Assert.True(finding.Explanation.Contains("with length 1048584", StringComparison.Ordinal), Describe(finding));
+    }
+
+    [Fact]
+    public async Task PostgreSqlStartup_SilenceAfterTheOAuthBearerDummy_GivesUpAtItsConnectTimeout()
+    {
+        var finding = await OurAuditClients.RunPostgreSqlAsync(AuditScenarios.Get("pg.oauthbearer-error-then-silence"), Options, ClientTimeout, b => PinnedTls(b.AddOAuthBearer()));
+
+        Assert.True(finding.Verdict == AuditVerdict.Pass, Describe(finding));
+        Assert.Contains(finding.Observation.Events, e => e.StartsWith("client: SASLResponse 0x01", StringComparison.Ordinal));
+        Assert.True(finding.Observation.End != AuditConnectionEnd.DeadlineExpired, Describe(finding));
     }
 
     internal static string Describe(AuditFinding finding) =>

@@ -10,6 +10,21 @@ internal enum PgServerFinal
     ForeignChannelBinding = 4,
 }
 
+/// <summary>How an OAUTHBEARER scenario (RFC 7628 inside AuthenticationSASL, PostgreSQL 18's oauth method) bends the exchange.</summary>
+internal enum PgOAuthBearerMode
+{
+    None = 0,
+
+    /// <summary>OAUTHBEARER offered over plain TCP; the client's initial response is inspected for a token.</summary>
+    OfferedInClear = 1,
+
+    /// <summary>The error JSON (RFC 7628 §3.2.2) answering the initial response is <see cref="PgPlan.ErrorJsonLength"/> bytes.</summary>
+    OversizedError = 2,
+
+    /// <summary>A well-formed error JSON, then no answer to the client's dummy 0x01 (RFC 7628 §3.2.3).</summary>
+    ErrorThenSilence = 3,
+}
+
 /// <summary>How one PostgreSQL scenario bends the honest SCRAM exchange.</summary>
 internal sealed record PgPlan
 {
@@ -40,4 +55,9 @@ internal sealed record PgPlan
     public string? ErrorInsteadOfAuthentication { get; init; }
 
     public bool OkWithoutAuthentication { get; init; }
+
+    public PgOAuthBearerMode OAuthBearer { get; init; }
+
+    /// <summary>Gets the length of the oversized OAUTHBEARER error JSON, in bytes.</summary>
+    public int ErrorJsonLength { get; init; } = 1024 * 1024;
 }

@@ -11,6 +11,13 @@ internal static class PgScenarioServer
 {
     private const int MaxStartupPackets = 3;
     private const int HugeLength = 1 << 30;
+    private const string OAuthBearerName = "OAUTHBEARER";
+    private const byte OAuthBearerSeparator = 0x01;
+    private const byte OAuthBearerDummy = 0x01;
+
+    /// <summary>An error response as PostgreSQL 18 sends one (RFC 7628 §3.2.2: status, scope, openid-configuration).</summary>
+    private static readonly byte[] WellFormedErrorJson =
+        "{\"status\":\"invalid_token\",\"scope\":\"openid postgres\",\"openid-configuration\":\"https://issuer.invalid/.well-known/openid-configuration\"}"u8.ToArray();
 
     public static async Task RunAsync(ScenarioContext context, PgPlan plan)
     {
@@ -63,6 +70,12 @@ internal static class PgScenarioServer
             await context.SendAsync(PgWire.LoginCompleted(PgWire.Authentication(PgWire.AuthOk, []))).ConfigureAwait(false);
             context.Facts.Add("server: AuthenticationOk without asking for any authentication");
             await PostLoginAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (plan.OAuthBearer != PgOAuthBearerMode.None)
+        {
+            await OAuthBearerAsync(context, plan).ConfigureAwait(false);
             return;
         }
 
@@ -225,6 +238,101 @@ internal static class PgScenarioServer
         await context.SendAsync(PgWire.LoginCompleted(PgWire.Authentication(PgWire.AuthOk, []))).ConfigureAwait(false);
         facts.Add("server: AuthenticationOk, ParameterStatus, BackendKeyData, ReadyForQuery");
         await PostLoginAsync(context).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// OAUTHBEARER as PostgreSQL 18 runs it: AuthenticationSASL offering only OAUTHBEARER, the client's
+    /// RFC 7628 §3.1 message in SASLInitialResponse, the §3.2.2 error JSON in AuthenticationSASLContinue,
+    /// the client's dummy 0x01 (§3.2.3) in SASLResponse, then ErrorResponse. The token is never recorded.
+    /// </summary>
+    private static async Task OAuthBearerAsync(ScenarioContext context, PgPlan plan)
+    {
+        var facts = context.Facts;
+        var clear = !facts.UsedTls;
+        await context.SendAsync(PgWire.SaslMechanisms([OAuthBearerName])).ConfigureAwait(false);
+        facts.Add("server: AuthenticationSASL " + OAuthBearerName + (clear ? " (over plain TCP)" : string.Empty));
+        if (plan.OAuthBearer == PgOAuthBearerMode.OfferedInClear)
+        {
+            context.HostileMessageSent();
+        }
+
+        var (type, body) = await PgWire.ReadMessageAsync(context.Stream, context.Token).ConfigureAwait(false);
+        if (type != 'p')
+        {
+            throw new ClientProtocolException($"expected SASLInitialResponse, got '{(char)type}'");
+        }
+
+        ReadOnlySpan<byte> span = body;
+        facts.Mechanism = PgWire.CString(ref span);
+        var length = span.Length < 4 ? -1 : BinaryPrimitives.ReadInt32BigEndian(span);
+        var initial = length < 0 || length > span.Length - 4 ? [] : span.Slice(4, length);
+        facts.SentBearerToken = HasBearerToken(initial);
+        facts.Add($"client: SASLInitialResponse {facts.Mechanism} ({(facts.SentBearerToken ? "with a bearer token" : "no bearer token")}{(clear ? ", over plain TCP" : string.Empty)})");
+
+        // Marked before the write: a client may refuse a 1 MiB message from its header and close while it is sent.
+        var error = plan.OAuthBearer == PgOAuthBearerMode.OversizedError ? OversizedErrorJson(plan.ErrorJsonLength) : WellFormedErrorJson;
+        facts.SentOAuthBearerError = true;
+        facts.Add(string.Create(CultureInfo.InvariantCulture, $"server: AuthenticationSASLContinue with a {error.Length}-byte error JSON (status invalid_token)"));
+        if (plan.OAuthBearer != PgOAuthBearerMode.OfferedInClear)
+        {
+            context.HostileMessageSent();
+        }
+
+        await context.SendAsync(PgWire.Authentication(PgWire.AuthSaslContinue, error)).ConfigureAwait(false);
+
+        (type, body) = await PgWire.ReadMessageAsync(context.Stream, context.Token).ConfigureAwait(false);
+        facts.Add(type == 'p' && body is [OAuthBearerDummy]
+            ? "client: SASLResponse 0x01 (the dummy answer to the error, RFC 7628 §3.2.3)"
+            : string.Create(CultureInfo.InvariantCulture, $"client: '{(char)type}' with {body.Length} bytes after the error response (not the dummy 0x01)"));
+        if (plan.OAuthBearer == PgOAuthBearerMode.ErrorThenSilence)
+        {
+            facts.Add("server: (stalls: never answers the dummy 0x01)");
+            context.HostileMessageSent();
+            await context.WaitForCloseAsync().ConfigureAwait(false);
+            return;
+        }
+
+        await context.SendAsync(PgWire.Error("FATAL", "28000", "OAuth bearer authentication failed for user \"" + context.Options.UserName + "\"")).ConfigureAwait(false);
+        facts.Add("server: ErrorResponse FATAL 28000");
+        await context.WaitForCloseAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Whether an RFC 7628 §3.1 client message carries a token: a kvpair auth= whose value has something after the "Bearer" scheme.</summary>
+    private static bool HasBearerToken(ReadOnlySpan<byte> message)
+    {
+        foreach (var range in message.Split(OAuthBearerSeparator))
+        {
+            var pair = message[range];
+            if (!pair.StartsWith("auth="u8))
+            {
+                continue;
+            }
+
+            var value = pair["auth="u8.Length..];
+            if (value.Length >= "Bearer"u8.Length && Ascii.EqualsIgnoreCase(value[.."Bearer"u8.Length], "Bearer"u8))
+            {
+                value = value["Bearer"u8.Length..];
+            }
+
+            if (!value.Trim((byte)' ').IsEmpty)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A §3.2.2 error JSON padded (in its scope) to exactly <paramref name="length"/> bytes.</summary>
+    private static byte[] OversizedErrorJson(int length)
+    {
+        var head = "{\"status\":\"invalid_token\",\"scope\":\""u8;
+        var tail = "\"}"u8;
+        var json = new byte[Math.Max(length, head.Length + tail.Length)];
+        head.CopyTo(json);
+        json.AsSpan(head.Length, json.Length - head.Length - tail.Length).Fill((byte)'a');
+        tail.CopyTo(json.AsSpan(json.Length - tail.Length));
+        return json;
     }
 
     /// <summary>After ReadyForQuery: any message means the client considers itself logged in; queries get an error.</summary>

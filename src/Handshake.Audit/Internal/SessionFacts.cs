@@ -34,6 +34,12 @@ internal sealed class SessionFacts
     /// <summary>Gets or sets a value indicating whether the client sent the password in clear text over an unencrypted connection.</summary>
     public bool SentClearPassword { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether the client sent an OAUTHBEARER initial response carrying a bearer token (a non-empty auth=Bearer value).</summary>
+    public bool SentBearerToken { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the server got as far as sending its OAUTHBEARER error response (the client had sent its initial response).</summary>
+    public bool SentOAuthBearerError { get; set; }
+
     /// <summary>Gets or sets how many auth-switch requests the client answered.</summary>
     public int SwitchesAnswered { get; set; }
 

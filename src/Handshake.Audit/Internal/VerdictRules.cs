@@ -189,6 +189,34 @@ internal static class VerdictRules
             : (AuditVerdict.Pass, Did(input));
     };
 
+    /// <summary>OAUTHBEARER over plain TCP: never send the bearer token (RFC 7628 §5, RFC 6750 §5.3).</summary>
+    public static VerdictRule MustNotSendBearerToken() => input =>
+        input.Facts.SentBearerToken
+            ? (AuditVerdict.Fail, "sent its bearer token over an unencrypted connection; " + Did(input))
+            : MustRefuse()(input);
+
+    /// <summary>A hostile OAUTHBEARER error phase: end with a failure, bounded in time and in the text passed on; not applicable to a client that never reached it.</summary>
+    public static VerdictRule MustFailBounded(int maxMessageChars) => input =>
+    {
+        if (NotAtOAuthBearerError(input) is { } notApplicable)
+        {
+            return notApplicable;
+        }
+
+        if (input.Behavior != AuditClientBehavior.Refused)
+        {
+            return (AuditVerdict.Fail, Did(input));
+        }
+
+        return input.Report?.Message is { Length: var length } && length > maxMessageChars
+            ? (AuditVerdict.Fail, Did(input) + string.Create(CultureInfo.InvariantCulture, $"; the client's message is {length} characters (the server's error reached it whole)"))
+            : (AuditVerdict.Pass, Did(input));
+    };
+
+    /// <summary>A server that goes silent after the OAUTHBEARER error: give up at the client's own deadline, as in pg.stall-after-startup.</summary>
+    public static VerdictRule MustGiveUpAfterOAuthBearerError() => input =>
+        NotAtOAuthBearerError(input) ?? MustRefuse()(input);
+
     /// <summary>What the client did, in one line.</summary>
     public static string Did(VerdictInput input) => input.Behavior switch
     {
@@ -234,6 +262,11 @@ internal static class VerdictRules
 
         return builder.ToString().TrimEnd();
     }
+
+    private static (AuditVerdict, string)? NotAtOAuthBearerError(VerdictInput input) =>
+        input.Facts.TlsMissing ? NoTls(input)
+        : !input.Facts.SentOAuthBearerError ? (AuditVerdict.NotApplicable, "did not send an OAUTHBEARER initial response, so the error response was not reached; " + Did(input))
+        : null;
 
     private static (AuditVerdict, string) NoTls(VerdictInput input) =>
         (AuditVerdict.NotApplicable, "did not use TLS, which this scenario needs; " + Did(input));

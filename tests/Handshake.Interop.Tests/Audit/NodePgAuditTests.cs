@@ -25,6 +25,9 @@ public sealed class NodePgAuditTests
         ["pg.length-1gib"] = AuditVerdict.Fail, // refused: pg: timeout expired only after 2.0 s (it waited for the announced bytes instead of checking the le...
         ["pg.stall-after-startup"] = AuditVerdict.Pass, // refused: pg: timeout expired
         ["pg.error-control-chars"] = AuditVerdict.Fail, // refused: pg: password authentication failed\x1b[2J\x1b]0;owned\x07 FATAL: everything is fine, you are lo...
+        ["pg.oauthbearer-plain"] = AuditVerdict.Pass, // refused: pg: SASL: Only mechanism(s) SCRAM-SHA-256-PLUS and SCRAM-SHA-256 are supported
+        ["pg.oauthbearer-error-oversized"] = AuditVerdict.NotApplicable, // did not send an OAUTHBEARER initial response, so the error response was not reached; refused: pg: SASL: Only mechanism(s) SCRAM-SHA-256-PLUS and SCRAM-SHA-256 are supported
+        ["pg.oauthbearer-error-then-silence"] = AuditVerdict.NotApplicable, // did not send an OAUTHBEARER initial response, so the error response was not reached; refused: pg: SASL: Only mechanism(s) SCRAM-SHA-256-PLUS and SCRAM-SHA-256 are supported
     };
 
     [Fact]
