@@ -11,9 +11,10 @@ namespace Handshake;
 public sealed class NamedOptionsValidator<TOptions> : IValidateOptions<TOptions>
     where TOptions : class
 {
-    private readonly Func<TOptions, IEnumerable<string>> _check;
+    private readonly IValidateOptions<TOptions>? _inner;
+    private readonly Func<TOptions, IEnumerable<string>>? _check;
 
-    /// <summary>Creates the validator.</summary>
+    /// <summary>Creates the validator from a check.</summary>
     /// <param name="name">The registration's name (the options' name).</param>
     /// <param name="check">Returns the failures of the options (none when valid); it gets only this name's options.</param>
     public NamedOptionsValidator(string name, Func<TOptions, IEnumerable<string>> check)
@@ -22,6 +23,17 @@ public sealed class NamedOptionsValidator<TOptions> : IValidateOptions<TOptions>
         ArgumentNullException.ThrowIfNull(check);
         Name = name;
         _check = check;
+    }
+
+    /// <summary>Creates the validator from a plugin's own validator, which then sees only this name's options.</summary>
+    /// <param name="name">The registration's name (the options' name).</param>
+    /// <param name="inner">The validator to run for <paramref name="name"/>.</param>
+    public NamedOptionsValidator(string name, IValidateOptions<TOptions> inner)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(inner);
+        Name = name;
+        _inner = inner;
     }
 
     /// <summary>Gets the name whose options this validator checks.</summary>
@@ -36,7 +48,12 @@ public sealed class NamedOptionsValidator<TOptions> : IValidateOptions<TOptions>
             return ValidateOptionsResult.Skip;
         }
 
-        var failures = _check(options).ToList();
+        if (_inner is not null)
+        {
+            return _inner.Validate(name, options);
+        }
+
+        var failures = _check!(options).ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -28,22 +28,26 @@ public static class NamedRegistrationExtensions
     public static OptionsBuilder<TOptions> AddNamedOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(this IHandshakeBuilder builder, string name, Action<TOptions>? configure, Func<IServiceProvider, TOptions, IEnumerable<string>> check)
         where TOptions : class
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(check);
-        var options = builder.Services.AddOptions<TOptions>(name);
-        if (configure is not null)
-        {
-            _ = options.Configure(configure);
-        }
+        return builder.AddNamed(name, configure, sp => new NamedOptionsValidator<TOptions>(name, o => check(sp, o)));
+    }
 
-        _ = options.ValidateOnStart();
-        if (Mark(builder.Services, typeof(IValidateOptions<TOptions>), name))
-        {
-            builder.Services.AddSingleton<IValidateOptions<TOptions>>(sp => new NamedOptionsValidator<TOptions>(name, o => check(sp, o)));
-        }
-
-        return options;
+    /// <summary>
+    /// Adds the named options <paramref name="name"/>, applies <paramref name="configure"/>, and has them
+    /// checked at start-up by the plugin's own validator, which sees only this name's options (it is
+    /// wrapped in a <see cref="NamedOptionsValidator{TOptions}"/> that skips other names).
+    /// </summary>
+    /// <typeparam name="TOptions">The options type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The registration's name.</param>
+    /// <param name="configure">Adjusts the options, or null.</param>
+    /// <param name="validator">Makes the plugin's validator from the container.</param>
+    /// <returns>The options builder, for further configuration.</returns>
+    public static OptionsBuilder<TOptions> AddNamedOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(this IHandshakeBuilder builder, string name, Action<TOptions>? configure, Func<IServiceProvider, IValidateOptions<TOptions>> validator)
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(validator);
+        return builder.AddNamed(name, configure, sp => new NamedOptionsValidator<TOptions>(name, validator(sp)));
     }
 
     /// <summary>Registers a client plugin made by <paramref name="factory"/> under <paramref name="name"/>, once per name.</summary>
@@ -82,6 +86,26 @@ public static class NamedRegistrationExtensions
 
         builder.Services.AddSingleton(factory);
         return true;
+    }
+
+    private static OptionsBuilder<TOptions> AddNamed<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(this IHandshakeBuilder builder, string name, Action<TOptions>? configure, Func<IServiceProvider, NamedOptionsValidator<TOptions>> validator)
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var options = builder.Services.AddOptions<TOptions>(name);
+        if (configure is not null)
+        {
+            _ = options.Configure(configure);
+        }
+
+        _ = options.ValidateOnStart();
+        if (Mark(builder.Services, typeof(IValidateOptions<TOptions>), name))
+        {
+            builder.Services.AddSingleton<IValidateOptions<TOptions>>(validator);
+        }
+
+        return options;
     }
 
     private static bool Mark(IServiceCollection services, Type kind, string name)

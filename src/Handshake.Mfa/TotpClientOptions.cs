@@ -4,7 +4,7 @@ namespace Handshake.Mfa;
 public sealed class TotpClientOptions
 {
     /// <summary>Gets or sets the plugin name the server asks for. Default "totp".</summary>
-    public string Name { get; set; } = TotpVerifierOptions.DefaultName;
+    public string Name { get; set; } = TotpPluginNames.Totp;
 
     /// <summary>
     /// Gets or sets how codes are computed from a shared secret. An <c>otpauth://</c> URI given as

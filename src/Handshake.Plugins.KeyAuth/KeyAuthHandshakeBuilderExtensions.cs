@@ -13,7 +13,7 @@ public static class KeyAuthHandshakeBuilderExtensions
     /// <param name="configure">Sets where the signature comes from.</param>
     /// <returns>The builder.</returns>
     public static IHandshakeBuilder AddKeyAuth(this IHandshakeBuilder builder, Action<KeyAuthClientOptions> configure) =>
-        AddKeyAuth(builder, KeyAuthDefaults.Name, configure);
+        AddKeyAuth(builder, KeyAuthPluginNames.SshKeyAuth, configure);
 
     /// <summary>Registers a key auth client plugin under <paramref name="name"/>; call once per name to register several.</summary>
     /// <param name="builder">The builder.</param>
@@ -35,14 +35,14 @@ public static class KeyAuthHandshakeBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
     public static IHandshakeBuilder AddKeyAuthVerifier(this IHandshakeBuilder builder) =>
-        AddKeyAuthVerifier(builder, KeyAuthDefaults.Name, configure: null);
+        AddKeyAuthVerifier(builder, KeyAuthPluginNames.SshKeyAuth, configure: null);
 
     /// <summary>Registers the key auth verifier as "ssh-key-auth", with the in-memory revocation list unless one is registered.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Adjusts the settings.</param>
     /// <returns>The builder.</returns>
     public static IHandshakeBuilder AddKeyAuthVerifier(this IHandshakeBuilder builder, Action<KeyAuthVerifierOptions> configure) =>
-        AddKeyAuthVerifier(builder, KeyAuthDefaults.Name, configure);
+        AddKeyAuthVerifier(builder, KeyAuthPluginNames.SshKeyAuth, configure);
 
     /// <summary>Registers a key auth verifier under <paramref name="name"/>; call once per name to register several.</summary>
     /// <param name="builder">The builder.</param>

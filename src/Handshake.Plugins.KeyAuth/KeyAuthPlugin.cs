@@ -37,7 +37,7 @@ public sealed class KeyAuthPlugin : IAuthPlugin
     /// <summary>Creates the plugin under the default name "ssh-key-auth".</summary>
     /// <param name="options">Where the signature comes from.</param>
     public KeyAuthPlugin(KeyAuthClientOptions options)
-        : this(KeyAuthDefaults.Name, options)
+        : this(KeyAuthPluginNames.SshKeyAuth, options)
     {
     }
 

@@ -26,7 +26,7 @@ public sealed class ClearPasswordVerifier : IAuthVerifier
     }
 
     /// <inheritdoc />
-    public string Name => ClearPasswordPlugin.PluginName;
+    public string Name => MariaDbPamPluginNames.ClearPassword;
 
     /// <inheritdoc />
     public bool UsesServerStoredPassword => true;

@@ -34,7 +34,7 @@ public sealed class DialogVerifier : IAuthVerifier
     }
 
     /// <inheritdoc />
-    public string Name => DialogPlugin.PluginName;
+    public string Name => MariaDbPamPluginNames.Dialog;
 
     /// <inheritdoc />
     public bool UsesServerStoredPassword => _options.Value.Questions.Any(q => q.PasswordCredentialFamily is not null);
@@ -65,7 +65,7 @@ public sealed class DialogVerifier : IAuthVerifier
     }
 
     private static HandshakeException Misconfigured(VerifierContext context, string problem) =>
-        new(AuthErrorCode.PluginFailure, $"The dialog verifier is misconfigured: {problem}.", DialogPlugin.PluginName, context.FactorIndex);
+        new(AuthErrorCode.PluginFailure, $"The dialog verifier is misconfigured: {problem}.", MariaDbPamPluginNames.Dialog, context.FactorIndex);
 
     private bool IsAllowed(TransportSecurity transport) => CleartextTransport.ServerMayAsk(transport, _options.Value.AllowInsecureTransport);
 }

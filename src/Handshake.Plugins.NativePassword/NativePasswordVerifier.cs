@@ -12,8 +12,22 @@ namespace Handshake.Plugins.NativePassword;
 /// </remarks>
 public sealed class NativePasswordVerifier : IAuthVerifier
 {
+    /// <summary>Creates the verifier under its wire name, <see cref="NativePasswordPluginNames.MySqlNativePassword"/>.</summary>
+    public NativePasswordVerifier()
+        : this(NativePasswordPluginNames.MySqlNativePassword)
+    {
+    }
+
+    /// <summary>Creates the verifier under <paramref name="name"/>.</summary>
+    /// <param name="name">The verifier name.</param>
+    public NativePasswordVerifier(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Name = name;
+    }
+
     /// <inheritdoc />
-    public string Name => NativePasswordPlugin.PluginName;
+    public string Name { get; }
 
     /// <inheritdoc />
     public bool UsesServerStoredPassword => true;

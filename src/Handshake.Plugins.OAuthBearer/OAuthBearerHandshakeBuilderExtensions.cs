@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace Handshake.Plugins.OAuthBearer;
 
-/// <summary>Registers SASL OAUTHBEARER (RFC 7628) with Handshake. Options are named <see cref="OAuthBearerMechanism.Name"/>.</summary>
+/// <summary>Registers SASL OAUTHBEARER (RFC 7628) with Handshake. Options are named <see cref="OAuthBearerPluginNames.OAuthBearer"/>.</summary>
 public static class OAuthBearerHandshakeBuilderExtensions
 {
     /// <summary>
@@ -20,7 +20,7 @@ public static class OAuthBearerHandshakeBuilderExtensions
     public static IHandshakeBuilder AddOAuthBearer(this IHandshakeBuilder builder, Action<OAuthBearerClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<OAuthBearerClientOptions>(OAuthBearerMechanism.Name);
+        var options = builder.Services.AddOptions<OAuthBearerClientOptions>(OAuthBearerPluginNames.OAuthBearer);
         if (configure is not null)
         {
             _ = options.Configure(configure);
@@ -29,7 +29,7 @@ public static class OAuthBearerHandshakeBuilderExtensions
         _ = options.ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OAuthBearerClientOptions>, OAuthBearerOptionsValidation>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthPlugin, OAuthBearerPlugin>(sp => new OAuthBearerPlugin(
-            sp.GetRequiredService<IOptionsMonitor<OAuthBearerClientOptions>>().Get(OAuthBearerMechanism.Name),
+            sp.GetRequiredService<IOptionsMonitor<OAuthBearerClientOptions>>().Get(OAuthBearerPluginNames.OAuthBearer),
             sp.GetService<IOAuthBearerTokenProvider>())));
         return builder;
     }
@@ -46,7 +46,7 @@ public static class OAuthBearerHandshakeBuilderExtensions
     public static IHandshakeBuilder AddOAuthBearerVerifier(this IHandshakeBuilder builder, Action<OAuthBearerVerifierOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<OAuthBearerVerifierOptions>(OAuthBearerMechanism.Name);
+        var options = builder.Services.AddOptions<OAuthBearerVerifierOptions>(OAuthBearerPluginNames.OAuthBearer);
         if (configure is not null)
         {
             _ = options.Configure(configure);
@@ -55,14 +55,14 @@ public static class OAuthBearerHandshakeBuilderExtensions
         _ = options.ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OAuthBearerVerifierOptions>, OAuthBearerOptionsValidation>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthVerifier, OAuthBearerVerifier>(sp => new OAuthBearerVerifier(
-            sp.GetRequiredService<IOptionsMonitor<OAuthBearerVerifierOptions>>().Get(OAuthBearerMechanism.Name),
+            sp.GetRequiredService<IOptionsMonitor<OAuthBearerVerifierOptions>>().Get(OAuthBearerPluginNames.OAuthBearer),
             sp.GetService<IOAuthBearerTokenValidator>())));
         return builder;
     }
 
     /// <summary>
     /// Registers <see cref="JwtBearerTokenValidator"/> as the OAUTHBEARER verifier's <see cref="IOAuthBearerTokenValidator"/>,
-    /// with <see cref="JwtBearerValidationOptions"/> named <see cref="OAuthBearerMechanism.Name"/> (bind them from
+    /// with <see cref="JwtBearerValidationOptions"/> named <see cref="OAuthBearerPluginNames.OAuthBearer"/> (bind them from
     /// configuration with <c>services.AddOptions&lt;JwtBearerValidationOptions&gt;("OAUTHBEARER").Bind(...)</c>, or set them here).
     /// </summary>
     /// <param name="builder">The builder.</param>
@@ -71,7 +71,7 @@ public static class OAuthBearerHandshakeBuilderExtensions
     public static IHandshakeBuilder AddOAuthBearerJwtValidation(this IHandshakeBuilder builder, Action<JwtBearerValidationOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<JwtBearerValidationOptions>(OAuthBearerMechanism.Name);
+        var options = builder.Services.AddOptions<JwtBearerValidationOptions>(OAuthBearerPluginNames.OAuthBearer);
         if (configure is not null)
         {
             _ = options.Configure(configure);
@@ -80,7 +80,7 @@ public static class OAuthBearerHandshakeBuilderExtensions
         _ = options.ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwtBearerValidationOptions>, OAuthBearerOptionsValidation>());
         builder.Services.TryAddSingleton<IOAuthBearerTokenValidator>(sp => new JwtBearerTokenValidator(
-            sp.GetRequiredService<IOptionsMonitor<JwtBearerValidationOptions>>().Get(OAuthBearerMechanism.Name)));
+            sp.GetRequiredService<IOptionsMonitor<JwtBearerValidationOptions>>().Get(OAuthBearerPluginNames.OAuthBearer)));
         return builder;
     }
 }

@@ -284,7 +284,7 @@ public sealed class SecretHygieneTests
 
             case "native":
                 return new Setup(
-                    NativePasswordPlugin.PluginName,
+                    NativePasswordPluginNames.MySqlNativePassword,
                     b => b.AddNativePassword().AddNativePasswordVerifier(),
                     NativePasswordCredential.FromPassword(Password).ToStoredCredential(),
                     TransportSecurity.None,
@@ -296,7 +296,7 @@ public sealed class SecretHygieneTests
                 // az = SHA-512(password) is the expanded key: its halves are the signing scalar's source and the nonce prefix.
                 var expanded = SHA512.HashData(Encoding.UTF8.GetBytes(Password));
                 return new Setup(
-                    Ed25519Plugin.PluginName,
+                    Ed25519PluginNames.ClientEd25519,
                     b => b.AddEd25519().AddEd25519Verifier(),
                     Ed25519Credential.FromPassword(Password).ToStoredCredential(),
                     TransportSecurity.None,
@@ -307,7 +307,7 @@ public sealed class SecretHygieneTests
             case "cachingsha2-fast":
             case "cachingsha2-full":
                 return new Setup(
-                    CachingSha2Plugin.PluginName,
+                    CachingSha2PluginNames.CachingSha2Password,
                     b => b.AddCachingSha2().AddCachingSha2Verifier(),
                     CachingSha2Credential.FromPassword(Password, new FixedRandom(3), CachingSha2Credential.MinIterations).ToStoredCredential(),
                     tls,
@@ -321,7 +321,7 @@ public sealed class SecretHygieneTests
                 var pkcs8 = ClientKey.Value.ExportPkcs8PrivateKey();
                 var privateD = ClientKey.Value.ExportParameters(true).D!;
                 return new Setup(
-                    KeyAuthDefaults.Name,
+                    KeyAuthPluginNames.SshKeyAuth,
                     b => b.AddKeyAuth(o => o.PrivateKeyPem = ClientKey.Value.ExportPkcs8PrivateKeyPem()).AddKeyAuthVerifier(),
                     StoredCredential.FromString(ClientKey.Value.ExportSubjectPublicKeyInfoPem()),
                     TransportSecurity.None,
@@ -334,7 +334,7 @@ public sealed class SecretHygieneTests
             {
                 var code = TotpCode(TotpKey, Now);
                 return new Setup(
-                    TotpVerifierOptions.DefaultName,
+                    TotpPluginNames.Totp,
                     b => b.AddTotp().AddTotpVerifier(),
                     StoredCredential.FromString(TotpEnrollment.CreateUri("Example", User, TotpKey)),
                     tls, // The code goes through the cleartext gate.
@@ -349,11 +349,11 @@ public sealed class SecretHygieneTests
                 var salted = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(Password), ScramSalt, 4096, HashAlgorithmName.SHA256, 32);
                 var code = TotpCode(TotpKey, Now);
                 return new Setup(
-                    DialogPlugin.PluginName,
+                    MariaDbPamPluginNames.Dialog,
                     b => b.AddScramVerifier().AddTotp().AddTotpVerifier().AddDialog().AddDialogVerifier(o =>
                     {
                         o.Questions.Add(DialogQuestion.Password("password", "Password: ", "SCRAM-SHA-256"));
-                        o.Questions.Add(DialogQuestion.Verifier("code", TotpVerifierOptions.DefaultName));
+                        o.Questions.Add(DialogQuestion.Verifier("code", TotpPluginNames.Totp));
                     }),
                     DialogCredential.Create(
                         ("password", ScramCredential.Create(Password, ScramSalt, 4096).ToStoredCredential()),
@@ -368,7 +368,7 @@ public sealed class SecretHygieneTests
             {
                 var salted = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(Password), ScramSalt, 4096, HashAlgorithmName.SHA256, 32);
                 return new Setup(
-                    ClearPasswordPlugin.PluginName,
+                    MariaDbPamPluginNames.ClearPassword,
                     b => b.AddScramVerifier().AddClearPassword().AddClearPasswordVerifier(),
                     ScramCredential.Create(Password, ScramSalt, 4096).ToStoredCredential(),
                     tls,
@@ -382,7 +382,7 @@ public sealed class SecretHygieneTests
                 var good = BearerToken(TokenIssuerKey.Value);
                 var bad = BearerToken(TokenStrangerKey.Value);
                 return new Setup(
-                    OAuthBearerMechanism.Name,
+                    OAuthBearerPluginNames.OAuthBearer,
                     b => b.AddOAuthBearer().AddOAuthBearerVerifier(o => o.Scope = "mail").AddOAuthBearerJwtValidation(o =>
                     {
                         o.Issuer = "https://issuer.hygiene";

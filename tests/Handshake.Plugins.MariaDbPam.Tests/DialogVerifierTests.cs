@@ -27,7 +27,7 @@ public sealed class DialogVerifierTests : IAsyncDisposable
         var result = await RunAsync(_provider, credentials, recorder);
 
         Assert.True(result.Succeeded, result.ClientError?.Message);
-        Assert.Equal(DialogPlugin.PluginName, Assert.Single(result.ServerResult!.Factors).PluginName);
+        Assert.Equal(MariaDbPamPluginNames.Dialog, Assert.Single(result.ServerResult!.Factors).PluginName);
         Assert.Equal(2, recorder.Entries.Count(e => e.Direction == TranscriptDirection.ClientToServer));
     }
 
@@ -198,8 +198,8 @@ public sealed class DialogVerifierTests : IAsyncDisposable
             .AddScramVerifier()
             .AddTotpVerifier()
             .AddDialogVerifier(questions)
-            .AddAcceptor(o => o.DefaultPlugin = DialogPlugin.PluginName)
-            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(DialogPlugin.PluginName, stored ?? PasswordAndCode())));
+            .AddAcceptor(o => o.DefaultPlugin = MariaDbPamPluginNames.Dialog)
+            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(MariaDbPamPluginNames.Dialog, stored ?? PasswordAndCode())));
         return services.BuildServiceProvider();
     }
 }

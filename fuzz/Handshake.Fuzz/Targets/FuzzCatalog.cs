@@ -162,13 +162,13 @@ internal static class FuzzCatalog
             o.SigningKeyPems.Add(OAuthBearerIssuerKey.Value.ExportSubjectPublicKeyInfoPem());
         });
         var sp = services.BuildServiceProvider();
-        var verifier = sp.GetServices<IAuthVerifier>().Single(v => v.Name == OAuthBearerMechanism.Name);
+        var verifier = sp.GetServices<IAuthVerifier>().Single(v => v.Name == OAuthBearerPluginNames.OAuthBearer);
         return new Conversation
         {
             Name = "oauthbearer",
-            Plugin = sp.GetServices<IAuthPlugin>().Single(p => p.Name == OAuthBearerMechanism.Name),
+            Plugin = sp.GetServices<IAuthPlugin>().Single(p => p.Name == OAuthBearerPluginNames.OAuthBearer),
             Verifier = () => verifier,
-            Mechanism = OAuthBearerMechanism.Name,
+            Mechanism = OAuthBearerPluginNames.OAuthBearer,
             Credentials = () => AuthCredentials.FromPasswords(Conversation.User, token),
             Stored = StoredCredential.FromString(Issuer),
             Transport = new TransportSecurity { IsEncrypted = true, IsCertificateVerified = true },
@@ -202,7 +202,7 @@ internal static class FuzzCatalog
             Name = "native",
             Plugin = new NativePasswordPlugin(),
             Verifier = () => verifier,
-            Mechanism = NativePasswordPlugin.PluginName,
+            Mechanism = NativePasswordPluginNames.MySqlNativePassword,
             Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Password),
             Stored = NativePasswordCredential.FromPassword(Password).ToStoredCredential(),
         };
@@ -217,7 +217,7 @@ internal static class FuzzCatalog
             Name = "ed25519",
             Plugin = new Ed25519Plugin(),
             Verifier = () => verifier,
-            Mechanism = Ed25519Plugin.PluginName,
+            Mechanism = Ed25519PluginNames.ClientEd25519,
             Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Password),
             Stored = Ed25519Credential.FromPassword(Password).ToStoredCredential(),
         };
@@ -239,7 +239,7 @@ internal static class FuzzCatalog
                 cache.Clear();
                 return verifier;
             },
-            Mechanism = CachingSha2Plugin.PluginName,
+            Mechanism = CachingSha2PluginNames.CachingSha2Password,
             Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Password),
             Stored = CachingSha2Credential.FromPassword(Password, new DeterministicRandom(3), CachingSha2Credential.MinIterations).ToStoredCredential(),
             Transport = new TransportSecurity { IsEncrypted = true, IsCertificateVerified = true },
@@ -271,7 +271,7 @@ internal static class FuzzCatalog
             Plugin = new TotpPlugin(Options.Create(new TotpClientOptions())),
             // A fresh state store per exchange: the replay rule would otherwise refuse every replayed code.
             Verifier = () => new TotpVerifier(options, new InMemoryTotpStateStore()),
-            Mechanism = TotpVerifierOptions.DefaultName,
+            Mechanism = TotpPluginNames.Totp,
             Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Base32.Encode(TotpSecret)),
             Stored = StoredCredential.FromString(TotpEnrollment.CreateUri("Example", Conversation.User, TotpSecret)),
         };
@@ -292,7 +292,7 @@ internal static class FuzzCatalog
         _ = services.AddHandshake().AddScram(o => { o.MinIterations = 1; o.MaxIterations = 4096; }).AddScramVerifier().AddTotp().AddTotpVerifier().AddDialog().AddDialogVerifier(o =>
         {
             o.Questions.Add(DialogQuestion.Password("password", "Password: ", "SCRAM-SHA-256"));
-            o.Questions.Add(DialogQuestion.Verifier("code", TotpVerifierOptions.DefaultName));
+            o.Questions.Add(DialogQuestion.Verifier("code", TotpPluginNames.Totp));
         });
         var sp = services.BuildServiceProvider();
         var verifier = sp.GetServices<IAuthVerifier>().OfType<DialogVerifier>().Single();
@@ -301,7 +301,7 @@ internal static class FuzzCatalog
             Name = "dialog",
             Plugin = sp.GetServices<IAuthPlugin>().OfType<DialogPlugin>().Single(),
             Verifier = () => verifier,
-            Mechanism = DialogPlugin.PluginName,
+            Mechanism = MariaDbPamPluginNames.Dialog,
             Credentials = () => new AuthCredentials(Conversation.User, AuthSecret.FromPassword(Password), AuthSecret.FromPassword(Base32.Encode(TotpSecret))),
             Stored = DialogStored(),
             Services = sp,
@@ -324,7 +324,7 @@ internal static class FuzzCatalog
             Name = "clearpassword",
             Plugin = new ClearPasswordPlugin(),
             Verifier = () => verifier,
-            Mechanism = ClearPasswordPlugin.PluginName,
+            Mechanism = MariaDbPamPluginNames.ClearPassword,
             Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Password),
             Stored = StoredCredential.FromString(Password),
             Services = sp,

@@ -28,7 +28,7 @@ internal sealed class DemoTranscriptRedactor : ITranscriptRedactor
             return _scram.Render(direction, pluginName, data);
         }
 
-        if (direction == TranscriptDirection.ServerToClient && data.Length == 1 && (pluginName is null || pluginName == CachingSha2Plugin.PluginName))
+        if (direction == TranscriptDirection.ServerToClient && data.Length == 1 && (pluginName is null || pluginName == CachingSha2PluginNames.CachingSha2Password))
         {
             // caching_sha2_password's AuthMoreData markers.
             switch (data[0])
@@ -62,7 +62,7 @@ internal sealed class DemoTranscriptRedactor : ITranscriptRedactor
     /// </summary>
     private static string? TryRenderDialogQuestion(string? pluginName, ReadOnlySpan<byte> data)
     {
-        if (data.Length < 3 || (data[0] & ~1) is not (2 or 4) || (pluginName is not null && pluginName != DialogPlugin.PluginName))
+        if (data.Length < 3 || (data[0] & ~1) is not (2 or 4) || (pluginName is not null && pluginName != MariaDbPamPluginNames.Dialog))
         {
             return null;
         }
@@ -87,5 +87,5 @@ internal sealed class DemoTranscriptRedactor : ITranscriptRedactor
     }
 
     private static bool IsScrambleMethod(string pluginName) =>
-        pluginName is "mysql_native_password" || pluginName == CachingSha2Plugin.PluginName;
+        pluginName is "mysql_native_password" || pluginName == CachingSha2PluginNames.CachingSha2Password;
 }

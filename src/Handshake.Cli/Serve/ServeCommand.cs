@@ -30,7 +30,7 @@ internal static class ServeCommand
         var tlsCert = new Option<FileInfo?>("--tls-cert") { Description = "PEM certificate; with --tls-key, clients may (postgres) or can (mysql) upgrade to TLS.", HelpName = "FILE" };
         var tlsKey = new Option<FileInfo?>("--tls-key") { Description = "PEM private key for --tls-cert.", HelpName = "FILE" };
         var maxConnections = new Option<int>("--max-connections") { Description = $"Connections served at once, idle ones included; more are closed at once (default {DefaultMaxConnections}, at most {MaxMaxConnections}).", DefaultValueFactory = _ => DefaultMaxConnections };
-        var defaultPlugin = new Option<string?>("--default-plugin") { Description = $"mysql: the plugin named in the greeting (default {NativePasswordPlugin.PluginName}); users with another first factor are switched.", HelpName = "NAME" };
+        var defaultPlugin = new Option<string?>("--default-plugin") { Description = $"mysql: the plugin named in the greeting (default {NativePasswordPluginNames.MySqlNativePassword}); users with another first factor are switched.", HelpName = "NAME" };
         var command = new Command("serve", "Run the handshake acceptor behind the PostgreSQL, MySQL, IMAP or SMTP adapter on 127.0.0.1 for testing clients; stop with Ctrl+C.")
         {
             protocol, port, users, store, unknownUserKey, rsaKey, tlsCert, tlsKey, maxConnections, defaultPlugin,
@@ -51,10 +51,10 @@ internal static class ServeCommand
 
             var chosen = Protocols.ProtocolCatalogue.Find(parse.GetValue(protocol) ?? string.Empty)
                 ?? throw new CliUsageException($"serve speaks {string.Join(", ", Protocols.ProtocolCatalogue.Names)}");
-            var mysqlDefault = parse.GetValue(defaultPlugin) ?? NativePasswordPlugin.PluginName;
-            if (mysqlDefault is not NativePasswordPlugin.PluginName and not Plugins.CachingSha2.CachingSha2Plugin.PluginName)
+            var mysqlDefault = parse.GetValue(defaultPlugin) ?? NativePasswordPluginNames.MySqlNativePassword;
+            if (mysqlDefault is not NativePasswordPluginNames.MySqlNativePassword and not Plugins.CachingSha2.CachingSha2PluginNames.CachingSha2Password)
             {
-                throw new CliUsageException($"--default-plugin must be {NativePasswordPlugin.PluginName} or {Plugins.CachingSha2.CachingSha2Plugin.PluginName} (a plugin whose greeting carries a scramble)");
+                throw new CliUsageException($"--default-plugin must be {NativePasswordPluginNames.MySqlNativePassword} or {Plugins.CachingSha2.CachingSha2PluginNames.CachingSha2Password} (a plugin whose greeting carries a scramble)");
             }
 
             using var certificate = Internal.TlsCertificateFiles.Load(parse.GetValue(tlsCert), parse.GetValue(tlsKey));

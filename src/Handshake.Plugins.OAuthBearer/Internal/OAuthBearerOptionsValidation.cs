@@ -2,12 +2,12 @@ using Microsoft.Extensions.Options;
 
 namespace Handshake.Plugins.OAuthBearer.Internal;
 
-/// <summary>At start-up: the OAUTHBEARER options (named <see cref="OAuthBearerMechanism.Name"/>) are usable.</summary>
+/// <summary>At start-up: the OAUTHBEARER options (named <see cref="OAuthBearerPluginNames.OAuthBearer"/>) are usable.</summary>
 internal sealed class OAuthBearerOptionsValidation : IValidateOptions<OAuthBearerClientOptions>, IValidateOptions<OAuthBearerVerifierOptions>, IValidateOptions<JwtBearerValidationOptions>
 {
     public ValidateOptionsResult Validate(string? name, OAuthBearerClientOptions options)
     {
-        if (name != OAuthBearerMechanism.Name)
+        if (name != OAuthBearerPluginNames.OAuthBearer)
         {
             return ValidateOptionsResult.Skip;
         }
@@ -29,7 +29,7 @@ internal sealed class OAuthBearerOptionsValidation : IValidateOptions<OAuthBeare
 
     public ValidateOptionsResult Validate(string? name, OAuthBearerVerifierOptions options)
     {
-        if (name != OAuthBearerMechanism.Name)
+        if (name != OAuthBearerPluginNames.OAuthBearer)
         {
             return ValidateOptionsResult.Skip;
         }
@@ -49,7 +49,7 @@ internal sealed class OAuthBearerOptionsValidation : IValidateOptions<OAuthBeare
 
     public ValidateOptionsResult Validate(string? name, JwtBearerValidationOptions options)
     {
-        if (name != OAuthBearerMechanism.Name)
+        if (name != OAuthBearerPluginNames.OAuthBearer)
         {
             return ValidateOptionsResult.Skip;
         }

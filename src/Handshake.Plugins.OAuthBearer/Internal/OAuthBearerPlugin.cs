@@ -11,7 +11,7 @@ internal sealed class OAuthBearerPlugin(OAuthBearerClientOptions options, IOAuth
         ? new OAuthBearerTokenCache(provider, options.RefreshBeforeExpiry)
         : null;
 
-    public string Name => OAuthBearerMechanism.Name;
+    public string Name => OAuthBearerPluginNames.OAuthBearer;
 
     // A bearer token is replayable by whoever reads it (RFC 6750 §5.3): the engine opens the cleartext gate first.
     public AuthSecretUse SecretUse => AuthSecretUse.Cleartext;

@@ -6,12 +6,12 @@ namespace Handshake.Plugins.OAuthBearer.Internal;
 /// </summary>
 internal sealed class OAuthBearerVerifier(OAuthBearerVerifierOptions options, IOAuthBearerTokenValidator? registeredValidator) : IAuthVerifier
 {
-    public string Name => OAuthBearerMechanism.Name;
+    public string Name => OAuthBearerPluginNames.OAuthBearer;
 
     public IReadOnlyList<string> GetMechanisms(TransportSecurity transport)
     {
         ArgumentNullException.ThrowIfNull(transport);
-        return IsAllowed(transport) ? [OAuthBearerMechanism.Name] : [];
+        return IsAllowed(transport) ? [OAuthBearerPluginNames.OAuthBearer] : [];
     }
 
     public IVerifierExchange Start(VerifierContext context)
@@ -20,7 +20,7 @@ internal sealed class OAuthBearerVerifier(OAuthBearerVerifierOptions options, IO
         var validator = options.TokenValidator ?? registeredValidator ?? throw new HandshakeException(
             AuthErrorCode.PluginFailure,
             "OAUTHBEARER has no token validator: set OAuthBearerVerifierOptions.TokenValidator or register one (AddOAuthBearerJwtValidation).",
-            OAuthBearerMechanism.Name,
+            OAuthBearerPluginNames.OAuthBearer,
             context.FactorIndex);
         return new OAuthBearerServerExchange(context, options, validator, IsAllowed(context.Transport));
     }
