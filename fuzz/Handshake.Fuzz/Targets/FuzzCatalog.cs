@@ -8,6 +8,7 @@ using Handshake.Plugins.KeyAuth;
 using Handshake.Plugins.MariaDbPam;
 using Handshake.Plugins.NativePassword;
 using Handshake.Plugins.OAuthBearer;
+using Handshake.Plugins.Plain;
 using Handshake.Plugins.Scram;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,6 +33,7 @@ internal static class FuzzCatalog
         "oauthbearer-client", "oauthbearer-verifier", "oauthbearer-error",
         "totp-client", "totp-verifier", "totp-secret", "totp-stored", "base32",
         "dialog-client", "dialog-verifier", "dialog-credential", "clearpassword-client", "clearpassword-verifier",
+        "plain-client", "plain-verifier",
         "mysql-client", "mysql-server", "pgsql-client", "pgsql-server",
     ];
 
@@ -66,11 +68,16 @@ internal static class FuzzCatalog
         "dialog-credential" => new ParserTarget(name, [DialogStored().Value, "{}", "{\"code\":\"\"}"], data => DialogCredential.Parse(Encoding.UTF8.GetString(data)), InvalidStored),
         "clearpassword-client" => new ClientReplayTarget(name, ClearPassword()),
         "clearpassword-verifier" => new VerifierReplayTarget(name, ClearPassword()),
+        "plain-client" => new ClientReplayTarget(name, Plain()),
+        "plain-verifier" => new VerifierReplayTarget(name, Plain()),
         "mysql-client" or "mysql-server" or "pgsql-client" or "pgsql-server" => AdapterCatalog.Create(name),
         _ => throw new ArgumentException($"Unknown parser '{name}'. Known: {string.Join(", ", Names)}, all.", nameof(name)),
     };
 
-    /// <summary>The honest set-up of one protocol ("scram", "native", "cachingsha2", "keyauth", "ed25519", "totp", "dialog", "clearpassword"), for tests.</summary>
+    /// <summary>The protocols with an honest set-up (<see cref="Protocol"/>), whose client and verifier are fuzzed.</summary>
+    public static IReadOnlyList<string> Protocols { get; } = ["scram", "native", "cachingsha2", "keyauth", "ed25519", "oauthbearer", "totp", "dialog", "clearpassword", "plain"];
+
+    /// <summary>The honest set-up of one protocol (one of <see cref="Protocols"/>), for tests.</summary>
     public static Conversation Protocol(string name) => name switch
     {
         "scram" => Scram(),
@@ -82,6 +89,7 @@ internal static class FuzzCatalog
         "totp" => Totp(),
         "dialog" => Dialog(),
         "clearpassword" => ClearPassword(),
+        "plain" => Plain(),
         _ => throw new ArgumentException($"Unknown protocol '{name}'.", nameof(name)),
     };
 
@@ -330,6 +338,30 @@ internal static class FuzzCatalog
             Services = sp,
             Transport = new TransportSecurity { IsEncrypted = true, IsCertificateVerified = true },
             NulTerminatedFinal = true,
+        };
+    }
+
+    private static Conversation Plain()
+    {
+        // Checked byte for byte (not through SASLprep), so any accepted mutation of the password is a finding.
+        var services = new ServiceCollection();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoredPasswordChecker, ExactPasswordChecker>());
+        _ = services.AddHandshake().AddPlain().AddPlainVerifier(o => o.CredentialFamily = ExactPasswordChecker.Family);
+        var sp = services.BuildServiceProvider();
+        var verifier = sp.GetServices<IAuthVerifier>().Single(v => v.Name == PlainPluginNames.Plain);
+        return new Conversation
+        {
+            Name = "plain",
+            Plugin = sp.GetServices<IAuthPlugin>().Single(p => p.Name == PlainPluginNames.Plain),
+            Verifier = () => verifier,
+            Mechanism = PlainPluginNames.Plain,
+            Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Password),
+            Stored = StoredCredential.FromString(Password),
+            Services = sp,
+            Transport = new TransportSecurity { IsEncrypted = true, IsCertificateVerified = true },
+
+            // authzid NUL authcid NUL passwd (RFC 4616 §2): the credential is what follows the second NUL.
+            FinalCredential = message => message.AsSpan((message.AsSpan().LastIndexOf((byte)0) + 1)..).ToArray(),
         };
     }
 
