@@ -34,7 +34,7 @@ public sealed class PluginRegistrationTests
         var names = catalog.PluginNames.Concat(catalog.Verifiers.Select(v => v.Name)).Distinct(StringComparer.Ordinal).ToList();
 
         Assert.True(names.Count >= 15, $"Only {names.Count} registrations were found: {string.Join(", ", names)}.");
-        Assert.Empty(names.Where(n => catalog.FindPayloadRedactor(n) is null));
+        Assert.DoesNotContain(names, n => catalog.FindPayloadRedactor(n) is null);
     }
 
     // Registered names the fuzzer reaches through another conversation, or cannot run alone, with why.

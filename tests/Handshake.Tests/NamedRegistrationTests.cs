@@ -104,7 +104,7 @@ public sealed class NamedRegistrationTests
     [Fact]
     public void Hidden_Payload_ShowsOnlyItsLength() => Assert.Equal("<6 bytes redacted>", PayloadRedaction.Hidden("pencil"u8));
 
-    public sealed class Settings
+    private sealed class Settings
     {
         public int Size { get; set; }
     }
