@@ -44,7 +44,12 @@ public sealed class SecretHygieneTests
 
     // A resume exchange needs a token an earlier full login issued (a two-login flow this one-login scan
     // does not run); its bearer token's hygiene is covered by tests/Handshake.Plugins.Resume.Tests.
-    private static readonly Dictionary<string, string> NotScanned = new(StringComparer.Ordinal) { [Handshake.Plugins.Resume.ResumePluginNames.Resume] = "needs a token from an earlier login" };
+    // SCRAM-SHA-1-PLUS is the SCRAM template's -PLUS path with SHA-1: both halves are scanned (scram-plus, scram-sha1).
+    private static readonly Dictionary<string, string> NotScanned = new(StringComparer.Ordinal)
+    {
+        [Handshake.Plugins.Resume.ResumePluginNames.Resume] = "needs a token from an earlier login",
+        [ScramPluginNames.ScramSha1Plus] = "the -PLUS path (scram-plus) with the SHA-1 hash (scram-sha1)",
+    };
 
     [Fact]
     public async Task Matrix_EveryPluginAPackageRegisters_IsScanned()
