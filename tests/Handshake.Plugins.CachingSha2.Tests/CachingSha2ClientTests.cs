@@ -208,7 +208,7 @@ public sealed class CachingSha2ClientTests
     {
         var pem = which == "weak" ? TestKeys.WeakPublicPem : which;
         await using var sp = Services(o => o.ServerPublicKeyPem = pem);
-        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<CachingSha2Options>>().Value);
+        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptionsMonitor<CachingSha2Options>>().Get(CachingSha2PluginNames.CachingSha2Password));
         Assert.Contains("ServerPublicKeyPem", ex.Message, StringComparison.Ordinal);
     }
 

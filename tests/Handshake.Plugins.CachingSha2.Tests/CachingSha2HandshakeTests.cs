@@ -177,7 +177,7 @@ public sealed class CachingSha2HandshakeTests
             o.CacheCapacity = capacity;
         });
         await using var sp = services.BuildServiceProvider();
-        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<CachingSha2VerifierOptions>>().Value);
+        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptionsMonitor<CachingSha2VerifierOptions>>().Get(CachingSha2PluginNames.CachingSha2Password));
         Assert.Contains("CachingSha2VerifierOptions", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("PRIVATE KEY", ex.Message, StringComparison.Ordinal);
     }

@@ -114,7 +114,7 @@ public sealed class PlainTests
         services.AddHandshake().AddPlainVerifier(o => o.CredentialFamily = "NOPE").AddAcceptor(o => o.DefaultPlugin = PlainPluginNames.Plain).AddInMemoryCredentialStore();
         using var provider = services.BuildServiceProvider();
 
-        var error = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<PlainVerifierOptions>>().Value);
+        var error = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<PlainVerifierOptions>>().Get(PlainPluginNames.Plain));
         Assert.Contains("NOPE", error.Message, StringComparison.Ordinal);
     }
 
