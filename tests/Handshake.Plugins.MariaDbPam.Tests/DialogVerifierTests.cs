@@ -142,7 +142,7 @@ public sealed class DialogVerifierTests : IAsyncDisposable
             o.Questions.Add(DialogQuestion.Verifier("a", "no-such-verifier"));
         });
 
-        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DialogVerifierOptions>>().Value);
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptionsMonitor<DialogVerifierOptions>>().Get(MariaDbPamPluginNames.Dialog));
 
         Assert.Contains(ex.Failures, f => f.Contains("no-such-family", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("no-such-verifier", StringComparison.Ordinal));
@@ -154,7 +154,7 @@ public sealed class DialogVerifierTests : IAsyncDisposable
     {
         using var provider = Build(_ => { });
 
-        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DialogVerifierOptions>>().Value);
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptionsMonitor<DialogVerifierOptions>>().Get(MariaDbPamPluginNames.Dialog));
 
         Assert.Contains("1 to 8", ex.Message, StringComparison.Ordinal);
     }

@@ -247,7 +247,7 @@ public sealed class OAuthBearerClientTests
         services.AddHandshake().AddOAuthBearer(o => o.Port = port);
         using var provider = services.BuildServiceProvider();
 
-        Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetServices<IAuthPlugin>().ToList());
+        Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<OAuthBearerClientOptions>>().Get(OAuthBearerPluginNames.OAuthBearer));
     }
 
     private static async Task<string> FirstMessageAsync(ServiceProvider provider)
