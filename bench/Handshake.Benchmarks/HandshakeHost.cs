@@ -34,8 +34,8 @@ internal static class HandshakeHost
         _ = services.AddHandshake()
             .AddNativePassword()
             .AddNativePasswordVerifier()
-            .AddAcceptor(o => o.DefaultPlugin = NativePasswordPlugin.PluginName)
-            .AddInMemoryCredentialStore(s => s.AddUser(Rfc7677.User, new AuthFactorPolicy(NativePasswordPlugin.PluginName, NativePasswordCredential.FromPassword(Rfc7677.Password).ToStoredCredential())));
+            .AddAcceptor(o => o.DefaultPlugin = NativePasswordPluginNames.MySqlNativePassword)
+            .AddInMemoryCredentialStore(s => s.AddUser(Rfc7677.User, new AuthFactorPolicy(NativePasswordPluginNames.MySqlNativePassword, NativePasswordCredential.FromPassword(Rfc7677.Password).ToStoredCredential())));
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 

@@ -73,4 +73,25 @@ public static class HandshakeBuilderExtensions
 
         return builder;
     }
+
+    /// <summary>
+    /// Registers how the messages of the plugin (and verifier) named <paramref name="pluginName"/> are
+    /// redacted (what <see cref="IHandshakeCatalog.FindPayloadRedactor"/> returns). A second redactor for
+    /// the same name is ignored, so a package may register its own on every call.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="pluginName">The name the plugin is registered under.</param>
+    /// <param name="redactor">The redactor.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddPayloadRedactor(this IHandshakeBuilder builder, string pluginName, IPayloadRedactor redactor)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var registration = new PayloadRedactorRegistration(pluginName, redactor);
+        if (!builder.Services.Any(d => d.ServiceType == typeof(PayloadRedactorRegistration) && d.ImplementationInstance is PayloadRedactorRegistration r && string.Equals(r.PluginName, pluginName, StringComparison.Ordinal)))
+        {
+            builder.Services.AddSingleton(registration);
+        }
+
+        return builder;
+    }
 }

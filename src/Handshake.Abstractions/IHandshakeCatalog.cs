@@ -20,4 +20,12 @@ public interface IHandshakeCatalog
     /// <param name="verifierName">The verifier's name (ordinal).</param>
     /// <returns>The format, or null when the verifier registered none.</returns>
     IStoredCredentialFormat? FindCredentialFormat(string verifierName);
+
+    /// <summary>Gets the names that registered an <see cref="IPayloadRedactor"/>, ordinal order.</summary>
+    IReadOnlyList<string> RedactedPluginNames { get; }
+
+    /// <summary>Finds how a plugin's messages are redacted (what its package registered with <c>AddPayloadRedactor</c>).</summary>
+    /// <param name="pluginName">The plugin or verifier name (ordinal).</param>
+    /// <returns>The redactor, or null when none is registered: show the plugin's payloads by length only.</returns>
+    IPayloadRedactor? FindPayloadRedactor(string pluginName);
 }

@@ -8,52 +8,61 @@ namespace Handshake.Mfa;
 /// <summary>Registers the TOTP factor and per-user factor policies on the Handshake builder.</summary>
 public static class MfaHandshakeBuilderExtensions
 {
-    /// <summary>Registers the client TOTP plugin, its options validated at start-up.</summary>
+    /// <summary>Registers the client TOTP plugin as <see cref="TotpPluginNames.Totp"/>, its options validated at start-up.</summary>
     /// <param name="builder">The builder.</param>
-    /// <param name="configure">Configures the plugin (name, parameters, prompt).</param>
     /// <returns>The builder.</returns>
-    public static IHandshakeBuilder AddTotp(this IHandshakeBuilder builder, Action<TotpClientOptions>? configure = null)
+    public static IHandshakeBuilder AddTotp(this IHandshakeBuilder builder) => builder.AddTotp(TotpPluginNames.Totp, null);
+
+    /// <summary>Registers the client TOTP plugin as <see cref="TotpPluginNames.Totp"/>, its options validated at start-up.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the plugin (parameters, prompt).</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddTotp(this IHandshakeBuilder builder, Action<TotpClientOptions>? configure) => builder.AddTotp(TotpPluginNames.Totp, configure);
+
+    /// <summary>
+    /// Registers the client TOTP plugin under <paramref name="name"/>, with the options of that name
+    /// (validated at start-up, read when each exchange starts) and its payload redactor. Calling it
+    /// twice with one name is harmless (configurations add up).
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The plugin name the server asks for.</param>
+    /// <param name="configure">Configures the plugin (parameters, prompt).</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddTotp(this IHandshakeBuilder builder, string name, Action<TotpClientOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<TotpClientOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options
-            .Validate(o => !string.IsNullOrEmpty(o.Name), "TotpClientOptions.Name must not be empty.")
-            .Validate(o => ParametersValid(o.Parameters), "TotpClientOptions.Parameters must have 6 to 8 digits, a period of at least 1 s and a known algorithm.")
-            .ValidateOnStart();
-        return builder.AddPlugin<TotpPlugin>();
+        _ = builder.AddNamedOptions<TotpClientOptions>(name, configure, (_, o) => ParametersValid(o.Parameters) ? [] : ["TotpClientOptions.Parameters must have 6 to 8 digits, a period of at least 1 s and a known algorithm."]);
+        _ = builder.TryAddNamedPlugin(name, sp => new TotpPlugin(name, sp.GetRequiredService<IOptionsMonitor<TotpClientOptions>>()));
+        return builder.AddPayloadRedactor(name, TotpPayloadRedactor.Instance);
     }
 
-    /// <summary>Registers the server TOTP verifier and, unless one is registered, the in-memory replay/lockout store (a singleton).</summary>
+    /// <summary>Registers the server TOTP verifier as <see cref="TotpPluginNames.Totp"/> and, unless one is registered, the in-memory replay/lockout store (a singleton).</summary>
     /// <param name="builder">The builder.</param>
-    /// <param name="configure">Configures the verifier (name, skew, lockout, default parameters).</param>
     /// <returns>The builder.</returns>
-    public static IHandshakeBuilder AddTotpVerifier(this IHandshakeBuilder builder, Action<TotpVerifierOptions>? configure = null)
+    public static IHandshakeBuilder AddTotpVerifier(this IHandshakeBuilder builder) => builder.AddTotpVerifier(TotpPluginNames.Totp, null);
+
+    /// <summary>Registers the server TOTP verifier as <see cref="TotpPluginNames.Totp"/> and, unless one is registered, the in-memory replay/lockout store (a singleton).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the verifier (skew, lockout, default parameters).</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddTotpVerifier(this IHandshakeBuilder builder, Action<TotpVerifierOptions>? configure) => builder.AddTotpVerifier(TotpPluginNames.Totp, configure);
+
+    /// <summary>
+    /// Registers the server TOTP verifier under <paramref name="name"/>, with the options of that name
+    /// (validated at start-up, read when each exchange starts), its stored-credential format and payload
+    /// redactor, and, unless one is registered, the in-memory replay/lockout store all registrations share.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The verifier name users' factor policies name.</param>
+    /// <param name="configure">Configures the verifier (skew, lockout, default parameters).</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddTotpVerifier(this IHandshakeBuilder builder, string name, Action<TotpVerifierOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<TotpVerifierOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options
-            .Validate(o => !string.IsNullOrEmpty(o.Name), "TotpVerifierOptions.Name must not be empty.")
-            .Validate(o => o.AllowedSkewSteps is >= 0 and <= 10, "TotpVerifierOptions.AllowedSkewSteps must be 0 to 10.")
-            .Validate(o => o.MaxConsecutiveFailures >= 1, "TotpVerifierOptions.MaxConsecutiveFailures must be at least 1.")
-            .Validate(o => o.LockoutDuration > TimeSpan.Zero, "TotpVerifierOptions.LockoutDuration must be positive.")
-            .Validate(o => ParametersValid(o.DefaultParameters), "TotpVerifierOptions.DefaultParameters must have 6 to 8 digits, a period of at least 1 s and a known algorithm.")
-            .ValidateOnStart();
+        _ = builder.AddNamedOptions<TotpVerifierOptions>(name, configure, (_, o) => VerifierFailures(o));
         builder.Services.TryAddSingleton<ITotpStateStore, InMemoryTotpStateStore>();
-
-        // The catalogue names the format by the verifier's name, which configure may change.
-        var named = new TotpVerifierOptions();
-        configure?.Invoke(named);
-        return builder.AddVerifier<TotpVerifier>().AddCredentialFormat(new TotpCredentialFormat(named.Name));
+        _ = builder.TryAddNamedVerifier(name, sp => new TotpVerifier(name, sp.GetRequiredService<IOptionsMonitor<TotpVerifierOptions>>(), sp.GetRequiredService<ITotpStateStore>()));
+        return builder.AddCredentialFormat(new TotpCredentialFormat(name)).AddPayloadRedactor(name, TotpPayloadRedactor.Instance);
     }
 
     /// <summary>
@@ -72,6 +81,29 @@ public static class MfaHandshakeBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FactorPolicyOptions>, FactorPolicyOptionsValidator>());
         builder.Services.Replace(ServiceDescriptor.Singleton<ICredentialStore, FactorPolicyCredentialStore>());
         return builder;
+    }
+
+    private static IEnumerable<string> VerifierFailures(TotpVerifierOptions o)
+    {
+        if (o.AllowedSkewSteps is < 0 or > 10)
+        {
+            yield return "TotpVerifierOptions.AllowedSkewSteps must be 0 to 10.";
+        }
+
+        if (o.MaxConsecutiveFailures < 1)
+        {
+            yield return "TotpVerifierOptions.MaxConsecutiveFailures must be at least 1.";
+        }
+
+        if (o.LockoutDuration <= TimeSpan.Zero)
+        {
+            yield return "TotpVerifierOptions.LockoutDuration must be positive.";
+        }
+
+        if (!ParametersValid(o.DefaultParameters))
+        {
+            yield return "TotpVerifierOptions.DefaultParameters must have 6 to 8 digits, a period of at least 1 s and a known algorithm.";
+        }
     }
 
     private static bool ParametersValid(TotpParameters? parameters)

@@ -3,9 +3,6 @@ namespace Handshake.Mfa;
 /// <summary>Options of the client TOTP plugin (<c>AddTotp</c>). Validated at start-up.</summary>
 public sealed class TotpClientOptions
 {
-    /// <summary>Gets or sets the plugin name the server asks for. Default "totp".</summary>
-    public string Name { get; set; } = TotpVerifierOptions.DefaultName;
-
     /// <summary>
     /// Gets or sets how codes are computed from a shared secret. An <c>otpauth://</c> URI given as
     /// the secret carries its own parameters and wins. Default SHA-1, 6 digits, 30 s.

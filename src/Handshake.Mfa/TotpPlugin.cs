@@ -11,18 +11,30 @@ namespace Handshake.Mfa;
 /// </summary>
 public sealed class TotpPlugin : IAuthPlugin
 {
-    private readonly TotpClientOptions _options;
+    private readonly Func<TotpClientOptions> _options;
 
-    /// <summary>Creates the plugin.</summary>
+    /// <summary>Creates the plugin as <see cref="TotpPluginNames.Totp"/>, with fixed options.</summary>
     /// <param name="options">The options.</param>
     public TotpPlugin(IOptions<TotpClientOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _options = options.Value;
+        Name = TotpPluginNames.Totp;
+        _options = () => options.Value;
+    }
+
+    /// <summary>Creates the plugin under <paramref name="name"/>; each exchange reads the options of that name as they are then.</summary>
+    /// <param name="name">The plugin name, also the name of its options.</param>
+    /// <param name="options">The options monitor.</param>
+    public TotpPlugin(string name, IOptionsMonitor<TotpClientOptions> options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(options);
+        Name = name;
+        _options = () => options.Get(name);
     }
 
     /// <inheritdoc />
-    public string Name => _options.Name;
+    public string Name { get; }
 
     /// <inheritdoc />
     /// <remarks>The one-time code travels as ASCII digits, and a man in the middle can relay it at once: the engine gates it as cleartext.</remarks>
@@ -37,10 +49,11 @@ public sealed class TotpPlugin : IAuthPlugin
     public IAuthExchange Start(AuthExchangeContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var options = _options();
         var secret = context.Secret;
         if (secret is null)
         {
-            if (_options.Prompt is null)
+            if (options.Prompt is null)
             {
                 throw new HandshakeException(
                     AuthErrorCode.MissingCredential,
@@ -49,17 +62,17 @@ public sealed class TotpPlugin : IAuthPlugin
                     context.FactorIndex);
             }
 
-            return new TotpClientExchange(context, _options, key: null);
+            return new TotpClientExchange(context, options, key: null);
         }
 
-        return new TotpClientExchange(context, _options, ParseSecret(context, secret));
+        return new TotpClientExchange(context, options, ParseSecret(context, secret, options.Parameters));
     }
 
-    private TotpKey ParseSecret(AuthExchangeContext context, AuthSecret secret)
+    private static TotpKey ParseSecret(AuthExchangeContext context, AuthSecret secret, TotpParameters parameters)
     {
         if (secret.Kind == AuthSecretKind.Binary)
         {
-            return secret.IsEmpty ? throw BadSecret(context) : TotpKey.FromBytes(secret.Bytes, _options.Parameters);
+            return secret.IsEmpty ? throw BadSecret(context) : TotpKey.FromBytes(secret.Bytes, parameters);
         }
 
         var count = secret.CharCount;
@@ -67,7 +80,7 @@ public sealed class TotpPlugin : IAuthPlugin
         try
         {
             secret.CopyChars(chars);
-            return TotpKey.TryParse(chars, _options.Parameters, out _) ?? throw BadSecret(context);
+            return TotpKey.TryParse(chars, parameters, out _) ?? throw BadSecret(context);
         }
         finally
         {

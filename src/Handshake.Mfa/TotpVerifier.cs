@@ -14,27 +14,42 @@ namespace Handshake.Mfa;
 /// </summary>
 public sealed class TotpVerifier : IAuthVerifier
 {
-    private readonly TotpVerifierOptions _options;
+    private readonly Func<TotpVerifierOptions> _options;
     private readonly ITotpStateStore _state;
 
-    /// <summary>Creates the verifier.</summary>
+    /// <summary>Creates the verifier as <see cref="TotpPluginNames.Totp"/>, with fixed options.</summary>
     /// <param name="options">The options.</param>
     /// <param name="state">The replay and lockout state.</param>
     public TotpVerifier(IOptions<TotpVerifierOptions> options, ITotpStateStore state)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(state);
-        _options = options.Value;
+        Name = TotpPluginNames.Totp;
+        _options = () => options.Value;
+        _state = state;
+    }
+
+    /// <summary>Creates the verifier under <paramref name="name"/>; each exchange reads the options of that name as they are then.</summary>
+    /// <param name="name">The verifier name, also the name of its options.</param>
+    /// <param name="options">The options monitor.</param>
+    /// <param name="state">The replay and lockout state.</param>
+    public TotpVerifier(string name, IOptionsMonitor<TotpVerifierOptions> options, ITotpStateStore state)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(state);
+        Name = name;
+        _options = () => options.Get(name);
         _state = state;
     }
 
     /// <inheritdoc />
-    public string Name => _options.Name;
+    public string Name { get; }
 
     /// <inheritdoc />
     public IVerifierExchange Start(VerifierContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new TotpVerifierExchange(context, _options, _state);
+        return new TotpVerifierExchange(context, _options(), _state);
     }
 }

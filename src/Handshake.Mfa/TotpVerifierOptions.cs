@@ -3,12 +3,6 @@ namespace Handshake.Mfa;
 /// <summary>Options of the server TOTP verifier (<c>AddTotpVerifier</c>). Validated at start-up.</summary>
 public sealed class TotpVerifierOptions
 {
-    /// <summary>The default plugin name of the TOTP factor.</summary>
-    public const string DefaultName = "totp";
-
-    /// <summary>Gets or sets the verifier name user policies refer to. Default "totp".</summary>
-    public string Name { get; set; } = DefaultName;
-
     /// <summary>
     /// Gets or sets how many time steps before and after the current one are accepted, for clock
     /// drift and typing time (RFC 6238 §5.2 recommends at most one). 0 to 10; default 1.

@@ -5,46 +5,79 @@ using Microsoft.Extensions.Options;
 
 namespace Handshake.Plugins.CachingSha2;
 
-/// <summary>Registers <c>caching_sha2_password</c> with Handshake.</summary>
+/// <summary>
+/// Registers <c>caching_sha2_password</c> with Handshake, under its wire name or another. Each
+/// registration's options are named after it (<c>IOptionsMonitor&lt;CachingSha2Options&gt;.Get(name)</c>)
+/// and validated at start-up.
+/// </summary>
 public static class CachingSha2BuilderExtensions
 {
-    /// <summary>Registers the client plugin; options are validated at start-up. Calling it twice is harmless (configurations add up).</summary>
+    /// <summary>Registers the client plugin as <see cref="CachingSha2PluginNames.CachingSha2Password"/>. Calling it twice is harmless (configurations add up).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddCachingSha2(this IHandshakeBuilder builder) =>
+        builder.AddCachingSha2(CachingSha2PluginNames.CachingSha2Password, null);
+
+    /// <summary>Registers the client plugin as <see cref="CachingSha2PluginNames.CachingSha2Password"/>. Calling it twice is harmless (configurations add up).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Configures the options (server key, public key retrieval).</param>
     /// <returns>The builder.</returns>
-    public static IHandshakeBuilder AddCachingSha2(this IHandshakeBuilder builder, Action<CachingSha2Options>? configure = null)
+    public static IHandshakeBuilder AddCachingSha2(this IHandshakeBuilder builder, Action<CachingSha2Options>? configure) =>
+        builder.AddCachingSha2(CachingSha2PluginNames.CachingSha2Password, configure);
+
+    /// <summary>
+    /// Registers the client plugin under <paramref name="name"/>, with the options of that name (read
+    /// when each exchange starts) and its payload redactor. Calling it twice with one name is harmless
+    /// (configurations add up).
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The plugin name, also its options' name.</param>
+    /// <param name="configure">Configures the options (server key, public key retrieval).</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddCachingSha2(this IHandshakeBuilder builder, string name, Action<CachingSha2Options>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<CachingSha2Options>();
-        if (configure is not null)
-        {
-            _ = options.Configure(configure);
-        }
-
-        _ = options.ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CachingSha2Options>, CachingSha2OptionsValidator>());
-        return builder.AddPlugin<CachingSha2Plugin>();
+        _ = builder.AddNamedOptions<CachingSha2Options>(name, configure, _ => new CachingSha2OptionsValidator());
+        _ = builder.TryAddNamedPlugin(name, sp => new CachingSha2Plugin(name, sp.GetRequiredService<IOptionsMonitor<CachingSha2Options>>()));
+        return builder.AddPayloadRedactor(name, CachingSha2PayloadRedactor.Instance);
     }
 
-    /// <summary>Registers the server verifier and its fast-auth cache; options are validated at start-up. Calling it twice is harmless.</summary>
+    /// <summary>Registers the server verifier as <see cref="CachingSha2PluginNames.CachingSha2Password"/> and its fast-auth cache. Calling it twice is harmless.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddCachingSha2Verifier(this IHandshakeBuilder builder) =>
+        builder.AddCachingSha2Verifier(CachingSha2PluginNames.CachingSha2Password, null);
+
+    /// <summary>Registers the server verifier as <see cref="CachingSha2PluginNames.CachingSha2Password"/> and its fast-auth cache. Calling it twice is harmless.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Configures the options (RSA private key, cache size).</param>
     /// <returns>The builder.</returns>
-    public static IHandshakeBuilder AddCachingSha2Verifier(this IHandshakeBuilder builder, Action<CachingSha2VerifierOptions>? configure = null)
+    public static IHandshakeBuilder AddCachingSha2Verifier(this IHandshakeBuilder builder, Action<CachingSha2VerifierOptions>? configure) =>
+        builder.AddCachingSha2Verifier(CachingSha2PluginNames.CachingSha2Password, configure);
+
+    /// <summary>
+    /// Registers the server verifier under <paramref name="name"/>, with the options of that name (its
+    /// key pair is made from them when the verifier is created), its stored-credential format and payload
+    /// redactor, and the fast-auth cache all registrations share. Calling it twice with one name is harmless.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The verifier name, also its options' name.</param>
+    /// <param name="configure">Configures the options (RSA private key, cache size).</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddCachingSha2Verifier(this IHandshakeBuilder builder, string name, Action<CachingSha2VerifierOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<CachingSha2VerifierOptions>();
-        if (configure is not null)
-        {
-            _ = options.Configure(configure);
-        }
+        _ = builder.AddNamedOptions<CachingSha2VerifierOptions>(name, configure, _ => new CachingSha2VerifierOptionsValidator());
 
-        _ = options.ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CachingSha2VerifierOptions>, CachingSha2VerifierOptionsValidator>());
-        builder.Services.TryAddSingleton(sp => new CachingSha2PasswordCache(sp.GetRequiredService<IOptions<CachingSha2VerifierOptions>>().Value.CacheCapacity));
-
-        // The in-memory cache unless a shared one (a fleet's store) is registered.
+        // One in-memory cache, as large as the first registration asks, unless a shared one (a fleet's store) is registered.
+        builder.Services.TryAddSingleton(sp => new CachingSha2PasswordCache(sp.GetRequiredService<IOptionsMonitor<CachingSha2VerifierOptions>>().Get(name).CacheCapacity));
         builder.Services.TryAddSingleton<ICachingSha2PasswordCache>(sp => sp.GetRequiredService<CachingSha2PasswordCache>());
-        return builder.AddVerifier<CachingSha2Verifier>().AddCredentialFormat(new CachingSha2CredentialFormat());
+        _ = builder.TryAddNamedVerifier(name, sp => new CachingSha2Verifier(
+            name,
+            sp.GetRequiredService<IOptionsMonitor<CachingSha2VerifierOptions>>(),
+            sp.GetRequiredService<ICachingSha2PasswordCache>(),
+            sp.GetRequiredService<IOptions<ServerSecretOptions>>(),
+            sp.GetService<IServerSecretProvider>()));
+        return builder.AddCredentialFormat(new CachingSha2CredentialFormat(name)).AddPayloadRedactor(name, CachingSha2PayloadRedactor.Instance);
     }
 }

@@ -87,7 +87,7 @@ public sealed class CachingSha2Credential
             : throw new HandshakeException(
                 AuthErrorCode.InvalidStoredCredential,
                 $"A caching_sha2_password stored credential is empty or '$SHA2$<iterations {MinIterations}..{MaxIterations}>$<base64 salt>$<base64 32-byte hash>'; the one given is not in that form.",
-                CachingSha2Plugin.PluginName);
+                CachingSha2PluginNames.CachingSha2Password);
     }
 
     /// <summary>Parses the stored form.</summary>

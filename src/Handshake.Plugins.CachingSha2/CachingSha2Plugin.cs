@@ -8,14 +8,32 @@ namespace Handshake.Plugins.CachingSha2;
 /// response first; if the server's cache misses, full authentication with the password over TLS
 /// (through the engine's cleartext gate) or RSA-OAEP encrypted (see <see cref="CachingSha2Options"/>).
 /// </summary>
-/// <param name="options">The options.</param>
-public sealed class CachingSha2Plugin(IOptions<CachingSha2Options> options) : IAuthPlugin
+public sealed class CachingSha2Plugin : IAuthPlugin
 {
-    /// <summary>The plugin name MySQL uses.</summary>
-    public const string PluginName = "caching_sha2_password";
+    private readonly Func<CachingSha2Options> _options;
+
+    /// <summary>Creates the plugin under its wire name, <see cref="CachingSha2PluginNames.CachingSha2Password"/>, with fixed options.</summary>
+    /// <param name="options">The options.</param>
+    public CachingSha2Plugin(IOptions<CachingSha2Options> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Name = CachingSha2PluginNames.CachingSha2Password;
+        _options = () => options.Value;
+    }
+
+    /// <summary>Creates the plugin under <paramref name="name"/>; each exchange reads the options of that name as they are then.</summary>
+    /// <param name="name">The plugin name, also the name of its options.</param>
+    /// <param name="options">The options monitor.</param>
+    public CachingSha2Plugin(string name, IOptionsMonitor<CachingSha2Options> options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(options);
+        Name = name;
+        _options = () => options.Get(name);
+    }
 
     /// <inheritdoc />
-    public string Name => PluginName;
+    public string Name { get; }
 
     /// <inheritdoc />
     /// <remarks>The fast path sends a SHA-256 scramble, the RSA path the password encrypted to the server's key; full authentication in cleartext asks the cleartext gate first.</remarks>
@@ -25,6 +43,6 @@ public sealed class CachingSha2Plugin(IOptions<CachingSha2Options> options) : IA
     public IAuthExchange Start(AuthExchangeContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new CachingSha2ClientExchange(context, options.Value);
+        return new CachingSha2ClientExchange(context, _options());
     }
 }

@@ -20,17 +20,36 @@ public sealed class CachingSha2Verifier : IAuthVerifier, IDisposable
 {
     private readonly RSA _key;
 
-    /// <summary>Creates the verifier.</summary>
+    /// <summary>Creates the verifier under its wire name, <see cref="CachingSha2PluginNames.CachingSha2Password"/>.</summary>
     /// <param name="options">The options.</param>
     /// <param name="cache">The fast-auth cache (a singleton, or a fleet's shared one).</param>
     /// <param name="secrets">The server secret options (the unknown-user key; whether secrets must be shared).</param>
     /// <param name="secretProvider">Where shared secrets come from when no option or file gives them, or null.</param>
     public CachingSha2Verifier(IOptions<CachingSha2VerifierOptions> options, ICachingSha2PasswordCache cache, IOptions<ServerSecretOptions> secrets, IServerSecretProvider? secretProvider = null)
+        : this(CachingSha2PluginNames.CachingSha2Password, (options ?? throw new ArgumentNullException(nameof(options))).Value, cache, secrets, secretProvider)
     {
-        ArgumentNullException.ThrowIfNull(options);
+    }
+
+    /// <summary>
+    /// Creates the verifier under <paramref name="name"/>, with the options of that name as they are
+    /// now: its RSA key pair and unknown-user credential are made once, here.
+    /// </summary>
+    /// <param name="name">The verifier name, also the name of its options.</param>
+    /// <param name="options">The options monitor.</param>
+    /// <param name="cache">The fast-auth cache (a singleton, or a fleet's shared one).</param>
+    /// <param name="secrets">The server secret options (the unknown-user key; whether secrets must be shared).</param>
+    /// <param name="secretProvider">Where shared secrets come from when no option or file gives them, or null.</param>
+    internal CachingSha2Verifier(string name, IOptionsMonitor<CachingSha2VerifierOptions> options, ICachingSha2PasswordCache cache, IOptions<ServerSecretOptions> secrets, IServerSecretProvider? secretProvider)
+        : this(name, (options ?? throw new ArgumentNullException(nameof(options))).Get(name), cache, secrets, secretProvider)
+    {
+    }
+
+    private CachingSha2Verifier(string name, CachingSha2VerifierOptions value, ICachingSha2PasswordCache cache, IOptions<ServerSecretOptions> secrets, IServerSecretProvider? secretProvider)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(secrets);
-        var value = options.Value;
+        Name = name;
         Cache = cache;
         var pem = ServerSecrets.LoadText(value.PrivateKeyPem, value.PrivateKeyPemFile, secretProvider, CachingSha2VerifierOptions.PrivateKeySecretName);
         if (string.IsNullOrEmpty(pem))
@@ -65,7 +84,7 @@ public sealed class CachingSha2Verifier : IAuthVerifier, IDisposable
     }
 
     /// <inheritdoc />
-    public string Name => CachingSha2Plugin.PluginName;
+    public string Name { get; }
 
     /// <inheritdoc />
     public bool UsesServerStoredPassword => true;

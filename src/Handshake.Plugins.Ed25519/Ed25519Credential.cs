@@ -71,7 +71,7 @@ public sealed class Ed25519Credential
             : throw new HandshakeException(
                 AuthErrorCode.InvalidStoredCredential,
                 $"A MariaDB ed25519 stored credential is {FormattedLength} characters of unpadded base64 (a 32-byte public key); the one given has {stored.Length} characters and is not in that form.",
-                Ed25519Plugin.PluginName);
+                Ed25519PluginNames.ClientEd25519);
     }
 
     /// <summary>Parses the stored form.</summary>

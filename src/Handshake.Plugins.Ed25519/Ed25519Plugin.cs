@@ -10,11 +10,22 @@ namespace Handshake.Plugins.Ed25519;
 /// </summary>
 public sealed class Ed25519Plugin : IAuthPlugin
 {
-    /// <summary>The client plugin name MariaDB asks for.</summary>
-    public const string PluginName = "client_ed25519";
+    /// <summary>Creates the plugin under its wire name, <see cref="Ed25519PluginNames.ClientEd25519"/>.</summary>
+    public Ed25519Plugin()
+        : this(Ed25519PluginNames.ClientEd25519)
+    {
+    }
+
+    /// <summary>Creates the plugin under <paramref name="name"/>.</summary>
+    /// <param name="name">The plugin name.</param>
+    public Ed25519Plugin(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Name = name;
+    }
 
     /// <inheritdoc />
-    public string Name => PluginName;
+    public string Name { get; }
 
     /// <inheritdoc />
     /// <remarks>Only an Ed25519 signature made with a key derived from the password leaves.</remarks>

@@ -14,8 +14,22 @@ namespace Handshake.Plugins.Ed25519;
 /// </remarks>
 public sealed class Ed25519Verifier : IAuthVerifier
 {
+    /// <summary>Creates the verifier under its wire name, <see cref="Ed25519PluginNames.ClientEd25519"/>.</summary>
+    public Ed25519Verifier()
+        : this(Ed25519PluginNames.ClientEd25519)
+    {
+    }
+
+    /// <summary>Creates the verifier under <paramref name="name"/>.</summary>
+    /// <param name="name">The verifier name.</param>
+    public Ed25519Verifier(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Name = name;
+    }
+
     /// <inheritdoc />
-    public string Name => Ed25519Plugin.PluginName;
+    public string Name { get; }
 
     /// <inheritdoc />
     public bool UsesServerStoredPassword => true;

@@ -13,9 +13,12 @@ public static class KeyAuthHandshakeBuilderExtensions
     /// <param name="configure">Sets where the signature comes from.</param>
     /// <returns>The builder.</returns>
     public static IHandshakeBuilder AddKeyAuth(this IHandshakeBuilder builder, Action<KeyAuthClientOptions> configure) =>
-        AddKeyAuth(builder, KeyAuthDefaults.Name, configure);
+        AddKeyAuth(builder, KeyAuthPluginNames.SshKeyAuth, configure);
 
-    /// <summary>Registers a key auth client plugin under <paramref name="name"/>; call once per name to register several.</summary>
+    /// <summary>
+    /// Registers a key auth client plugin under <paramref name="name"/>; call once per name to register
+    /// several. The options of that name are validated at start-up and read when each exchange starts.
+    /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The plugin name (named options of that name hold its settings).</param>
     /// <param name="configure">Sets where the signature comes from.</param>
@@ -23,28 +26,30 @@ public static class KeyAuthHandshakeBuilderExtensions
     public static IHandshakeBuilder AddKeyAuth(this IHandshakeBuilder builder, string name, Action<KeyAuthClientOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.AddOptions<KeyAuthClientOptions>(name).Configure(configure).ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyAuthClientOptions>, KeyAuthOptionsValidation>());
-        builder.Services.AddSingleton<IAuthPlugin>(sp => new KeyAuthPlugin(name, sp.GetRequiredService<IOptionsMonitor<KeyAuthClientOptions>>().Get(name)));
-        return builder;
+        _ = builder.AddNamedOptions<KeyAuthClientOptions>(name, configure, _ => new KeyAuthOptionsValidation());
+        _ = builder.TryAddNamedPlugin(name, sp => new KeyAuthPlugin(name, sp.GetRequiredService<IOptionsMonitor<KeyAuthClientOptions>>()));
+        return builder.AddPayloadRedactor(name, KeyAuthPayloadRedactor.Instance);
     }
 
     /// <summary>Registers the key auth verifier as "ssh-key-auth", with the in-memory revocation list unless one is registered.</summary>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
     public static IHandshakeBuilder AddKeyAuthVerifier(this IHandshakeBuilder builder) =>
-        AddKeyAuthVerifier(builder, KeyAuthDefaults.Name, configure: null);
+        AddKeyAuthVerifier(builder, KeyAuthPluginNames.SshKeyAuth, configure: null);
 
     /// <summary>Registers the key auth verifier as "ssh-key-auth", with the in-memory revocation list unless one is registered.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Adjusts the settings.</param>
     /// <returns>The builder.</returns>
     public static IHandshakeBuilder AddKeyAuthVerifier(this IHandshakeBuilder builder, Action<KeyAuthVerifierOptions> configure) =>
-        AddKeyAuthVerifier(builder, KeyAuthDefaults.Name, configure);
+        AddKeyAuthVerifier(builder, KeyAuthPluginNames.SshKeyAuth, configure);
 
-    /// <summary>Registers a key auth verifier under <paramref name="name"/>; call once per name to register several.</summary>
+    /// <summary>
+    /// Registers a key auth verifier under <paramref name="name"/>; call once per name to register several.
+    /// The options of that name are validated at start-up and read when the verifier is created (its
+    /// challenge store is sized and its revoked keys parsed then).
+    /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The verifier name.</param>
     /// <param name="configure">Adjusts the settings, or null for the defaults.</param>
@@ -52,22 +57,14 @@ public static class KeyAuthHandshakeBuilderExtensions
     public static IHandshakeBuilder AddKeyAuthVerifier(this IHandshakeBuilder builder, string name, Action<KeyAuthVerifierOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        var options = builder.Services.AddOptions<KeyAuthVerifierOptions>(name);
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyAuthVerifierOptions>, KeyAuthOptionsValidation>());
+        _ = builder.AddNamedOptions<KeyAuthVerifierOptions>(name, configure, _ => new KeyAuthOptionsValidation());
         builder.Services.TryAddSingleton<InMemoryKeyAuthRevocationList>();
         builder.Services.TryAddSingleton<IKeyAuthRevocationList>(sp => sp.GetRequiredService<InMemoryKeyAuthRevocationList>());
-        builder.Services.AddSingleton<IAuthVerifier>(sp => new KeyAuthVerifier(
+        _ = builder.TryAddNamedVerifier(name, sp => new KeyAuthVerifier(
             name,
             sp.GetRequiredService<IOptionsMonitor<KeyAuthVerifierOptions>>().Get(name),
             sp.GetService<IKeyAuthRevocationList>(),
             ServerSecrets.LoadUnknownUserKey(sp.GetRequiredService<IOptions<ServerSecretOptions>>().Value, sp.GetService<IServerSecretProvider>())));
-        return builder.AddCredentialFormat(new KeyAuthCredentialFormat(name));
+        return builder.AddCredentialFormat(new KeyAuthCredentialFormat(name)).AddPayloadRedactor(name, KeyAuthPayloadRedactor.Instance);
     }
 }

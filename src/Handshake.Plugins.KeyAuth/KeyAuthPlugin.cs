@@ -32,12 +32,12 @@ namespace Handshake.Plugins.KeyAuth;
 /// </remarks>
 public sealed class KeyAuthPlugin : IAuthPlugin
 {
-    private readonly KeyAuthClientOptions _options;
+    private readonly Func<KeyAuthClientOptions> _options;
 
     /// <summary>Creates the plugin under the default name "ssh-key-auth".</summary>
     /// <param name="options">Where the signature comes from.</param>
     public KeyAuthPlugin(KeyAuthClientOptions options)
-        : this(KeyAuthDefaults.Name, options)
+        : this(KeyAuthPluginNames.SshKeyAuth, options)
     {
     }
 
@@ -55,7 +55,14 @@ public sealed class KeyAuthPlugin : IAuthPlugin
         }
 
         Name = name;
-        _options = options;
+        _options = () => options;
+    }
+
+    /// <summary>Creates the plugin under <paramref name="name"/>, reading the options of that name when each exchange starts (checked at start-up by the registration's validator).</summary>
+    internal KeyAuthPlugin(string name, Microsoft.Extensions.Options.IOptionsMonitor<KeyAuthClientOptions> options)
+    {
+        Name = name;
+        _options = () => options.Get(name);
     }
 
     /// <inheritdoc />
@@ -69,6 +76,6 @@ public sealed class KeyAuthPlugin : IAuthPlugin
     public IAuthExchange Start(AuthExchangeContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new KeyAuthClientExchange(context, _options);
+        return new KeyAuthClientExchange(context, _options());
     }
 }

@@ -36,7 +36,7 @@ public sealed class KeyAuthVerifier : IAuthVerifier
     /// <summary>Creates the verifier under the default name "ssh-key-auth".</summary>
     /// <param name="options">The settings.</param>
     public KeyAuthVerifier(KeyAuthVerifierOptions options)
-        : this(KeyAuthDefaults.Name, options, revocationList: null)
+        : this(KeyAuthPluginNames.SshKeyAuth, options, revocationList: null)
     {
     }
 

@@ -11,11 +11,22 @@ namespace Handshake.Plugins.MariaDbPam;
 /// </summary>
 public sealed class ClearPasswordPlugin : IAuthPlugin
 {
-    /// <summary>The client plugin name servers ask for.</summary>
-    public const string PluginName = "mysql_clear_password";
+    /// <summary>Creates the plugin under its wire name, <see cref="MariaDbPamPluginNames.ClearPassword"/>.</summary>
+    public ClearPasswordPlugin()
+        : this(MariaDbPamPluginNames.ClearPassword)
+    {
+    }
+
+    /// <summary>Creates the plugin under <paramref name="name"/>.</summary>
+    /// <param name="name">The plugin name.</param>
+    public ClearPasswordPlugin(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Name = name;
+    }
 
     /// <inheritdoc />
-    public string Name => PluginName;
+    public string Name { get; }
 
     /// <inheritdoc />
     /// <remarks>The password leaves as it is: the engine opens the cleartext gate first.</remarks>

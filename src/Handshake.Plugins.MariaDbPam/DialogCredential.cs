@@ -66,7 +66,7 @@ public sealed class DialogCredential
             : throw new HandshakeException(
                 AuthErrorCode.InvalidStoredCredential,
                 "A dialog stored credential is a JSON object whose values are strings, one per question (e.g. {\"password\":\"SCRAM-SHA-256$...\",\"code\":\"...\"}); the one given is not.",
-                DialogPlugin.PluginName);
+                MariaDbPamPluginNames.Dialog);
     }
 
     /// <summary>Parses the stored form.</summary>

@@ -16,21 +16,30 @@ namespace Handshake.Plugins.MariaDbPam;
 /// </remarks>
 public sealed class DialogPlugin : IAuthPlugin
 {
-    /// <summary>The client plugin name MariaDB's PAM plugin asks for.</summary>
-    public const string PluginName = "dialog";
+    private readonly Func<DialogClientOptions> _options;
 
-    private readonly DialogClientOptions _options;
-
-    /// <summary>Creates the plugin.</summary>
+    /// <summary>Creates the plugin as <see cref="MariaDbPamPluginNames.Dialog"/>, with fixed options.</summary>
     /// <param name="options">The options.</param>
     public DialogPlugin(IOptions<DialogClientOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _options = options.Value;
+        Name = MariaDbPamPluginNames.Dialog;
+        _options = () => options.Value;
+    }
+
+    /// <summary>Creates the plugin under <paramref name="name"/>; each exchange reads the options of that name as they are then.</summary>
+    /// <param name="name">The plugin name, also the name of its options.</param>
+    /// <param name="options">The options monitor.</param>
+    public DialogPlugin(string name, IOptionsMonitor<DialogClientOptions> options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(options);
+        Name = name;
+        _options = () => options.Get(name);
     }
 
     /// <inheritdoc />
-    public string Name => PluginName;
+    public string Name { get; }
 
     /// <inheritdoc />
     /// <remarks>The answers (the password, a code) leave as they are typed: the engine opens the cleartext gate first.</remarks>
@@ -40,6 +49,6 @@ public sealed class DialogPlugin : IAuthPlugin
     public IAuthExchange Start(AuthExchangeContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new DialogClientExchange(context, _options);
+        return new DialogClientExchange(context, _options());
     }
 }

@@ -19,38 +19,47 @@ namespace Handshake.Plugins.MariaDbPam;
 /// </remarks>
 public sealed class DialogVerifier : IAuthVerifier
 {
-    private readonly IOptions<DialogVerifierOptions> _options;
+    private readonly Func<DialogVerifierOptions> _options;
     private readonly IServiceProvider _services;
 
-    /// <summary>Creates the verifier.</summary>
+    /// <summary>Creates the verifier as <see cref="MariaDbPamPluginNames.Dialog"/>, with fixed questions.</summary>
     /// <param name="options">The questions.</param>
     /// <param name="services">Where the password checkers and the verifiers the questions name are found (resolved when a dialog starts, as this verifier is one of them).</param>
     public DialogVerifier(IOptions<DialogVerifierOptions> options, IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(services);
-        _options = options;
+        Name = MariaDbPamPluginNames.Dialog;
+        _options = () => options.Value;
+        _services = services;
+    }
+
+    /// <summary>Creates the verifier under <paramref name="name"/>, reading the questions of that name for each offer and exchange.</summary>
+    internal DialogVerifier(string name, IOptionsMonitor<DialogVerifierOptions> options, IServiceProvider services)
+    {
+        Name = name;
+        _options = () => options.Get(name);
         _services = services;
     }
 
     /// <inheritdoc />
-    public string Name => DialogPlugin.PluginName;
+    public string Name { get; }
 
     /// <inheritdoc />
-    public bool UsesServerStoredPassword => _options.Value.Questions.Any(q => q.PasswordCredentialFamily is not null);
+    public bool UsesServerStoredPassword => _options().Questions.Any(q => q.PasswordCredentialFamily is not null);
 
     /// <inheritdoc />
     public IReadOnlyList<string> GetMechanisms(TransportSecurity transport)
     {
         ArgumentNullException.ThrowIfNull(transport);
-        return IsAllowed(transport) ? [Name] : [];
+        return IsAllowed(_options(), transport) ? [Name] : [];
     }
 
     /// <inheritdoc />
     public IVerifierExchange Start(VerifierContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var options = _options.Value;
+        var options = _options();
         var checkers = _services.GetServices<IStoredPasswordChecker>().ToList();
         var verifiers = _services.GetServices<IAuthVerifier>().ToList();
         var questions = new List<DialogQuestionCheck>(options.Questions.Count);
@@ -61,11 +70,11 @@ public sealed class DialogVerifier : IAuthVerifier
                 : DialogQuestionCheck.ForVerifier(question, verifiers.LastOrDefault(v => string.Equals(v.Name, question.VerifierName, StringComparison.Ordinal) && v is not DialogVerifier) ?? throw Misconfigured(context, $"question '{question.Name}' is checked by verifier '{question.VerifierName}', which is not registered")));
         }
 
-        return new DialogVerifierExchange(context, questions, IsAllowed(context.Transport));
+        return new DialogVerifierExchange(context, questions, IsAllowed(options, context.Transport));
     }
 
     private static HandshakeException Misconfigured(VerifierContext context, string problem) =>
-        new(AuthErrorCode.PluginFailure, $"The dialog verifier is misconfigured: {problem}.", DialogPlugin.PluginName, context.FactorIndex);
+        new(AuthErrorCode.PluginFailure, $"The dialog verifier is misconfigured: {problem}.", context.VerifierName, context.FactorIndex);
 
-    private bool IsAllowed(TransportSecurity transport) => CleartextTransport.ServerMayAsk(transport, _options.Value.AllowInsecureTransport);
+    private static bool IsAllowed(DialogVerifierOptions options, TransportSecurity transport) => CleartextTransport.ServerMayAsk(transport, options.AllowInsecureTransport);
 }

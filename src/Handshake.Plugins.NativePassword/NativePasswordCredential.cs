@@ -78,7 +78,7 @@ public sealed class NativePasswordCredential
             : throw new HandshakeException(
                 AuthErrorCode.InvalidStoredCredential,
                 $"A mysql_native_password stored credential is empty or '*' followed by 40 hex digits; the one given has {stored.Length} characters and is not in that form.",
-                NativePasswordPlugin.PluginName);
+                NativePasswordPluginNames.MySqlNativePassword);
     }
 
     /// <summary>Parses the stored form.</summary>

@@ -8,11 +8,22 @@ namespace Handshake.Plugins.NativePassword;
 /// </summary>
 public sealed class NativePasswordPlugin : IAuthPlugin
 {
-    /// <summary>The plugin name MySQL uses.</summary>
-    public const string PluginName = "mysql_native_password";
+    /// <summary>Creates the plugin under its wire name, <see cref="NativePasswordPluginNames.MySqlNativePassword"/>.</summary>
+    public NativePasswordPlugin()
+        : this(NativePasswordPluginNames.MySqlNativePassword)
+    {
+    }
+
+    /// <summary>Creates the plugin under <paramref name="name"/> (a server that names the method otherwise).</summary>
+    /// <param name="name">The plugin name.</param>
+    public NativePasswordPlugin(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Name = name;
+    }
 
     /// <inheritdoc />
-    public string Name => PluginName;
+    public string Name { get; }
 
     /// <inheritdoc />
     /// <remarks>Only SHA1(password) XOR SHA1(scramble + SHA1(SHA1(password))) leaves, never the password.</remarks>

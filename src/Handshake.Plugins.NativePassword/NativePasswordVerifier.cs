@@ -15,21 +15,32 @@ public sealed class NativePasswordVerifier : IAuthVerifier
 {
     private readonly IOptionsMonitor<NativePasswordVerifierOptions>? _options;
 
-    /// <summary>Creates the verifier with the default options (no pass-through key is recovered).</summary>
+    /// <summary>Creates the verifier under its wire name, <see cref="NativePasswordPluginNames.MySqlNativePassword"/>, with the default options (no pass-through key is recovered).</summary>
     public NativePasswordVerifier()
+        : this(NativePasswordPluginNames.MySqlNativePassword)
     {
     }
 
-    /// <summary>Creates the verifier with options read per exchange (what dependency injection uses).</summary>
-    /// <param name="options">The options.</param>
-    public NativePasswordVerifier(IOptionsMonitor<NativePasswordVerifierOptions> options)
+    /// <summary>Creates the verifier under <paramref name="name"/>, with the default options.</summary>
+    /// <param name="name">The verifier name.</param>
+    public NativePasswordVerifier(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Name = name;
+    }
+
+    /// <summary>Creates the verifier under <paramref name="name"/>, reading the options of that name per exchange (what dependency injection uses).</summary>
+    /// <param name="name">The verifier name.</param>
+    /// <param name="options">The named options.</param>
+    public NativePasswordVerifier(string name, IOptionsMonitor<NativePasswordVerifierOptions> options)
+        : this(name)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
     }
 
     /// <inheritdoc />
-    public string Name => NativePasswordPlugin.PluginName;
+    public string Name { get; }
 
     /// <inheritdoc />
     public bool UsesServerStoredPassword => true;
@@ -38,6 +49,6 @@ public sealed class NativePasswordVerifier : IAuthVerifier
     public IVerifierExchange Start(VerifierContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new NativePasswordVerifierExchange(context, _options?.CurrentValue.RecoverPassThroughKey ?? false);
+        return new NativePasswordVerifierExchange(context, _options?.Get(Name).RecoverPassThroughKey ?? false);
     }
 }

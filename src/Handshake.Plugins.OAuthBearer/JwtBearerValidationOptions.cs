@@ -5,7 +5,7 @@ namespace Handshake.Plugins.OAuthBearer;
 /// <summary>
 /// How <see cref="JwtBearerTokenValidator"/> checks a JWT access token (RFC 7519, RFC 9068): who must have
 /// issued it, for which audience, with which keys, and which claim names the user. Named options under the
-/// verifier's name (<see cref="OAuthBearerMechanism.Name"/>); the string properties bind from configuration.
+/// verifier's name (<see cref="OAuthBearerPluginNames.OAuthBearer"/>); the string properties bind from configuration.
 /// Validated at start-up: an issuer, an audience and at least one signing key are required.
 /// </summary>
 public sealed class JwtBearerValidationOptions

@@ -5,7 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace Handshake.Plugins.OAuthBearer;
 
-/// <summary>Registers SASL OAUTHBEARER (RFC 7628) with Handshake. Options are named <see cref="OAuthBearerMechanism.Name"/>.</summary>
+/// <summary>
+/// Registers SASL OAUTHBEARER (RFC 7628) with Handshake, under <see cref="OAuthBearerPluginNames.OAuthBearer"/>
+/// or another name; each registration's options are named after it, validated at start-up and read when
+/// an exchange starts.
+/// </summary>
 public static class OAuthBearerHandshakeBuilderExtensions
 {
     /// <summary>
@@ -15,23 +19,27 @@ public static class OAuthBearerHandshakeBuilderExtensions
     /// socket, or an explicit opt-in).
     /// </summary>
     /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddOAuthBearer(this IHandshakeBuilder builder) => builder.AddOAuthBearer(OAuthBearerPluginNames.OAuthBearer, null);
+
+    /// <summary>Registers the client plugin "OAUTHBEARER" (see <see cref="AddOAuthBearer(IHandshakeBuilder)"/>).</summary>
+    /// <param name="builder">The builder.</param>
     /// <param name="configure">Adjusts <see cref="OAuthBearerClientOptions"/>, or null for the defaults.</param>
     /// <returns>The builder.</returns>
-    public static IHandshakeBuilder AddOAuthBearer(this IHandshakeBuilder builder, Action<OAuthBearerClientOptions>? configure = null)
+    public static IHandshakeBuilder AddOAuthBearer(this IHandshakeBuilder builder, Action<OAuthBearerClientOptions>? configure) =>
+        builder.AddOAuthBearer(OAuthBearerPluginNames.OAuthBearer, configure);
+
+    /// <summary>Registers the client plugin under <paramref name="name"/> (its options' name too), with its payload redactor. Calling it twice with one name is harmless.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The mechanism name.</param>
+    /// <param name="configure">Adjusts <see cref="OAuthBearerClientOptions"/>, or null for the defaults.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddOAuthBearer(this IHandshakeBuilder builder, string name, Action<OAuthBearerClientOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<OAuthBearerClientOptions>(OAuthBearerMechanism.Name);
-        if (configure is not null)
-        {
-            _ = options.Configure(configure);
-        }
-
-        _ = options.ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OAuthBearerClientOptions>, OAuthBearerOptionsValidation>());
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthPlugin, OAuthBearerPlugin>(sp => new OAuthBearerPlugin(
-            sp.GetRequiredService<IOptionsMonitor<OAuthBearerClientOptions>>().Get(OAuthBearerMechanism.Name),
-            sp.GetService<IOAuthBearerTokenProvider>())));
-        return builder;
+        _ = builder.AddNamedOptions<OAuthBearerClientOptions>(name, configure, _ => new OAuthBearerOptionsValidation());
+        _ = builder.TryAddNamedPlugin(name, sp => new OAuthBearerPlugin(name, sp.GetRequiredService<IOptionsMonitor<OAuthBearerClientOptions>>(), sp.GetService<IOAuthBearerTokenProvider>()));
+        return builder.AddPayloadRedactor(name, OAuthBearerPayloadRedactor.Instance);
     }
 
     /// <summary>
@@ -41,28 +49,32 @@ public static class OAuthBearerHandshakeBuilderExtensions
     /// (<see cref="AddOAuthBearerJwtValidation"/>, or any <see cref="IOAuthBearerTokenValidator"/>).
     /// </summary>
     /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddOAuthBearerVerifier(this IHandshakeBuilder builder) => builder.AddOAuthBearerVerifier(OAuthBearerPluginNames.OAuthBearer, null);
+
+    /// <summary>Registers the server verifier "OAUTHBEARER" (see <see cref="AddOAuthBearerVerifier(IHandshakeBuilder)"/>).</summary>
+    /// <param name="builder">The builder.</param>
     /// <param name="configure">Adjusts <see cref="OAuthBearerVerifierOptions"/>, or null for the defaults.</param>
     /// <returns>The builder.</returns>
-    public static IHandshakeBuilder AddOAuthBearerVerifier(this IHandshakeBuilder builder, Action<OAuthBearerVerifierOptions>? configure = null)
+    public static IHandshakeBuilder AddOAuthBearerVerifier(this IHandshakeBuilder builder, Action<OAuthBearerVerifierOptions>? configure) =>
+        builder.AddOAuthBearerVerifier(OAuthBearerPluginNames.OAuthBearer, configure);
+
+    /// <summary>Registers the server verifier under <paramref name="name"/> (its options' name too), with its payload redactor. Calling it twice with one name is harmless.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The mechanism name.</param>
+    /// <param name="configure">Adjusts <see cref="OAuthBearerVerifierOptions"/>, or null for the defaults.</param>
+    /// <returns>The builder.</returns>
+    public static IHandshakeBuilder AddOAuthBearerVerifier(this IHandshakeBuilder builder, string name, Action<OAuthBearerVerifierOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<OAuthBearerVerifierOptions>(OAuthBearerMechanism.Name);
-        if (configure is not null)
-        {
-            _ = options.Configure(configure);
-        }
-
-        _ = options.ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OAuthBearerVerifierOptions>, OAuthBearerOptionsValidation>());
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthVerifier, OAuthBearerVerifier>(sp => new OAuthBearerVerifier(
-            sp.GetRequiredService<IOptionsMonitor<OAuthBearerVerifierOptions>>().Get(OAuthBearerMechanism.Name),
-            sp.GetService<IOAuthBearerTokenValidator>())));
-        return builder;
+        _ = builder.AddNamedOptions<OAuthBearerVerifierOptions>(name, configure, _ => new OAuthBearerOptionsValidation());
+        _ = builder.TryAddNamedVerifier(name, sp => new OAuthBearerVerifier(name, sp.GetRequiredService<IOptionsMonitor<OAuthBearerVerifierOptions>>(), sp.GetService<IOAuthBearerTokenValidator>()));
+        return builder.AddPayloadRedactor(name, OAuthBearerPayloadRedactor.Instance);
     }
 
     /// <summary>
     /// Registers <see cref="JwtBearerTokenValidator"/> as the OAUTHBEARER verifier's <see cref="IOAuthBearerTokenValidator"/>,
-    /// with <see cref="JwtBearerValidationOptions"/> named <see cref="OAuthBearerMechanism.Name"/> (bind them from
+    /// with <see cref="JwtBearerValidationOptions"/> named <see cref="OAuthBearerPluginNames.OAuthBearer"/> (bind them from
     /// configuration with <c>services.AddOptions&lt;JwtBearerValidationOptions&gt;("OAUTHBEARER").Bind(...)</c>, or set them here).
     /// </summary>
     /// <param name="builder">The builder.</param>
@@ -71,7 +83,7 @@ public static class OAuthBearerHandshakeBuilderExtensions
     public static IHandshakeBuilder AddOAuthBearerJwtValidation(this IHandshakeBuilder builder, Action<JwtBearerValidationOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<JwtBearerValidationOptions>(OAuthBearerMechanism.Name);
+        var options = builder.Services.AddOptions<JwtBearerValidationOptions>(OAuthBearerPluginNames.OAuthBearer);
         if (configure is not null)
         {
             _ = options.Configure(configure);
@@ -80,7 +92,7 @@ public static class OAuthBearerHandshakeBuilderExtensions
         _ = options.ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwtBearerValidationOptions>, OAuthBearerOptionsValidation>());
         builder.Services.TryAddSingleton<IOAuthBearerTokenValidator>(sp => new JwtBearerTokenValidator(
-            sp.GetRequiredService<IOptionsMonitor<JwtBearerValidationOptions>>().Get(OAuthBearerMechanism.Name)));
+            sp.GetRequiredService<IOptionsMonitor<JwtBearerValidationOptions>>().Get(OAuthBearerPluginNames.OAuthBearer)));
         return builder;
     }
 }

@@ -1,11 +1,8 @@
 namespace Handshake.Plugins.OAuthBearer;
 
-/// <summary>The names and limits of SASL OAUTHBEARER (RFC 7628).</summary>
+/// <summary>The limits and error statuses of SASL OAUTHBEARER (RFC 7628); its name is <see cref="OAuthBearerPluginNames.OAuthBearer"/>.</summary>
 public static class OAuthBearerMechanism
 {
-    /// <summary>The mechanism name, as servers offer it and user policies name it.</summary>
-    public const string Name = "OAUTHBEARER";
-
     /// <summary>
     /// The longest client message or server error the plugin and verifier read, in octets. Access tokens
     /// are a few KiB at most; the limit keeps a peer from making either side buffer more.

@@ -35,7 +35,7 @@ public sealed class OAuthBearerRejectedException : HandshakeException
     /// <param name="factorIndex">The factor the token was for.</param>
     /// <param name="innerException">The engine's rejection, if any.</param>
     public OAuthBearerRejectedException(OAuthBearerError error, string message, int factorIndex, Exception? innerException = null)
-        : base(AuthErrorCode.ServerRejected, message, OAuthBearerMechanism.Name, factorIndex, isFatal: true, innerException)
+        : base(AuthErrorCode.ServerRejected, message, OAuthBearerPluginNames.OAuthBearer, factorIndex, isFatal: true, innerException)
     {
         ArgumentNullException.ThrowIfNull(error);
         Error = error;

@@ -3,17 +3,11 @@ namespace Handshake.Plugins.Resume;
 /// <summary>Client-side settings of the resume plugin. Validated at start-up.</summary>
 public sealed class ResumeClientOptions
 {
-    /// <summary>The default plugin and verifier name.</summary>
-    public const string DefaultName = "resume";
-
     /// <summary>
     /// The <see cref="AuthExchangeContext.Properties"/> key of a per-connection server identity (a
     /// string: host:port, or the certificate's subject) that overrides <see cref="ServerIdentity"/>.
     /// </summary>
     public const string ServerIdentityProperty = "Handshake.Resume.ServerIdentity";
-
-    /// <summary>Gets or sets the plugin's name. Default "resume".</summary>
-    public string Name { get; set; } = DefaultName;
 
     /// <summary>
     /// Gets or sets which server the tokens belong to, when not given per connection by

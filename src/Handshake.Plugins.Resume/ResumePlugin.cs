@@ -14,22 +14,37 @@ namespace Handshake.Plugins.Resume;
 /// </summary>
 public sealed class ResumePlugin : IAuthPlugin
 {
-    private readonly ResumeClientOptions _options;
+    private readonly Func<ResumeClientOptions> _options;
     private readonly IResumeTokenCache _cache;
 
-    /// <summary>Creates the plugin.</summary>
+    /// <summary>Creates the plugin as <see cref="ResumePluginNames.Resume"/>, with fixed settings.</summary>
     /// <param name="options">The settings.</param>
     /// <param name="cache">The token cache.</param>
     public ResumePlugin(IOptions<ResumeClientOptions> options, IResumeTokenCache cache)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cache);
-        _options = options.Value;
+        Name = ResumePluginNames.Resume;
+        _options = () => options.Value;
+        _cache = cache;
+    }
+
+    /// <summary>Creates the plugin under <paramref name="name"/>; the settings of that name are read for each offer and exchange.</summary>
+    /// <param name="name">The plugin name, also the name of its options.</param>
+    /// <param name="options">The settings monitor.</param>
+    /// <param name="cache">The token cache.</param>
+    public ResumePlugin(string name, IOptionsMonitor<ResumeClientOptions> options, IResumeTokenCache cache)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(cache);
+        Name = name;
+        _options = () => options.Get(name);
         _cache = cache;
     }
 
     /// <inheritdoc />
-    public string Name => _options.Name;
+    public string Name { get; }
 
     /// <inheritdoc />
     /// <remarks>The resume token travels as it is: a bearer value as good as a password while it lives.</remarks>
@@ -61,7 +76,7 @@ public sealed class ResumePlugin : IAuthPlugin
             return -1;
         }
 
-        return _options.Preference;
+        return _options().Preference;
     }
 
     /// <inheritdoc />
@@ -79,5 +94,5 @@ public sealed class ResumePlugin : IAuthPlugin
     private string? ServerOf(AuthExchangeContext context) =>
         context.Properties.TryGetValue(ResumeClientOptions.ServerIdentityProperty, out var value) && value is string { Length: > 0 } perConnection
             ? perConnection
-            : string.IsNullOrEmpty(_options.ServerIdentity) ? null : _options.ServerIdentity;
+            : _options().ServerIdentity is { Length: > 0 } configured ? configured : null;
 }

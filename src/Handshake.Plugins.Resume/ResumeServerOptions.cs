@@ -6,9 +6,6 @@ public sealed class ResumeServerOptions
     /// <summary>The name of the token hash key in an <see cref="IServerSecretProvider"/>.</summary>
     public const string HashKeySecretName = "resume-hash-key";
 
-    /// <summary>Gets or sets the verifier's name (the mechanism the client picks). Default "resume".</summary>
-    public string Name { get; set; } = ResumeClientOptions.DefaultName;
-
     /// <summary>Gets or sets how long a family lives after the full login that issued it, however often it is rotated. Default 24 h.</summary>
     public TimeSpan AbsoluteLifetime { get; set; } = TimeSpan.FromHours(24);
 

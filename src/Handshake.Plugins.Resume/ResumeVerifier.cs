@@ -15,27 +15,42 @@ namespace Handshake.Plugins.Resume;
 /// </summary>
 public sealed class ResumeVerifier : IAuthVerifier
 {
-    private readonly ResumeServerOptions _options;
+    private readonly Func<ResumeServerOptions> _options;
     private readonly IResumeTokenStore _store;
 
-    /// <summary>Creates the verifier.</summary>
+    /// <summary>Creates the verifier as <see cref="ResumePluginNames.Resume"/>, with fixed rules.</summary>
     /// <param name="options">The rules.</param>
     /// <param name="store">Where tokens are kept.</param>
     public ResumeVerifier(IOptions<ResumeServerOptions> options, IResumeTokenStore store)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
-        _options = options.Value;
+        Name = ResumePluginNames.Resume;
+        _options = () => options.Value;
+        _store = store;
+    }
+
+    /// <summary>Creates the verifier under <paramref name="name"/>; the rules of that name are read for each exchange.</summary>
+    /// <param name="name">The verifier name, also the name of its options.</param>
+    /// <param name="options">The rules monitor.</param>
+    /// <param name="store">Where tokens are kept.</param>
+    public ResumeVerifier(string name, IOptionsMonitor<ResumeServerOptions> options, IResumeTokenStore store)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(store);
+        Name = name;
+        _options = () => options.Get(name);
         _store = store;
     }
 
     /// <inheritdoc />
-    public string Name => _options.Name;
+    public string Name { get; }
 
     /// <inheritdoc />
     public IVerifierExchange Start(VerifierContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new ResumeVerifierExchange(context, _options, _store);
+        return new ResumeVerifierExchange(context, _options(), _store);
     }
 }

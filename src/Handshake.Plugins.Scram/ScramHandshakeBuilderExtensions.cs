@@ -66,7 +66,7 @@ public static class ScramHandshakeBuilderExtensions
             }
         }
 
-        return builder;
+        return AddRedactors(builder, hash);
     }
 
     /// <summary>
@@ -124,8 +124,11 @@ public static class ScramHandshakeBuilderExtensions
             services.AddSingleton<IStoredPasswordChecker>(sp => new ScramPasswordChecker(hash, sp.GetRequiredService<IScramKeyDeriver>(), sp.GetRequiredService<IOptionsMonitor<ScramVerifierOptions>>()));
         }
 
-        return builder.AddCredentialFormat(new ScramCredentialFormat(hash));
+        return AddRedactors(builder, hash).AddCredentialFormat(new ScramCredentialFormat(hash));
     }
+
+    private static IHandshakeBuilder AddRedactors(IHandshakeBuilder builder, ScramHash hash) =>
+        builder.AddPayloadRedactor(hash.MechanismName, ScramPayloadRedactor.Instance).AddPayloadRedactor(hash.PlusMechanismName, ScramPayloadRedactor.Instance);
 
     private static ScramHash Family(string family)
     {

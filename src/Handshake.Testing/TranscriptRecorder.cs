@@ -14,7 +14,7 @@ public sealed class TranscriptRecorder
     private string? _plugin;
 
     /// <summary>Creates a recorder.</summary>
-    /// <param name="redactor">How payloads are rendered; <see cref="DefaultTranscriptRedactor"/> when null.</param>
+    /// <param name="redactor">How payloads are rendered; when null, a <see cref="DefaultTranscriptRedactor"/> without a catalogue (every payload by its length).</param>
     public TranscriptRecorder(ITranscriptRedactor? redactor = null) => _redactor = redactor ?? new DefaultTranscriptRedactor();
 
     /// <summary>Gets the entries so far, in order.</summary>
@@ -53,6 +53,8 @@ public sealed class TranscriptRecorder
 
     private void Add(AuthEvent e)
     {
+        // NextFactor carries the previous factor's final data: its plugin is the one before this event.
+        var previous = _plugin;
         if (e.PluginName is not null)
         {
             _plugin = e.PluginName;
@@ -66,7 +68,7 @@ public sealed class TranscriptRecorder
         };
         if (e.Kind == AuthEventKind.NextFactor && !e.AcceptedData.IsEmpty)
         {
-            rendered = $"{rendered} (previous factor's final data: {_redactor.Render(TranscriptDirection.ServerToClient, null, e.AcceptedData.Span)})";
+            rendered = $"{rendered} (previous factor's final data: {_redactor.Render(TranscriptDirection.ServerToClient, previous, e.AcceptedData.Span)})";
         }
 
         _entries.Enqueue(new TranscriptEntry(TranscriptDirection.ServerToClient, e.Kind.ToString(), e.PluginName, e.Data.Length, rendered));

@@ -105,8 +105,8 @@ public sealed class ChannelBindingAgreementTests
         _ = services.AddHandshake()
             .AddKeyAuth(o => o.PrivateKeyPem = key.ExportPkcs8PrivateKeyPem())
             .AddKeyAuthVerifier()
-            .AddAcceptor(o => o.DefaultPlugin = KeyAuthDefaults.Name)
-            .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(KeyAuthDefaults.Name, StoredCredential.FromString(key.ExportSubjectPublicKeyInfoPem()))));
+            .AddAcceptor(o => o.DefaultPlugin = KeyAuthPluginNames.SshKeyAuth)
+            .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(KeyAuthPluginNames.SshKeyAuth, StoredCredential.FromString(key.ExportSubjectPublicKeyInfoPem()))));
         await using var sp = services.BuildServiceProvider();
         using var credentials = AuthCredentials.FromPasswords(User);
         using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, tls);
@@ -117,8 +117,8 @@ public sealed class ChannelBindingAgreementTests
 
         Assert.True(result.Succeeded, result.ClientError?.Message ?? result.ServerFailureReason.ToString());
         // KeyAuthSignedData's layout: the binding data is the last field, after its type byte (1) and u16 length.
-        var signed = KeyAuthSignedData.Build(KeyAuthDefaults.Name, User, 1, new byte[32], tls);
-        var at = 1 + 1 + KeyAuthSignedData.Domain.Length + 2 + KeyAuthDefaults.Name.Length + 2 + User.Length + 1 + 2 + 32;
+        var signed = KeyAuthSignedData.Build(KeyAuthPluginNames.SshKeyAuth, User, 1, new byte[32], tls);
+        var at = 1 + 1 + KeyAuthSignedData.Domain.Length + 2 + KeyAuthPluginNames.SshKeyAuth.Length + 2 + User.Length + 1 + 2 + 32;
         Assert.Equal(1, signed[at]);
         Assert.Equal(signed.Length - at - 3, (signed[at + 1] << 8) | signed[at + 2]);
         return signed[(at + 3)..];

@@ -177,9 +177,9 @@ public sealed class ConcurrencySoakTests(ITestOutputHelper output)
         var real = new ServiceCollection();
         _ = real.AddHandshake().AddNativePassword().AddNativePasswordVerifier().AddScram(o => o.UseDerivedKeyCache = true).AddScramVerifier();
         var realSp = real.BuildServiceProvider();
-        var native = realSp.GetServices<IAuthPlugin>().Single(p => p.Name == NativePasswordPlugin.PluginName);
+        var native = realSp.GetServices<IAuthPlugin>().Single(p => p.Name == NativePasswordPluginNames.MySqlNativePassword);
         var scram = realSp.GetServices<IAuthPlugin>().Single(p => p.Name == "SCRAM-SHA-256");
-        var nativeVerifier = realSp.GetServices<IAuthVerifier>().Single(v => v.Name == NativePasswordPlugin.PluginName);
+        var nativeVerifier = realSp.GetServices<IAuthVerifier>().Single(v => v.Name == NativePasswordPluginNames.MySqlNativePassword);
         var scramVerifier = realSp.GetServices<IAuthVerifier>().Single(v => v.Name == "SCRAM-SHA-256");
 
         var salt = new byte[16];
@@ -196,7 +196,7 @@ public sealed class ConcurrencySoakTests(ITestOutputHelper output)
             .AddVerifier(new CountingVerifier(scramVerifier, serverCounter))
             .AddAcceptor(o =>
             {
-                o.DefaultPlugin = NativePasswordPlugin.PluginName;
+                o.DefaultPlugin = NativePasswordPluginNames.MySqlNativePassword;
                 o.RoundTimeout = RoundTimeout;
                 o.HandshakeTimeout = HandshakeTimeout;
             })
@@ -207,7 +207,7 @@ public sealed class ConcurrencySoakTests(ITestOutputHelper output)
                     var stored = IsScram(u)
                         ? ScramCredential.Create(Password(u), salt, 4096).ToStoredCredential()
                         : NativePasswordCredential.FromPassword(Password(u)).ToStoredCredential();
-                    _ = store.AddUser(UserName(u), new AuthFactorPolicy(IsScram(u) ? "SCRAM-SHA-256" : NativePasswordPlugin.PluginName, stored));
+                    _ = store.AddUser(UserName(u), new AuthFactorPolicy(IsScram(u) ? "SCRAM-SHA-256" : NativePasswordPluginNames.MySqlNativePassword, stored));
                 }
             });
         return services.BuildServiceProvider();

@@ -41,7 +41,7 @@ public sealed class DeadlineTests
     public async Task AcceptorRunAsync_SendThrowsIOException_ReturnsNullWithTransportFailure()
     {
         var services = new ServiceCollection();
-        _ = services.AddHandshake().AddNativePasswordVerifier().AddAcceptor(o => o.DefaultPlugin = NativePasswordPlugin.PluginName).AddInMemoryCredentialStore();
+        _ = services.AddHandshake().AddNativePasswordVerifier().AddAcceptor(o => o.DefaultPlugin = NativePasswordPluginNames.MySqlNativePassword).AddInMemoryCredentialStore();
         await using var sp = services.BuildServiceProvider();
         using var acceptor = sp.GetRequiredService<IAuthAcceptorFactory>().Create();
 
@@ -57,7 +57,7 @@ public sealed class DeadlineTests
         var time = new FakeTimeProvider();
         var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var services = new ServiceCollection();
-        _ = services.AddSingleton<TimeProvider>(time).AddHandshake().AddNativePasswordVerifier().AddAcceptor(o => o.DefaultPlugin = NativePasswordPlugin.PluginName).AddInMemoryCredentialStore();
+        _ = services.AddSingleton<TimeProvider>(time).AddHandshake().AddNativePasswordVerifier().AddAcceptor(o => o.DefaultPlugin = NativePasswordPluginNames.MySqlNativePassword).AddInMemoryCredentialStore();
         await using var sp = services.BuildServiceProvider();
         using var acceptor = sp.GetRequiredService<IAuthAcceptorFactory>().Create();
 
@@ -114,7 +114,7 @@ public sealed class DeadlineTests
         public TransportSecurity Security => TransportSecurity.None;
 
         public ValueTask<AuthEvent> ReceiveAsync(CancellationToken cancellationToken) =>
-            ValueTask.FromResult(AuthEvent.Begin(NativePasswordPlugin.PluginName, new byte[20]));
+            ValueTask.FromResult(AuthEvent.Begin(NativePasswordPluginNames.MySqlNativePassword, new byte[20]));
 
         public async ValueTask SendAsync(AuthClientMessage message, CancellationToken cancellationToken)
         {

@@ -31,7 +31,7 @@ public sealed class SecretZeroingTests
     {
         await using var sp = Services(b => b.AddNativePassword());
         using var credentials = AuthCredentials.FromPasswords(User, Password);
-        var exchange = Start(sp, NativePasswordPlugin.PluginName, credentials, TransportSecurity.None);
+        var exchange = Start(sp, NativePasswordPluginNames.MySqlNativePassword, credentials, TransportSecurity.None);
 
         var reply = await exchange.RespondAsync(RandomNumberGenerator.GetBytes(20), CancellationToken.None);
 
@@ -43,7 +43,7 @@ public sealed class SecretZeroingTests
     {
         await using var sp = Services(b => b.AddCachingSha2());
         using var credentials = AuthCredentials.FromPasswords(User, Password);
-        var exchange = Start(sp, CachingSha2Plugin.PluginName, credentials, VerifiedTls);
+        var exchange = Start(sp, CachingSha2PluginNames.CachingSha2Password, credentials, VerifiedTls);
 
         var reply = await exchange.RespondAsync(RandomNumberGenerator.GetBytes(20), CancellationToken.None);
 
@@ -55,7 +55,7 @@ public sealed class SecretZeroingTests
     {
         await using var sp = Services(b => b.AddCachingSha2());
         using var credentials = AuthCredentials.FromPasswords(User, Password);
-        var exchange = Start(sp, CachingSha2Plugin.PluginName, credentials, VerifiedTls);
+        var exchange = Start(sp, CachingSha2PluginNames.CachingSha2Password, credentials, VerifiedTls);
         var scrambleReply = await exchange.RespondAsync(RandomNumberGenerator.GetBytes(20), CancellationToken.None);
 
         // 0x04: perform full authentication; over verified TLS the client sends the password itself.
@@ -87,7 +87,7 @@ public sealed class SecretZeroingTests
     {
         await using var sp = Services(b => b.AddTotp());
         using var credentials = AuthCredentials.FromPasswords(User, Password, TotpSecretBase32);
-        var exchange = Start(sp, TotpVerifierOptions.DefaultName, credentials, VerifiedTls, factor: 2);
+        var exchange = Start(sp, TotpPluginNames.Totp, credentials, VerifiedTls, factor: 2);
 
         var reply = await exchange.RespondAsync("Enter the 6-digit code"u8.ToArray(), CancellationToken.None);
         Assert.Equal(6, reply.Data.Length);
@@ -110,7 +110,7 @@ public sealed class SecretZeroingTests
             b.AddResume(o => o.ServerIdentity = "db1:5432");
         });
         using var credentials = AuthCredentials.FromPasswords(User, Password);
-        var exchange = Start(sp, ResumeClientOptions.DefaultName, credentials, VerifiedTls);
+        var exchange = Start(sp, ResumePluginNames.Resume, credentials, VerifiedTls);
 
         var reply = await exchange.RespondAsync(ReadOnlyMemory<byte>.Empty, CancellationToken.None);
         Assert.Equal(ResumeToken.Length, reply.Data.Length);

@@ -34,7 +34,7 @@ public sealed class HandshakeSaslMechanismTests
     [Fact]
     public async Task AuthenticateAsync_BridgedPlainOverPlainTransport_RefusedByTheCleartextGateBeforeSending()
     {
-        var (client, server) = await RunAsync(PlainMechanism.Name, "pw");
+        var (client, server) = await RunAsync(PlainPluginNames.Plain, "pw");
 
         var error = Assert.IsType<HandshakeException>(client.Error);
         Assert.Equal(AuthErrorCode.PolicyViolation, error.Code);

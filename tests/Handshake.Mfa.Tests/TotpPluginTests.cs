@@ -166,9 +166,12 @@ public sealed class TotpPluginTests
     }
 
     [Fact]
-    public async Task AddTotp_ConfiguredName_PluginAnswersToIt()
+    public async Task AddTotp_RegisteredName_PluginAnswersToIt()
     {
-        await using var sp = Client(NewClock(), o => o.Name = "otp");
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(NewClock());
+        services.AddHandshake().AddTotp("otp", null);
+        await using var sp = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         using var credentials = new AuthCredentials("alice", AuthSecret.FromBytes(SecretBytes));
         using var negotiator = sp.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, Tls);
         var server = new ScriptedAuthServer().Send(AuthEvent.Begin("otp")).Expect().Send(AuthEvent.Succeeded());

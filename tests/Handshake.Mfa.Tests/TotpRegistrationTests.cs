@@ -65,7 +65,6 @@ public sealed class TotpRegistrationTests
     [InlineData("MaxConsecutiveFailures")]
     [InlineData("LockoutDuration")]
     [InlineData("DefaultParameters")]
-    [InlineData("Name")]
     public async Task AddTotpVerifier_InvalidOption_FailsAtStartUpNamingIt(string option)
     {
         var services = new ServiceCollection();
@@ -76,8 +75,7 @@ public sealed class TotpRegistrationTests
                 case "AllowedSkewSteps": o.AllowedSkewSteps = 11; break;
                 case "MaxConsecutiveFailures": o.MaxConsecutiveFailures = 0; break;
                 case "LockoutDuration": o.LockoutDuration = TimeSpan.Zero; break;
-                case "DefaultParameters": o.DefaultParameters = new TotpParameters { PeriodSeconds = 0 }; break;
-                default: o.Name = string.Empty; break;
+                default: o.DefaultParameters = new TotpParameters { PeriodSeconds = 0 }; break;
             }
         });
         await using var sp = services.BuildServiceProvider();

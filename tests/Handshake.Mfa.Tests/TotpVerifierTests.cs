@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using static Handshake.Mfa.Tests.TestSupport;
 
 namespace Handshake.Mfa.Tests;
@@ -328,8 +329,12 @@ public sealed class TotpVerifierTests
     }
 
     [Fact]
-    public void Verifier_ConfiguredName_IsUsed()
+    public async Task AddTotpVerifier_RegisteredName_IsUsed()
     {
-        Assert.Equal("otp2", Verifier(configure: o => o.Name = "otp2").Name);
+        var services = new ServiceCollection();
+        _ = services.AddHandshake().AddTotpVerifier("otp2", null);
+        await using var sp = services.BuildServiceProvider();
+
+        Assert.Equal("otp2", sp.GetRequiredService<IHandshakeCatalog>().Verifiers.Single().Name);
     }
 }

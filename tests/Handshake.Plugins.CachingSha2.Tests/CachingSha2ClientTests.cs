@@ -20,7 +20,7 @@ public sealed class CachingSha2ClientTests
         await using var sp = Services();
         using var credentials = AuthCredentials.FromPasswords("alice", password);
         using var negotiator = Create(sp, credentials, TransportSecurity.None);
-        var action = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2Plugin.PluginName, Convert.FromHexString(scrambleHex)));
+        var action = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2PluginNames.CachingSha2Password, Convert.FromHexString(scrambleHex)));
         Assert.Equal(AuthActionKind.Send, action.Kind);
         Assert.Equal(expectedHex, Convert.ToHexStringLower(action.Data.Span));
     }
@@ -31,7 +31,7 @@ public sealed class CachingSha2ClientTests
         await using var sp = Services();
         using var credentials = AuthCredentials.FromPasswords("alice", string.Empty);
         using var negotiator = Create(sp, credentials, TransportSecurity.None);
-        var action = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2Plugin.PluginName, Convert.FromHexString(Scramble)));
+        var action = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2PluginNames.CachingSha2Password, Convert.FromHexString(Scramble)));
         Assert.Equal(AuthActionKind.Send, action.Kind);
         Assert.Equal(0, action.Data.Length);
     }
@@ -45,7 +45,7 @@ public sealed class CachingSha2ClientTests
         await using var sp = Services();
         using var credentials = AuthCredentials.FromPasswords("alice", "secret");
         using var negotiator = Create(sp, credentials, TransportSecurity.None);
-        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2Plugin.PluginName, new byte[length])));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2PluginNames.CachingSha2Password, new byte[length])));
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 
@@ -55,7 +55,7 @@ public sealed class CachingSha2ClientTests
         await using var sp = Services();
         using var credentials = AuthCredentials.FromPasswords("alice", "secret");
         using var negotiator = Create(sp, credentials, TransportSecurity.None);
-        _ = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2Plugin.PluginName, Convert.FromHexString(Scramble)));
+        _ = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2PluginNames.CachingSha2Password, Convert.FromHexString(Scramble)));
         Assert.Equal(AuthActionKind.None, (await negotiator.HandleAsync(AuthEvent.Continue(new byte[] { 0x03 }))).Kind);
         Assert.Equal(AuthActionKind.Completed, (await negotiator.HandleAsync(AuthEvent.Succeeded())).Kind);
     }
@@ -66,7 +66,7 @@ public sealed class CachingSha2ClientTests
         await using var sp = Services();
         using var credentials = AuthCredentials.FromPasswords("alice", "secret");
         using var negotiator = Create(sp, credentials, TransportSecurity.None);
-        _ = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2Plugin.PluginName, Convert.FromHexString(Scramble)));
+        _ = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2PluginNames.CachingSha2Password, Convert.FromHexString(Scramble)));
         Assert.Equal(AuthActionKind.Completed, (await negotiator.HandleAsync(AuthEvent.Succeeded(new byte[] { 0x03 }))).Kind);
     }
 
@@ -78,7 +78,7 @@ public sealed class CachingSha2ClientTests
         await using var sp = Services();
         using var credentials = AuthCredentials.FromPasswords("alice", "secret");
         using var negotiator = Create(sp, credentials, TransportSecurity.None);
-        _ = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2Plugin.PluginName, Convert.FromHexString(Scramble)));
+        _ = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2PluginNames.CachingSha2Password, Convert.FromHexString(Scramble)));
         var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Succeeded(finalData)));
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
@@ -92,7 +92,7 @@ public sealed class CachingSha2ClientTests
         await using var sp = Services();
         using var credentials = AuthCredentials.FromPasswords("alice", "secret");
         using var negotiator = Create(sp, credentials, VerifiedTls);
-        _ = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2Plugin.PluginName, Convert.FromHexString(Scramble)));
+        _ = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2PluginNames.CachingSha2Password, Convert.FromHexString(Scramble)));
         var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Continue(data)));
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
@@ -149,7 +149,7 @@ public sealed class CachingSha2ClientTests
         await using var sp = Services(o => o.AllowPublicKeyRetrieval = true);
         using var credentials = AuthCredentials.FromPasswords("alice", "secret");
         using var negotiator = Create(sp, credentials, TransportSecurity.None);
-        _ = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2Plugin.PluginName, Convert.FromHexString(Scramble)));
+        _ = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2PluginNames.CachingSha2Password, Convert.FromHexString(Scramble)));
         var request = await negotiator.HandleAsync(AuthEvent.Continue(new byte[] { 0x04 }));
         Assert.Equal(new byte[] { 0x02 }, request.Data.ToArray());
         var action = await negotiator.HandleAsync(AuthEvent.Continue(Encoding.ASCII.GetBytes(TestKeys.ServerPublicPem)));
@@ -185,7 +185,7 @@ public sealed class CachingSha2ClientTests
         await using var sp = Services();
         using var credentials = new AuthCredentials("alice", AuthSecret.FromBytes(new byte[32]));
         using var negotiator = Create(sp, credentials, TransportSecurity.None);
-        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2Plugin.PluginName, Convert.FromHexString(Scramble))));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2PluginNames.CachingSha2Password, Convert.FromHexString(Scramble))));
         Assert.Equal(AuthErrorCode.MissingCredential, ex.Code);
     }
 
@@ -195,7 +195,7 @@ public sealed class CachingSha2ClientTests
         await using var sp = Services();
         using var credentials = AuthCredentials.FromPasswords("alice", "secret");
         using var negotiator = Create(sp, credentials, VerifiedTls);
-        _ = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2Plugin.PluginName, Convert.FromHexString(Scramble)));
+        _ = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2PluginNames.CachingSha2Password, Convert.FromHexString(Scramble)));
         _ = await negotiator.HandleAsync(AuthEvent.Continue(new byte[] { 0x04 }));
         var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Continue(new byte[] { 0x04 })));
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
@@ -208,7 +208,7 @@ public sealed class CachingSha2ClientTests
     {
         var pem = which == "weak" ? TestKeys.WeakPublicPem : which;
         await using var sp = Services(o => o.ServerPublicKeyPem = pem);
-        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<CachingSha2Options>>().Value);
+        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptionsMonitor<CachingSha2Options>>().Get(CachingSha2PluginNames.CachingSha2Password));
         Assert.Contains("ServerPublicKeyPem", ex.Message, StringComparison.Ordinal);
     }
 
@@ -218,7 +218,7 @@ public sealed class CachingSha2ClientTests
         {
             using var credentials = AuthCredentials.FromPasswords("alice", "secret");
             using var negotiator = Create(sp, credentials, transport);
-            _ = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2Plugin.PluginName, Convert.FromHexString(Scramble)));
+            _ = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2PluginNames.CachingSha2Password, Convert.FromHexString(Scramble)));
             var action = await negotiator.HandleAsync(AuthEvent.Continue(new byte[] { 0x04 }));
             Assert.Equal(AuthActionKind.Send, action.Kind);
             return AuthAction.Send(action.PluginName!, action.Data.ToArray());
@@ -230,7 +230,7 @@ public sealed class CachingSha2ClientTests
         await using var sp = Services(o => o.AllowPublicKeyRetrieval = true);
         using var credentials = AuthCredentials.FromPasswords("alice", "secret");
         using var negotiator = Create(sp, credentials, TransportSecurity.None);
-        _ = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2Plugin.PluginName, Convert.FromHexString(Scramble)));
+        _ = await negotiator.HandleAsync(AuthEvent.Begin(CachingSha2PluginNames.CachingSha2Password, Convert.FromHexString(Scramble)));
         _ = await negotiator.HandleAsync(AuthEvent.Continue(new byte[] { 0x04 }));
         _ = await negotiator.HandleAsync(AuthEvent.Continue(pem));
     }

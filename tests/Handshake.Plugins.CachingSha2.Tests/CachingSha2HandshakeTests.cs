@@ -119,7 +119,7 @@ public sealed class CachingSha2HandshakeTests
     [Fact]
     public async Task RunAsync_MalformedStoredCredential_FailsWithInvalidStoredCredential()
     {
-        await using var sp = Services(users: s => s.AddUser("alice", new AuthFactorPolicy(CachingSha2Plugin.PluginName, StoredCredential.FromString("$A$005$notours"))));
+        await using var sp = Services(users: s => s.AddUser("alice", new AuthFactorPolicy(CachingSha2PluginNames.CachingSha2Password, StoredCredential.FromString("$A$005$notours"))));
         var result = await RunAsync(sp, "alice", "secret", VerifiedTls, ServerTls);
         Assert.Equal(AuthErrorCode.InvalidStoredCredential, result.ServerFailureReason);
     }
@@ -177,7 +177,7 @@ public sealed class CachingSha2HandshakeTests
             o.CacheCapacity = capacity;
         });
         await using var sp = services.BuildServiceProvider();
-        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<CachingSha2VerifierOptions>>().Value);
+        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptionsMonitor<CachingSha2VerifierOptions>>().Get(CachingSha2PluginNames.CachingSha2Password));
         Assert.Contains("CachingSha2VerifierOptions", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("PRIVATE KEY", ex.Message, StringComparison.Ordinal);
     }
@@ -194,7 +194,7 @@ public sealed class CachingSha2HandshakeTests
     }
 
     private static AuthFactorPolicy Policy(string password) =>
-        new(CachingSha2Plugin.PluginName, CachingSha2Credential.FromPassword(password, iterations: CachingSha2Credential.MinIterations).ToStoredCredential());
+        new(CachingSha2PluginNames.CachingSha2Password, CachingSha2Credential.FromPassword(password, iterations: CachingSha2Credential.MinIterations).ToStoredCredential());
 
     private static string Describe(InMemoryHandshakeResult result) => result.ClientError?.ToString() ?? result.ServerFailureReason.ToString();
 
@@ -210,7 +210,7 @@ public sealed class CachingSha2HandshakeTests
                 o.UnknownUserIterations = CachingSha2Credential.MinIterations;
                 server?.Invoke(o);
             })
-            .AddAcceptor(o => o.DefaultPlugin = CachingSha2Plugin.PluginName)
+            .AddAcceptor(o => o.DefaultPlugin = CachingSha2PluginNames.CachingSha2Password)
             .AddInMemoryCredentialStore(users);
         return services.BuildServiceProvider();
     }

@@ -5,7 +5,7 @@ namespace Handshake.Plugins.CachingSha2.Tests;
 /// <summary>caching_sha2_password under the shared rules, full authentication over a plain transport with a configured RSA key.</summary>
 public sealed class CachingSha2OverRsaConformanceTests : AuthPluginConformanceTests
 {
-    protected override string PluginName => CachingSha2Plugin.PluginName;
+    protected override string PluginName => CachingSha2PluginNames.CachingSha2Password;
 
     protected override IReadOnlyList<string> Secrets => ["conformance-secret", "conformance-wrong"];
 

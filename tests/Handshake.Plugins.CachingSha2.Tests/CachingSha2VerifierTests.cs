@@ -165,7 +165,7 @@ public sealed class CachingSha2VerifierTests
         new(Options.Create(new CachingSha2VerifierOptions { PrivateKeyPem = TestKeys.ServerPrivatePem, UnknownUserIterations = 1000 }), new CachingSha2PasswordCache(4), Options.Create(new ServerSecretOptions()));
 
     private static IVerifierExchange Start(CachingSha2Verifier verifier, byte[] random, StoredCredential? stored, TransportSecurity transport) =>
-        verifier.Start(new VerifierContext(CachingSha2Plugin.PluginName, CachingSha2Plugin.PluginName, 1, transport, new FixedCredentialSource("alice", stored))
+        verifier.Start(new VerifierContext(CachingSha2PluginNames.CachingSha2Password, CachingSha2PluginNames.CachingSha2Password, 1, transport, new FixedCredentialSource("alice", stored))
         {
             Random = new FixedRandomSource(random),
         });

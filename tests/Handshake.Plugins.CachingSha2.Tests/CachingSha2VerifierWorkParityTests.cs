@@ -49,7 +49,7 @@ public sealed class CachingSha2VerifierWorkParityTests
         }
 
         var response = path == "cached, wrong response" ? Response.Select(b => (byte)(b ^ 1)).ToArray() : Response;
-        using var exchange = verifier.Start(new VerifierContext(CachingSha2Plugin.PluginName, CachingSha2Plugin.PluginName, 1, TransportSecurity.None, new FixedCredentialSource("alice", path == "unknown user" ? null : stored))
+        using var exchange = verifier.Start(new VerifierContext(CachingSha2PluginNames.CachingSha2Password, CachingSha2PluginNames.CachingSha2Password, 1, TransportSecurity.None, new FixedCredentialSource("alice", path == "unknown user" ? null : stored))
         {
             Random = new FixedRandomSource(Scramble),
         });

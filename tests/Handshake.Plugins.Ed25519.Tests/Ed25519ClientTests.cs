@@ -39,7 +39,7 @@ public sealed class Ed25519ClientTests
         using var exchange = Start(credentials);
         var ex = await Assert.ThrowsAsync<HandshakeException>(() => exchange.RespondAsync(new byte[length], CancellationToken.None).AsTask());
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
-        Assert.Equal(Ed25519Plugin.PluginName, ex.PluginName);
+        Assert.Equal(Ed25519PluginNames.ClientEd25519, ex.PluginName);
         Assert.Contains("32", ex.Message, StringComparison.Ordinal);
     }
 
@@ -93,5 +93,5 @@ public sealed class Ed25519ClientTests
     }
 
     private static IAuthExchange Start(AuthCredentials credentials) =>
-        new Ed25519Plugin().Start(new AuthExchangeContext(Ed25519Plugin.PluginName, 1, credentials, TransportSecurity.None, Substitute.For<IAuthSecurityPolicy>()));
+        new Ed25519Plugin().Start(new AuthExchangeContext(Ed25519PluginNames.ClientEd25519, 1, credentials, TransportSecurity.None, Substitute.For<IAuthSecurityPolicy>()));
 }

@@ -4,7 +4,7 @@ namespace Handshake.Plugins.Ed25519.Tests;
 
 public sealed class Ed25519ConformanceTests : AuthPluginConformanceTests
 {
-    protected override string PluginName => Ed25519Plugin.PluginName;
+    protected override string PluginName => Ed25519PluginNames.ClientEd25519;
 
     protected override IReadOnlyList<string> Secrets => ["conformance-secret", "conformance-wrong", Ed25519Credential.FromPassword("conformance-secret").Format()];
 

@@ -135,7 +135,7 @@ public sealed class Ed25519VerifierTests
 
     private static IVerifierExchange Start(byte[] random, StoredCredential? stored)
     {
-        var context = new VerifierContext(Ed25519Plugin.PluginName, Ed25519Plugin.PluginName, 1, TransportSecurity.None, new FixedCredentialSource("alice", stored))
+        var context = new VerifierContext(Ed25519PluginNames.ClientEd25519, Ed25519PluginNames.ClientEd25519, 1, TransportSecurity.None, new FixedCredentialSource("alice", stored))
         {
             Random = new FixedRandomSource(random),
         };

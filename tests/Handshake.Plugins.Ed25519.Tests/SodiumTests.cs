@@ -11,9 +11,9 @@ public sealed class SodiumTests
         var result = Sodium.Load(["libsodium-not-here.so.99", "/nonexistent/libsodium.so"]);
 
         Assert.Null(result.Library);
-        var ex = Assert.Throws<HandshakeException>(() => result.Require(Ed25519Plugin.PluginName, 1));
+        var ex = Assert.Throws<HandshakeException>(() => result.Require(Ed25519PluginNames.ClientEd25519, 1));
         Assert.Equal(AuthErrorCode.PluginFailure, ex.Code);
-        Assert.Equal(Ed25519Plugin.PluginName, ex.PluginName);
+        Assert.Equal(Ed25519PluginNames.ClientEd25519, ex.PluginName);
         Assert.Equal(1, ex.FactorIndex);
         Assert.Contains("libsodium", ex.Message, StringComparison.Ordinal);
         Assert.Contains("apt-get install libsodium23", ex.Message, StringComparison.Ordinal);

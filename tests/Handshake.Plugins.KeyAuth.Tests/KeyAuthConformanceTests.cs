@@ -15,7 +15,7 @@ public sealed class KeyAuthConformanceTests : AuthPluginConformanceTests
     private static readonly string EnrolledPem = TestKeys.EncryptedPrivatePem(TestKeys.P256, EnrolledKeyPassword);
     private static readonly string StrayPem = TestKeys.EncryptedPrivatePem(TestKeys.OtherP256, StrayKeyPassword);
 
-    protected override string PluginName => KeyAuthDefaults.Name;
+    protected override string PluginName => KeyAuthPluginNames.SshKeyAuth;
 
     protected override IReadOnlyList<string> Secrets => [EnrolledKeyPassword, StrayKeyPassword];
 

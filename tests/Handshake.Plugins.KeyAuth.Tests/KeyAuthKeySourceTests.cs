@@ -42,7 +42,7 @@ public sealed class KeyAuthKeySourceTests
         Assert.False(result.Succeeded);
         var error = Assert.IsType<HandshakeException>(result.ClientError);
         Assert.Equal(AuthErrorCode.KeyUnavailable, error.Code);
-        Assert.Equal(KeyAuthDefaults.Name, error.PluginName);
+        Assert.Equal(KeyAuthPluginNames.SshKeyAuth, error.PluginName);
         Assert.Contains("password is wrong", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(wrong, error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(Password, error.ToString(), StringComparison.Ordinal);
@@ -69,7 +69,7 @@ public sealed class KeyAuthKeySourceTests
         var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(Challenge(), default));
 
         Assert.Equal(AuthErrorCode.MissingCredential, ex.Code);
-        Assert.Equal(KeyAuthDefaults.Name, ex.PluginName);
+        Assert.Equal(KeyAuthPluginNames.SshKeyAuth, ex.PluginName);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class KeyAuthKeySourceTests
         var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(Challenge(), default));
 
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
-        Assert.Equal(KeyAuthDefaults.Name, ex.PluginName);
+        Assert.Equal(KeyAuthPluginNames.SshKeyAuth, ex.PluginName);
     }
 
     [Fact]

@@ -71,7 +71,8 @@ public sealed class KeyAuthLifecycleTests
         services.AddHandshake().AddKeyAuth(_ => { });
         await using var sp = services.BuildServiceProvider();
 
-        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetServices<IAuthPlugin>().ToList());
+        // Read when an exchange starts, checked at start-up: the options of the plugin's name fail validation.
+        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptionsMonitor<KeyAuthClientOptions>>().Get(KeyAuthPluginNames.SshKeyAuth));
 
         Assert.Contains("exactly one of PrivateKeyPem, KeySource or Signer", ex.Message, StringComparison.Ordinal);
     }

@@ -26,7 +26,7 @@ public sealed class KeyAuthProtocolTests
         var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(message, default));
 
         Assert.True(ex.Code == AuthErrorCode.ProtocolViolation, what);
-        Assert.Equal(KeyAuthDefaults.Name, ex.PluginName);
+        Assert.Equal(KeyAuthPluginNames.SshKeyAuth, ex.PluginName);
     }
 
     public static TheoryData<string, byte[]> MalformedKeyLists => new()

@@ -64,8 +64,8 @@ public sealed class KeyAuthReplayTests
         services.AddHandshake()
             .AddKeyAuth(o => o.PrivateKeyPem = TestKeys.PrivatePem(TestKeys.P256))
             .AddKeyAuthVerifier()
-            .AddAcceptor(o => o.DefaultPlugin = KeyAuthDefaults.Name)
-            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(KeyAuthDefaults.Name, StoredCredential.FromString(Stored))));
+            .AddAcceptor(o => o.DefaultPlugin = KeyAuthPluginNames.SshKeyAuth)
+            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(KeyAuthPluginNames.SshKeyAuth, StoredCredential.FromString(Stored))));
         await using var sp = services.BuildServiceProvider();
 
         var first = await Engine.RunAsync(sp);

@@ -21,7 +21,7 @@ public sealed class KeyAuthRoundTripTests
         var result = await Engine.RunAsync(sp);
 
         Assert.True(result.Succeeded, result.ClientError?.ToString() ?? result.ServerFailureReason.ToString());
-        Assert.Equal(KeyAuthDefaults.Name, result.ServerResult!.Factors[0].PluginName);
+        Assert.Equal(KeyAuthPluginNames.SshKeyAuth, result.ServerResult!.Factors[0].PluginName);
     }
 
     [Theory]
@@ -49,7 +49,7 @@ public sealed class KeyAuthRoundTripTests
 
         Assert.False(result.Succeeded);
         Assert.Equal(AuthErrorCode.KeyUnavailable, result.ClientError?.Code);
-        Assert.Equal(KeyAuthDefaults.Name, result.ClientError?.PluginName);
+        Assert.Equal(KeyAuthPluginNames.SshKeyAuth, result.ClientError?.PluginName);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class KeyAuthRoundTripTests
             .AddInMemoryCredentialStore(s => s.AddUser(
                 "alice",
                 new AuthFactorPolicy("password", StoredCredential.FromString("pw")),
-                new AuthFactorPolicy(KeyAuthDefaults.Name, StoredCredential.FromString(TestKeys.AuthorizedKeysLine(TestKeys.P384)))));
+                new AuthFactorPolicy(KeyAuthPluginNames.SshKeyAuth, StoredCredential.FromString(TestKeys.AuthorizedKeysLine(TestKeys.P384)))));
         await using var sp = services.BuildServiceProvider();
 
         // Factor 2's secret (password2) unlocks the encrypted key, as mysql2 passes password2 to the factor-2 plugin.
@@ -106,7 +106,7 @@ public sealed class KeyAuthRoundTripTests
 
         Assert.True(result.Succeeded, result.ClientError?.ToString() ?? result.ServerFailureReason.ToString());
         Assert.Equal(2, result.ServerResult!.AssuranceLevel);
-        Assert.Equal(KeyAuthDefaults.Name, result.ServerResult.Factors[1].PluginName);
+        Assert.Equal(KeyAuthPluginNames.SshKeyAuth, result.ServerResult.Factors[1].PluginName);
     }
 
     [Fact]

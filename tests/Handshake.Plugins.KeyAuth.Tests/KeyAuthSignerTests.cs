@@ -61,7 +61,7 @@ public sealed class KeyAuthSignerTests
         var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await exchange.RespondAsync(KeyAuthKeySourceTests.Challenge(), default));
 
         Assert.Equal(AuthErrorCode.LockedOut, ex.Code);
-        Assert.Equal(KeyAuthDefaults.Name, ex.PluginName);
+        Assert.Equal(KeyAuthPluginNames.SshKeyAuth, ex.PluginName);
         Assert.Equal(2, ex.FactorIndex);
     }
 

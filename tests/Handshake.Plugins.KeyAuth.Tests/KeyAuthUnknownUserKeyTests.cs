@@ -40,7 +40,7 @@ public sealed class KeyAuthUnknownUserKeyTests
         _ = services.AddHandshake().AddKeyAuthVerifier(o => o.AdvertiseKeys = true);
         _ = services.Configure(secrets);
         await using var container = services.BuildServiceProvider();
-        var verifier = container.GetServices<IAuthVerifier>().Single(v => v.Name == KeyAuthDefaults.Name);
+        var verifier = container.GetServices<IAuthVerifier>().Single(v => v.Name == KeyAuthPluginNames.SshKeyAuth);
         using var server = verifier.Start(Direct.ServerContext(null, user: "ghost", random: new FixedRandom()));
         _ = await server.BeginAsync(default);
         return (await server.ProcessAsync(new byte[] { 0x01, 0x02 }, default)).Data.ToArray();

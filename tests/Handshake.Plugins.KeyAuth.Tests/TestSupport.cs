@@ -103,16 +103,16 @@ internal sealed class FixedRandom(byte seed = 0x5A) : IRandomSource
 /// <summary>Drives a client exchange against a verifier exchange directly, with independently chosen contexts.</summary>
 internal static class Direct
 {
-    public static AuthExchangeContext ClientContext(string user = "alice", int factor = 1, string plugin = KeyAuthDefaults.Name, TransportSecurity? transport = null, string?[]? passwords = null) =>
+    public static AuthExchangeContext ClientContext(string user = "alice", int factor = 1, string plugin = KeyAuthPluginNames.SshKeyAuth, TransportSecurity? transport = null, string?[]? passwords = null) =>
         new(plugin, factor, AuthCredentials.FromPasswords(user, passwords ?? []), transport ?? TransportSecurity.None, Substitute.For<IAuthSecurityPolicy>());
 
-    public static VerifierContext ServerContext(string? storedKeys, string user = "alice", int factor = 1, string mechanism = KeyAuthDefaults.Name, TransportSecurity? transport = null, TimeProvider? time = null, IRandomSource? random = null)
+    public static VerifierContext ServerContext(string? storedKeys, string user = "alice", int factor = 1, string mechanism = KeyAuthPluginNames.SshKeyAuth, TransportSecurity? transport = null, TimeProvider? time = null, IRandomSource? random = null)
     {
         var source = Substitute.For<IVerifierCredentialSource>();
         source.UserName.Returns(user);
         source.FindCredentialAsync(Arg.Any<string>(), Arg.Any<int>(), Arg.Any<CancellationToken>())
             .Returns(_ => ValueTask.FromResult(storedKeys is null ? null : StoredCredential.FromString(storedKeys)));
-        return new VerifierContext(KeyAuthDefaults.Name, mechanism, factor, transport ?? TransportSecurity.None, source)
+        return new VerifierContext(KeyAuthPluginNames.SshKeyAuth, mechanism, factor, transport ?? TransportSecurity.None, source)
         {
             Time = time ?? TimeProvider.System,
             Random = random ?? SystemRandomSource.Instance,
@@ -158,8 +158,8 @@ internal static class Engine
         collection.AddHandshake()
             .AddKeyAuth(client)
             .AddKeyAuthVerifier(server ?? (_ => { }))
-            .AddAcceptor(o => o.DefaultPlugin = KeyAuthDefaults.Name)
-            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(KeyAuthDefaults.Name, StoredCredential.FromString(storedKeys))));
+            .AddAcceptor(o => o.DefaultPlugin = KeyAuthPluginNames.SshKeyAuth)
+            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(KeyAuthPluginNames.SshKeyAuth, StoredCredential.FromString(storedKeys))));
         return collection.BuildServiceProvider();
     }
 

@@ -32,8 +32,8 @@ public sealed class WriteYourOwnPluginTests
 
         // --- end ---
         builder.AddKeyAuthVerifier()
-            .AddAcceptor(o => o.DefaultPlugin = KeyAuthDefaults.Name)
-            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(KeyAuthDefaults.Name, StoredCredential.FromString(TestKeys.AuthorizedKeysLine(TestKeys.P256)))));
+            .AddAcceptor(o => o.DefaultPlugin = KeyAuthPluginNames.SshKeyAuth)
+            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(KeyAuthPluginNames.SshKeyAuth, StoredCredential.FromString(TestKeys.AuthorizedKeysLine(TestKeys.P256)))));
         await using var sp = services.BuildServiceProvider();
 
         var result = await Engine.RunAsync(sp);
@@ -48,8 +48,8 @@ public sealed class WriteYourOwnPluginTests
         services.AddHandshake()
             .AddPlugin(new ChallengeSigningPlugin(new FakeKeyVault(TestKeys.PrivatePem(TestKeys.P256))))
             .AddKeyAuthVerifier()
-            .AddAcceptor(o => o.DefaultPlugin = KeyAuthDefaults.Name)
-            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(KeyAuthDefaults.Name, StoredCredential.FromString(TestKeys.PublicPem(TestKeys.P256)))));
+            .AddAcceptor(o => o.DefaultPlugin = KeyAuthPluginNames.SshKeyAuth)
+            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(KeyAuthPluginNames.SshKeyAuth, StoredCredential.FromString(TestKeys.PublicPem(TestKeys.P256)))));
         await using var sp = services.BuildServiceProvider();
 
         var result = await Engine.RunAsync(sp);

@@ -7,7 +7,7 @@ namespace Handshake.Plugins.MariaDbPam.Tests;
 /// <summary>mysql_clear_password over verified TLS, checked against a SCRAM verifier.</summary>
 public sealed class ClearPasswordConformanceTests : AuthPluginConformanceTests
 {
-    protected override string PluginName => ClearPasswordPlugin.PluginName;
+    protected override string PluginName => MariaDbPamPluginNames.ClearPassword;
 
     protected override IReadOnlyList<string> Secrets => [Password, "clear-wrong", ScramStored(Password).Value];
 

@@ -13,7 +13,7 @@ public sealed class ClearPasswordTests
         using var credentials = AuthCredentials.FromPasswords("alice", Password);
         using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, Tls);
 
-        var action = await negotiator.HandleAsync(AuthEvent.Begin(ClearPasswordPlugin.PluginName, Question(4, "Password: ")));
+        var action = await negotiator.HandleAsync(AuthEvent.Begin(MariaDbPamPluginNames.ClearPassword, Question(4, "Password: ")));
 
         Assert.Equal([.. System.Text.Encoding.UTF8.GetBytes(Password), 0], action.Data.ToArray());
     }
@@ -27,7 +27,7 @@ public sealed class ClearPasswordTests
         using var credentials = AuthCredentials.FromPasswords("alice", Password);
         using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, transport);
 
-        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Begin(ClearPasswordPlugin.PluginName)).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Begin(MariaDbPamPluginNames.ClearPassword)).AsTask());
 
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
         Assert.DoesNotContain(Password, ex.ToString(), StringComparison.Ordinal);
@@ -40,7 +40,7 @@ public sealed class ClearPasswordTests
         using var credentials = AuthCredentials.FromPasswords("alice", "pw");
         using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, TransportSecurity.None);
 
-        var action = await negotiator.HandleAsync(AuthEvent.Begin(ClearPasswordPlugin.PluginName));
+        var action = await negotiator.HandleAsync(AuthEvent.Begin(MariaDbPamPluginNames.ClearPassword));
 
         Assert.Equal("pw\0"u8.ToArray(), action.Data.ToArray());
     }
@@ -51,7 +51,7 @@ public sealed class ClearPasswordTests
         await using var provider = Build(allowCleartext: false);
         using var credentials = AuthCredentials.FromPasswords("alice", "pw");
         using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, Tls);
-        _ = await negotiator.HandleAsync(AuthEvent.Begin(ClearPasswordPlugin.PluginName));
+        _ = await negotiator.HandleAsync(AuthEvent.Begin(MariaDbPamPluginNames.ClearPassword));
 
         var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Continue(Question(4, "Verification code: "))).AsTask());
 

@@ -20,7 +20,7 @@ public sealed class DialogClientTests : IAsyncDisposable
         using var credentials = AuthCredentials.FromPasswords("alice", "pw1");
         using var negotiator = Negotiator(credentials);
 
-        var action = await negotiator.HandleAsync(AuthEvent.Begin(DialogPlugin.PluginName));
+        var action = await negotiator.HandleAsync(AuthEvent.Begin(MariaDbPamPluginNames.Dialog));
 
         Assert.Equal(AuthActionKind.Send, action.Kind);
         Assert.Equal("pw1\0"u8.ToArray(), action.Data.ToArray());
@@ -32,7 +32,7 @@ public sealed class DialogClientTests : IAsyncDisposable
         using var credentials = new AuthCredentials("alice");
         using var negotiator = Negotiator(credentials);
 
-        var action = await negotiator.HandleAsync(AuthEvent.Begin(DialogPlugin.PluginName));
+        var action = await negotiator.HandleAsync(AuthEvent.Begin(MariaDbPamPluginNames.Dialog));
 
         Assert.Equal(new byte[] { 0 }, action.Data.ToArray());
     }
@@ -45,7 +45,7 @@ public sealed class DialogClientTests : IAsyncDisposable
         using var credentials = AuthCredentials.FromPasswords("alice", "pw1");
         using var negotiator = Negotiator(credentials);
 
-        var action = await negotiator.HandleAsync(AuthEvent.Begin(DialogPlugin.PluginName, Question(type, "Password: ")));
+        var action = await negotiator.HandleAsync(AuthEvent.Begin(MariaDbPamPluginNames.Dialog, Question(type, "Password: ")));
 
         Assert.Equal("pw1\0"u8.ToArray(), action.Data.ToArray());
         Assert.Empty(_asked);
@@ -59,7 +59,7 @@ public sealed class DialogClientTests : IAsyncDisposable
         using var negotiator = Negotiator(credentials, time: new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(59)));
 
         // Each answer is wiped once the next question arrives, so it is read before then.
-        var first = (await negotiator.HandleAsync(AuthEvent.Begin(DialogPlugin.PluginName))).Data.ToArray();
+        var first = (await negotiator.HandleAsync(AuthEvent.Begin(MariaDbPamPluginNames.Dialog))).Data.ToArray();
         var second = (await negotiator.HandleAsync(AuthEvent.Continue(Question(4, "Verification code: ")))).Data.ToArray();
 
         Assert.Equal("pw1\0"u8.ToArray(), first);
@@ -72,7 +72,7 @@ public sealed class DialogClientTests : IAsyncDisposable
         using var credentials = AuthCredentials.FromPasswords("alice", "pw1");
         using var negotiator = Negotiator(credentials, prompt: "123456");
 
-        _ = await negotiator.HandleAsync(AuthEvent.Begin(DialogPlugin.PluginName, Question(4, "Password: ")));
+        _ = await negotiator.HandleAsync(AuthEvent.Begin(MariaDbPamPluginNames.Dialog, Question(4, "Password: ")));
         var action = await negotiator.HandleAsync(AuthEvent.Continue(Question(4, "Verification code: ")));
 
         Assert.Equal("123456\0"u8.ToArray(), action.Data.ToArray());
@@ -91,7 +91,7 @@ public sealed class DialogClientTests : IAsyncDisposable
         using var credentials = AuthCredentials.FromPasswords("alice", "pw1");
         using var negotiator = Negotiator(credentials);
 
-        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Begin(DialogPlugin.PluginName, Question(4, "Verification code: "))).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Begin(MariaDbPamPluginNames.Dialog, Question(4, "Verification code: "))).AsTask());
 
         Assert.Equal(AuthErrorCode.MissingCredential, ex.Code);
         Assert.Contains("password2", ex.Message, StringComparison.Ordinal);
@@ -104,7 +104,7 @@ public sealed class DialogClientTests : IAsyncDisposable
         using var credentials = AuthCredentials.FromPasswords("alice", "pw1");
         using var negotiator = Negotiator(credentials, prompt: "blue");
 
-        var action = await negotiator.HandleAsync(AuthEvent.Begin(DialogPlugin.PluginName, Question(3, "Favourite colour? ")));
+        var action = await negotiator.HandleAsync(AuthEvent.Begin(MariaDbPamPluginNames.Dialog, Question(3, "Favourite colour? ")));
 
         Assert.Equal("blue\0"u8.ToArray(), action.Data.ToArray());
         var prompt = Assert.Single(_asked);
@@ -120,7 +120,7 @@ public sealed class DialogClientTests : IAsyncDisposable
         using var credentials = AuthCredentials.FromPasswords("alice", "pw1");
         using var negotiator = Negotiator(credentials, prompt: "new-pw");
 
-        var first = await negotiator.HandleAsync(AuthEvent.Begin(DialogPlugin.PluginName, Question(4, "Password: ")));
+        var first = await negotiator.HandleAsync(AuthEvent.Begin(MariaDbPamPluginNames.Dialog, Question(4, "Password: ")));
         Assert.Equal("pw1\0"u8.ToArray(), first.Data.ToArray());
         var second = await negotiator.HandleAsync(AuthEvent.Continue(Question(4, "New password: ")));
 
@@ -134,7 +134,7 @@ public sealed class DialogClientTests : IAsyncDisposable
         using var credentials = AuthCredentials.FromPasswords("alice", "pw1");
         using var negotiator = Negotiator(credentials, prompt: "typed", configure: o => o.UseDefaultAnswers = false);
 
-        var action = await negotiator.HandleAsync(AuthEvent.Begin(DialogPlugin.PluginName, Question(4, "Password: ")));
+        var action = await negotiator.HandleAsync(AuthEvent.Begin(MariaDbPamPluginNames.Dialog, Question(4, "Password: ")));
 
         Assert.Equal("typed\0"u8.ToArray(), action.Data.ToArray());
         Assert.Single(_asked);
@@ -146,7 +146,7 @@ public sealed class DialogClientTests : IAsyncDisposable
         using var credentials = AuthCredentials.FromPasswords("alice", "pw1");
         using var negotiator = Negotiator(credentials, prompt: "typed", transport: TransportSecurity.None);
 
-        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Begin(DialogPlugin.PluginName, Question(4, "Password: "))).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Begin(MariaDbPamPluginNames.Dialog, Question(4, "Password: "))).AsTask());
 
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
         Assert.Empty(_asked);
@@ -158,7 +158,7 @@ public sealed class DialogClientTests : IAsyncDisposable
         using var credentials = AuthCredentials.FromPasswords("alice", "pw1");
         using var negotiator = Negotiator(credentials, transport: TransportSecurity.None, allowCleartext: true);
 
-        var action = await negotiator.HandleAsync(AuthEvent.Begin(DialogPlugin.PluginName, Question(4, "Password: ")));
+        var action = await negotiator.HandleAsync(AuthEvent.Begin(MariaDbPamPluginNames.Dialog, Question(4, "Password: ")));
 
         Assert.Equal("pw1\0"u8.ToArray(), action.Data.ToArray());
     }
@@ -174,10 +174,10 @@ public sealed class DialogClientTests : IAsyncDisposable
         using var credentials = AuthCredentials.FromPasswords("alice", "pw1");
         using var negotiator = Negotiator(credentials);
 
-        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Begin(DialogPlugin.PluginName, packet)).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Begin(MariaDbPamPluginNames.Dialog, packet)).AsTask());
 
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
-        Assert.Equal(DialogPlugin.PluginName, ex.PluginName);
+        Assert.Equal(MariaDbPamPluginNames.Dialog, ex.PluginName);
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public sealed class DialogClientTests : IAsyncDisposable
         using var credentials = new AuthCredentials("alice");
         using var negotiator = Negotiator(credentials, prompt: "x");
 
-        _ = await negotiator.HandleAsync(AuthEvent.Begin(DialogPlugin.PluginName, Question(2, "Info\nName\u001b[31m? " + new string('a', 5000))));
+        _ = await negotiator.HandleAsync(AuthEvent.Begin(MariaDbPamPluginNames.Dialog, Question(2, "Info\nName\u001b[31m? " + new string('a', 5000))));
 
         var prompt = Assert.Single(_asked);
         Assert.StartsWith("Info\nName[31m? ", prompt.Text, StringComparison.Ordinal);
@@ -199,7 +199,7 @@ public sealed class DialogClientTests : IAsyncDisposable
         using var credentials = new AuthCredentials("alice");
         using var negotiator = Negotiator(credentials, prompt: "a\0b");
 
-        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Begin(DialogPlugin.PluginName, Question(2, "Name? "))).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Begin(MariaDbPamPluginNames.Dialog, Question(2, "Name? "))).AsTask());
 
         Assert.Equal(AuthErrorCode.InvalidCredential, ex.Code);
     }
@@ -210,7 +210,7 @@ public sealed class DialogClientTests : IAsyncDisposable
         using var credentials = new AuthCredentials("alice", AuthSecret.FromPassword("pw1"), AuthSecret.FromPassword(Rfc6238Secret));
         using var negotiator = Negotiator(credentials, withTotp: false);
 
-        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Begin(DialogPlugin.PluginName, Question(4, "Verification code: "))).AsTask());
+        var ex = await Assert.ThrowsAsync<HandshakeException>(() => negotiator.HandleAsync(AuthEvent.Begin(MariaDbPamPluginNames.Dialog, Question(4, "Verification code: "))).AsTask());
 
         Assert.Equal(AuthErrorCode.UnknownPlugin, ex.Code);
         Assert.Contains("AddTotp", ex.Message, StringComparison.Ordinal);

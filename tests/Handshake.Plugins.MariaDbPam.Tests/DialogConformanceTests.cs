@@ -8,7 +8,7 @@ namespace Handshake.Plugins.MariaDbPam.Tests;
 /// <summary>dialog asking a password (checked against a SCRAM verifier) and then a TOTP code (checked by Handshake.Mfa's verifier).</summary>
 public sealed class DialogConformanceTests : AuthPluginConformanceTests
 {
-    protected override string PluginName => DialogPlugin.PluginName;
+    protected override string PluginName => MariaDbPamPluginNames.Dialog;
 
     protected override IReadOnlyList<string> Secrets => [Password, "pam-wrong", Rfc6238Secret, PasswordAndCode().Value];
 

@@ -27,7 +27,7 @@ public sealed class DialogVerifierTests : IAsyncDisposable
         var result = await RunAsync(_provider, credentials, recorder);
 
         Assert.True(result.Succeeded, result.ClientError?.Message);
-        Assert.Equal(DialogPlugin.PluginName, Assert.Single(result.ServerResult!.Factors).PluginName);
+        Assert.Equal(MariaDbPamPluginNames.Dialog, Assert.Single(result.ServerResult!.Factors).PluginName);
         Assert.Equal(2, recorder.Entries.Count(e => e.Direction == TranscriptDirection.ClientToServer));
     }
 
@@ -142,7 +142,7 @@ public sealed class DialogVerifierTests : IAsyncDisposable
             o.Questions.Add(DialogQuestion.Verifier("a", "no-such-verifier"));
         });
 
-        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DialogVerifierOptions>>().Value);
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptionsMonitor<DialogVerifierOptions>>().Get(MariaDbPamPluginNames.Dialog));
 
         Assert.Contains(ex.Failures, f => f.Contains("no-such-family", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("no-such-verifier", StringComparison.Ordinal));
@@ -154,7 +154,7 @@ public sealed class DialogVerifierTests : IAsyncDisposable
     {
         using var provider = Build(_ => { });
 
-        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DialogVerifierOptions>>().Value);
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptionsMonitor<DialogVerifierOptions>>().Get(MariaDbPamPluginNames.Dialog));
 
         Assert.Contains("1 to 8", ex.Message, StringComparison.Ordinal);
     }
@@ -198,8 +198,8 @@ public sealed class DialogVerifierTests : IAsyncDisposable
             .AddScramVerifier()
             .AddTotpVerifier()
             .AddDialogVerifier(questions)
-            .AddAcceptor(o => o.DefaultPlugin = DialogPlugin.PluginName)
-            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(DialogPlugin.PluginName, stored ?? PasswordAndCode())));
+            .AddAcceptor(o => o.DefaultPlugin = MariaDbPamPluginNames.Dialog)
+            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(MariaDbPamPluginNames.Dialog, stored ?? PasswordAndCode())));
         return services.BuildServiceProvider();
     }
 }

@@ -22,7 +22,7 @@ internal static class TestSupport
     public static void PasswordThenCode(DialogVerifierOptions options)
     {
         options.Questions.Add(DialogQuestion.Password("password", "Password: ", "SCRAM-SHA-256"));
-        options.Questions.Add(DialogQuestion.Verifier("code", TotpVerifierOptions.DefaultName));
+        options.Questions.Add(DialogQuestion.Verifier("code", TotpPluginNames.Totp));
     }
 
     public static byte[] Ascii(string text) => Encoding.ASCII.GetBytes(text);

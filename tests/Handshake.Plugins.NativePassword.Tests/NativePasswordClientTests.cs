@@ -24,7 +24,7 @@ public sealed class NativePasswordClientTests : IAsyncDisposable
     {
         using var credentials = AuthCredentials.FromPasswords("alice", password);
         using var negotiator = Create(credentials);
-        var action = await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPlugin.PluginName, Convert.FromHexString(scrambleHex)));
+        var action = await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPluginNames.MySqlNativePassword, Convert.FromHexString(scrambleHex)));
         Assert.Equal(AuthActionKind.Send, action.Kind);
         Assert.Equal(expectedHex, Convert.ToHexStringLower(action.Data.Span));
     }
@@ -35,7 +35,7 @@ public sealed class NativePasswordClientTests : IAsyncDisposable
     {
         using var credentials = AuthCredentials.FromPasswords("alice", password);
         using var negotiator = Create(credentials);
-        var action = await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPlugin.PluginName, (byte[])[.. Convert.FromHexString(scrambleHex), 0]));
+        var action = await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPluginNames.MySqlNativePassword, (byte[])[.. Convert.FromHexString(scrambleHex), 0]));
         Assert.Equal(expectedHex, Convert.ToHexStringLower(action.Data.Span));
     }
 
@@ -48,7 +48,7 @@ public sealed class NativePasswordClientTests : IAsyncDisposable
 #pragma warning restore CA5350
         using var credentials = new AuthCredentials("alice", AuthSecret.FromBytes(passwordSha1));
         using var negotiator = Create(credentials);
-        var action = await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPlugin.PluginName, Convert.FromHexString(scrambleHex)));
+        var action = await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPluginNames.MySqlNativePassword, Convert.FromHexString(scrambleHex)));
         Assert.Equal(expectedHex, Convert.ToHexStringLower(action.Data.Span));
     }
 
@@ -57,7 +57,7 @@ public sealed class NativePasswordClientTests : IAsyncDisposable
     {
         using var credentials = AuthCredentials.FromPasswords("alice", string.Empty);
         using var negotiator = Create(credentials);
-        var action = await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPlugin.PluginName, new byte[20]));
+        var action = await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPluginNames.MySqlNativePassword, new byte[20]));
         Assert.Equal(AuthActionKind.Send, action.Kind);
         Assert.Equal(0, action.Data.Length);
     }
@@ -71,9 +71,9 @@ public sealed class NativePasswordClientTests : IAsyncDisposable
     {
         using var credentials = AuthCredentials.FromPasswords("alice", "secret");
         using var negotiator = Create(credentials);
-        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPlugin.PluginName, new byte[length])));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPluginNames.MySqlNativePassword, new byte[length])));
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
-        Assert.Equal(NativePasswordPlugin.PluginName, ex.PluginName);
+        Assert.Equal(NativePasswordPluginNames.MySqlNativePassword, ex.PluginName);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class NativePasswordClientTests : IAsyncDisposable
         using var credentials = AuthCredentials.FromPasswords("alice", "secret");
         using var negotiator = Create(credentials);
         var scramble = Enumerable.Repeat((byte)'a', 21).ToArray();
-        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPlugin.PluginName, scramble)));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPluginNames.MySqlNativePassword, scramble)));
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
 
@@ -91,7 +91,7 @@ public sealed class NativePasswordClientTests : IAsyncDisposable
     {
         using var credentials = new AuthCredentials("alice", AuthSecret.FromBytes(new byte[16]));
         using var negotiator = Create(credentials);
-        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPlugin.PluginName, new byte[20])));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPluginNames.MySqlNativePassword, new byte[20])));
         Assert.Equal(AuthErrorCode.MissingCredential, ex.Code);
     }
 
@@ -100,7 +100,7 @@ public sealed class NativePasswordClientTests : IAsyncDisposable
     {
         using var credentials = AuthCredentials.FromPasswords("alice", "secret");
         using var negotiator = Create(credentials);
-        _ = await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPlugin.PluginName, new byte[20]));
+        _ = await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPluginNames.MySqlNativePassword, new byte[20]));
         var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Continue(new byte[20])));
         Assert.Equal(AuthErrorCode.ProtocolViolation, ex.Code);
     }
@@ -110,7 +110,7 @@ public sealed class NativePasswordClientTests : IAsyncDisposable
     {
         using var credentials = new AuthCredentials("alice");
         using var negotiator = Create(credentials);
-        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPlugin.PluginName, new byte[20])));
+        var ex = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Begin(NativePasswordPluginNames.MySqlNativePassword, new byte[20])));
         Assert.Equal(AuthErrorCode.MissingCredential, ex.Code);
     }
 

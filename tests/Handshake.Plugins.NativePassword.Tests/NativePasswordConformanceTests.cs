@@ -4,7 +4,7 @@ namespace Handshake.Plugins.NativePassword.Tests;
 
 public sealed class NativePasswordConformanceTests : AuthPluginConformanceTests
 {
-    protected override string PluginName => NativePasswordPlugin.PluginName;
+    protected override string PluginName => NativePasswordPluginNames.MySqlNativePassword;
 
     protected override IReadOnlyList<string> Secrets => ["conformance-secret", "conformance-wrong", NativePasswordCredential.FromPassword("conformance-secret").Format()];
 

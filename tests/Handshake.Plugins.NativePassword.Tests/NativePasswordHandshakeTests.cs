@@ -13,7 +13,7 @@ public sealed class NativePasswordHandshakeTests
     {
         var result = await RunAsync(store => store.AddUser("alice", Policy(password)), "alice", password);
         Assert.True(result.Succeeded, result.ClientError?.ToString() ?? result.ServerFailureReason.ToString());
-        Assert.Equal(NativePasswordPlugin.PluginName, Assert.Single(result.ServerResult!.Factors).PluginName);
+        Assert.Equal(NativePasswordPluginNames.MySqlNativePassword, Assert.Single(result.ServerResult!.Factors).PluginName);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class NativePasswordHandshakeTests
     [Fact]
     public async Task RunAsync_MalformedStoredCredential_FailsWithInvalidStoredCredential()
     {
-        var result = await RunAsync(store => store.AddUser("alice", new AuthFactorPolicy(NativePasswordPlugin.PluginName, StoredCredential.FromString("*NOTHEX"))), "alice", "secret");
+        var result = await RunAsync(store => store.AddUser("alice", new AuthFactorPolicy(NativePasswordPluginNames.MySqlNativePassword, StoredCredential.FromString("*NOTHEX"))), "alice", "secret");
         Assert.Equal(AuthErrorCode.InvalidStoredCredential, result.ServerFailureReason);
         Assert.Equal(AuthErrorCode.ServerRejected, result.ClientError!.Code);
     }
@@ -99,7 +99,7 @@ public sealed class NativePasswordHandshakeTests
     }
 
     private static AuthFactorPolicy Policy(string password) =>
-        new(NativePasswordPlugin.PluginName, NativePasswordCredential.FromPassword(password).ToStoredCredential());
+        new(NativePasswordPluginNames.MySqlNativePassword, NativePasswordCredential.FromPassword(password).ToStoredCredential());
 
     private static async Task<InMemoryHandshakeResult> RunAsync(Action<InMemoryCredentialStore> users, string userName, string password)
     {
@@ -107,7 +107,7 @@ public sealed class NativePasswordHandshakeTests
         services.AddHandshake()
             .AddNativePassword()
             .AddNativePasswordVerifier()
-            .AddAcceptor(o => o.DefaultPlugin = NativePasswordPlugin.PluginName)
+            .AddAcceptor(o => o.DefaultPlugin = NativePasswordPluginNames.MySqlNativePassword)
             .AddInMemoryCredentialStore(users);
         await using var sp = services.BuildServiceProvider();
         using var credentials = AuthCredentials.FromPasswords(userName, password);

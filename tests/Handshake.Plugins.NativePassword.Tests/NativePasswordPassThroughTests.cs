@@ -151,7 +151,7 @@ public sealed class NativePasswordPassThroughTests
             Random = new FixedRandomSource(random),
         };
         using var services = new ServiceCollection().Configure<NativePasswordVerifierOptions>(o => o.RecoverPassThroughKey = recover).BuildServiceProvider();
-        return new NativePasswordVerifier(services.GetRequiredService<IOptionsMonitor<NativePasswordVerifierOptions>>()).Start(context);
+        return new NativePasswordVerifier(NativePasswordPluginNames.MySqlNativePassword, services.GetRequiredService<IOptionsMonitor<NativePasswordVerifierOptions>>()).Start(context);
     }
 
     private static ServiceProvider Build(StoredCredential stored, bool recover)

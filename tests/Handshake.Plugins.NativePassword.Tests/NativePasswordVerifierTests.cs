@@ -139,7 +139,7 @@ public sealed class NativePasswordVerifierTests
 
     private static IVerifierExchange Start(byte[] random, StoredCredential? stored)
     {
-        var context = new VerifierContext(NativePasswordPlugin.PluginName, NativePasswordPlugin.PluginName, 1, TransportSecurity.None, new FixedCredentialSource("alice", stored))
+        var context = new VerifierContext(NativePasswordPluginNames.MySqlNativePassword, NativePasswordPluginNames.MySqlNativePassword, 1, TransportSecurity.None, new FixedCredentialSource("alice", stored))
         {
             Random = new FixedRandomSource(random),
         };

@@ -20,7 +20,7 @@ public sealed class OAuthBearerClientTests
         using var credentials = new AuthCredentials("alice");
         using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, new TransportSecurity { IsEncrypted = encrypted, IsCertificateVerified = verified });
 
-        var error = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerMechanism.Name])));
+        var error = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerPluginNames.OAuthBearer])));
 
         Assert.Equal(AuthErrorCode.PolicyViolation, error.Code);
         Assert.Equal(0, tokens.Calls);
@@ -34,7 +34,7 @@ public sealed class OAuthBearerClientTests
         using var credentials = new AuthCredentials("alice");
         using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, TransportSecurity.None);
 
-        var action = await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerMechanism.Name]));
+        var action = await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerPluginNames.OAuthBearer]));
 
         Assert.Equal(AuthActionKind.Send, action.Kind);
         Assert.Equal(1, tokens.Calls);
@@ -66,7 +66,7 @@ public sealed class OAuthBearerClientTests
         using var credentials = new AuthCredentials("alice");
         using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, VerifiedTls);
 
-        var error = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerMechanism.Name])));
+        var error = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerPluginNames.OAuthBearer])));
 
         Assert.Equal(AuthErrorCode.KeyUnavailable, error.Code);
         Assert.DoesNotContain(CountingProvider.TokenText(1), error.ToString(), StringComparison.Ordinal);
@@ -95,7 +95,7 @@ public sealed class OAuthBearerClientTests
         using var credentials = new AuthCredentials("alice");
         using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, VerifiedTls);
 
-        var error = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerMechanism.Name])));
+        var error = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerPluginNames.OAuthBearer])));
 
         Assert.Equal(AuthErrorCode.Timeout, error.Code);
         Assert.True(hanging.SawCancellation);
@@ -110,7 +110,7 @@ public sealed class OAuthBearerClientTests
         using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, VerifiedTls);
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerMechanism.Name]), cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerPluginNames.OAuthBearer]), cts.Token));
 
         Assert.True(hanging.SawCancellation);
     }
@@ -123,7 +123,7 @@ public sealed class OAuthBearerClientTests
         using var credentials = new AuthCredentials("alice");
         using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, VerifiedTls);
 
-        var error = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerMechanism.Name])));
+        var error = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerPluginNames.OAuthBearer])));
 
         Assert.Equal(AuthErrorCode.KeyUnavailable, error.Code);
         Assert.DoesNotContain(ThrowingProvider.Leak, error.ToString(), StringComparison.Ordinal);
@@ -138,7 +138,7 @@ public sealed class OAuthBearerClientTests
         using (var credentials = new AuthCredentials("alice"))
         using (var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, VerifiedTls))
         {
-            _ = await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerMechanism.Name]));
+            _ = await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerPluginNames.OAuthBearer]));
             _ = await negotiator.HandleAsync(AuthEvent.Continue(InvalidToken));
             var error = await Assert.ThrowsAsync<OAuthBearerRejectedException>(async () => await negotiator.HandleAsync(AuthEvent.Failed(null, "authentication failed")));
             Assert.Equal("mail", error.Scope);
@@ -159,7 +159,7 @@ public sealed class OAuthBearerClientTests
         await using var provider = Create(new CountingProvider(Now.AddHours(1)), new FakeTimeProvider(Now));
         using var credentials = new AuthCredentials("alice");
         using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, VerifiedTls);
-        _ = await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerMechanism.Name]));
+        _ = await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerPluginNames.OAuthBearer]));
 
         var error = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Failed("535", "no")));
 
@@ -182,11 +182,11 @@ public sealed class OAuthBearerClientTests
         {
             if (path == "challenge-first")
             {
-                _ = await negotiator.HandleAsync(AuthEvent.Begin(OAuthBearerMechanism.Name, "x"u8.ToArray()));
+                _ = await negotiator.HandleAsync(AuthEvent.Begin(OAuthBearerPluginNames.OAuthBearer, "x"u8.ToArray()));
                 return;
             }
 
-            _ = await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerMechanism.Name]));
+            _ = await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerPluginNames.OAuthBearer]));
             switch (path)
             {
                 case "success-after-error":
@@ -218,7 +218,7 @@ public sealed class OAuthBearerClientTests
         using var credentials = AuthCredentials.FromPasswords("alice", token);
         using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, VerifiedTls);
 
-        var error = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerMechanism.Name])));
+        var error = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerPluginNames.OAuthBearer])));
 
         Assert.Equal(AuthErrorCode.MissingCredential, error.Code);
         Assert.DoesNotContain(token, error.ToString(), StringComparison.Ordinal);
@@ -233,7 +233,7 @@ public sealed class OAuthBearerClientTests
         using var credentials = AuthCredentials.FromPasswords("alice", "abc");
         using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, VerifiedTls);
 
-        var action = await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerMechanism.Name]));
+        var action = await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerPluginNames.OAuthBearer]));
 
         Assert.Equal("n,,\u0001auth=Bearer abc\u0001\u0001"u8.ToArray(), action.Data.ToArray());
     }
@@ -247,14 +247,14 @@ public sealed class OAuthBearerClientTests
         services.AddHandshake().AddOAuthBearer(o => o.Port = port);
         using var provider = services.BuildServiceProvider();
 
-        Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetServices<IAuthPlugin>().ToList());
+        Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<OAuthBearerClientOptions>>().Get(OAuthBearerPluginNames.OAuthBearer));
     }
 
     private static async Task<string> FirstMessageAsync(ServiceProvider provider)
     {
         using var credentials = new AuthCredentials("alice");
         using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, VerifiedTls);
-        var action = await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerMechanism.Name]));
+        var action = await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerPluginNames.OAuthBearer]));
         return System.Text.Encoding.ASCII.GetString(action.Data.Span);
     }
 

@@ -10,7 +10,7 @@ public sealed class OAuthBearerConformanceTests : AuthPluginConformanceTests
     private static readonly string BadToken = TestTokens.Create(UserName, key: "stranger");
     private static readonly string StrangerBadToken = TestTokens.Create("no-such-user", key: "stranger");
 
-    protected override string PluginName => OAuthBearerMechanism.Name;
+    protected override string PluginName => OAuthBearerPluginNames.OAuthBearer;
 
     protected override IReadOnlyList<string> Secrets => [GoodToken, StrangerGoodToken, BadToken, StrangerBadToken, GoodToken.Split('.')[2], BadToken.Split('.')[2]];
 

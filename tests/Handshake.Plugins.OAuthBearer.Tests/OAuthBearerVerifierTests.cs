@@ -36,7 +36,7 @@ public sealed class OAuthBearerVerifierTests
 
         Assert.True(outcome.Succeeded, $"{outcome.ClientError?.Message} / {outcome.ServerFailureReason}");
         Assert.Equal("alice", outcome.ServerResult!.UserName);
-        Assert.Equal(OAuthBearerMechanism.Name, outcome.ServerResult.Factors[0].PluginName);
+        Assert.Equal(OAuthBearerPluginNames.OAuthBearer, outcome.ServerResult.Factors[0].PluginName);
     }
 
     [Theory]
@@ -74,9 +74,9 @@ public sealed class OAuthBearerVerifierTests
         await using var provider = Create();
         using var acceptor = provider.GetRequiredService<IAuthAcceptorFactory>().Create(VerifiedTls, AcceptorStartMode.Offer);
         var offer = await acceptor.StartAsync();
-        Assert.Contains(OAuthBearerMechanism.Name, offer.Mechanisms!);
+        Assert.Contains(OAuthBearerPluginNames.OAuthBearer, offer.Mechanisms!);
 
-        var reply = await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerMechanism.Name, Message(string.Empty, TestTokens.Create("alice"))));
+        var reply = await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerPluginNames.OAuthBearer, Message(string.Empty, TestTokens.Create("alice"))));
 
         Assert.Equal(AuthEventKind.Succeeded, reply.Kind);
         Assert.Equal("alice", acceptor.Result!.UserName);
@@ -90,13 +90,13 @@ public sealed class OAuthBearerVerifierTests
             .AddOAuthBearerVerifier(o => o.Scope = "mail")
             .AddOAuthBearerJwtValidation(TestTokens.Configure)
             .AddPlugin("other", _ => (_, _) => ValueTask.FromResult(ReadOnlyMemory<byte>.Empty))
-            .AddAcceptor(o => { o.DefaultPlugin = OAuthBearerMechanism.Name; o.OfferedPlugins.Add(OAuthBearerMechanism.Name); })
-            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(OAuthBearerMechanism.Name + "-NOT", StoredCredential.FromString("x"))));
+            .AddAcceptor(o => { o.DefaultPlugin = OAuthBearerPluginNames.OAuthBearer; o.OfferedPlugins.Add(OAuthBearerPluginNames.OAuthBearer); })
+            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(OAuthBearerPluginNames.OAuthBearer + "-NOT", StoredCredential.FromString("x"))));
         await using var provider = services.BuildServiceProvider();
         using var acceptor = provider.GetRequiredService<IAuthAcceptorFactory>().Create(VerifiedTls, AcceptorStartMode.Offer);
         _ = await acceptor.StartAsync();
 
-        var reply = await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerMechanism.Name, Message(string.Empty, TestTokens.Create("alice"))));
+        var reply = await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerPluginNames.OAuthBearer, Message(string.Empty, TestTokens.Create("alice"))));
 
         Assert.NotEqual(AuthEventKind.Succeeded, reply.Kind);
     }
@@ -111,7 +111,7 @@ public sealed class OAuthBearerVerifierTests
         using var acceptor = provider.GetRequiredService<IAuthAcceptorFactory>().Create(VerifiedTls, AcceptorStartMode.Offer);
         _ = await acceptor.StartAsync();
 
-        var challenge = await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerMechanism.Name, Message("alice", TestTokens.Create("alice", key: "stranger"))));
+        var challenge = await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerPluginNames.OAuthBearer, Message("alice", TestTokens.Create("alice", key: "stranger"))));
         var final = await acceptor.HandleAsync(new AuthClientMessage(null, answer));
 
         Assert.Equal(AuthEventKind.Continue, challenge.Kind);
@@ -128,7 +128,7 @@ public sealed class OAuthBearerVerifierTests
         using var acceptor = provider.GetRequiredService<IAuthAcceptorFactory>().Create(VerifiedTls, AcceptorStartMode.Offer);
         _ = await acceptor.StartAsync();
 
-        var without = await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerMechanism.Name, Message("alice", TestTokens.Create("alice", claims: new Dictionary<string, object> { ["scope"] = "smtp" }))));
+        var without = await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerPluginNames.OAuthBearer, Message("alice", TestTokens.Create("alice", claims: new Dictionary<string, object> { ["scope"] = "smtp" }))));
 
         Assert.True(OAuthBearerError.TryParse(without.Data.Span, out var error));
         Assert.Equal("insufficient_scope", error.Status);
@@ -136,7 +136,7 @@ public sealed class OAuthBearerVerifierTests
 
         using var second = provider.GetRequiredService<IAuthAcceptorFactory>().Create(VerifiedTls, AcceptorStartMode.Offer);
         _ = await second.StartAsync();
-        var with = await second.HandleAsync(new AuthClientMessage(OAuthBearerMechanism.Name, Message("alice", TestTokens.Create("alice", claims: new Dictionary<string, object> { ["scope"] = "smtp imap" }))));
+        var with = await second.HandleAsync(new AuthClientMessage(OAuthBearerPluginNames.OAuthBearer, Message("alice", TestTokens.Create("alice", claims: new Dictionary<string, object> { ["scope"] = "smtp imap" }))));
         Assert.Equal(AuthEventKind.Succeeded, with.Kind);
     }
 
@@ -147,7 +147,7 @@ public sealed class OAuthBearerVerifierTests
         using var acceptor = provider.GetRequiredService<IAuthAcceptorFactory>().Create(VerifiedTls, AcceptorStartMode.Offer);
         _ = await acceptor.StartAsync();
 
-        var reply = await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerMechanism.Name, Message(string.Empty, TestTokens.Create("0b5c-opaque-id", claims: new Dictionary<string, object> { ["preferred_username"] = "alice" }))));
+        var reply = await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerPluginNames.OAuthBearer, Message(string.Empty, TestTokens.Create("0b5c-opaque-id", claims: new Dictionary<string, object> { ["preferred_username"] = "alice" }))));
 
         Assert.Equal(AuthEventKind.Succeeded, reply.Kind);
         Assert.Equal("alice", acceptor.Result!.UserName);
@@ -170,11 +170,11 @@ public sealed class OAuthBearerVerifierTests
     public async Task Verifier_PlainTransport_IsNotOfferedAndRefuses()
     {
         await using var provider = Create();
-        var verifier = provider.GetServices<IAuthVerifier>().Single(v => v.Name == OAuthBearerMechanism.Name);
+        var verifier = provider.GetServices<IAuthVerifier>().Single(v => v.Name == OAuthBearerPluginNames.OAuthBearer);
 
         Assert.Empty(verifier.GetMechanisms(TransportSecurity.None));
-        Assert.Equal([OAuthBearerMechanism.Name], verifier.GetMechanisms(VerifiedTls));
-        Assert.Equal([OAuthBearerMechanism.Name], verifier.GetMechanisms(new TransportSecurity { IsTrustedLocal = true }));
+        Assert.Equal([OAuthBearerPluginNames.OAuthBearer], verifier.GetMechanisms(VerifiedTls));
+        Assert.Equal([OAuthBearerPluginNames.OAuthBearer], verifier.GetMechanisms(new TransportSecurity { IsTrustedLocal = true }));
     }
 
     [Fact]
@@ -183,13 +183,13 @@ public sealed class OAuthBearerVerifierTests
         var services = new ServiceCollection();
         services.AddHandshake()
             .AddOAuthBearerVerifier(o => o.TokenValidator = new ThrowingValidator())
-            .AddAcceptor(o => { o.DefaultPlugin = OAuthBearerMechanism.Name; o.OfferedPlugins.Add(OAuthBearerMechanism.Name); })
-            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(OAuthBearerMechanism.Name, StoredCredential.FromString("x"))));
+            .AddAcceptor(o => { o.DefaultPlugin = OAuthBearerPluginNames.OAuthBearer; o.OfferedPlugins.Add(OAuthBearerPluginNames.OAuthBearer); })
+            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(OAuthBearerPluginNames.OAuthBearer, StoredCredential.FromString("x"))));
         await using var provider = services.BuildServiceProvider();
         using var acceptor = provider.GetRequiredService<IAuthAcceptorFactory>().Create(VerifiedTls, AcceptorStartMode.Offer);
         _ = await acceptor.StartAsync();
 
-        var reply = await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerMechanism.Name, Message("alice", "abc")));
+        var reply = await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerPluginNames.OAuthBearer, Message("alice", "abc")));
         _ = await acceptor.HandleAsync(new AuthClientMessage(null, new byte[] { 1 }));
 
         Assert.Equal(AuthEventKind.Continue, reply.Kind);
@@ -254,7 +254,7 @@ public sealed class OAuthBearerVerifierTests
             SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(new Microsoft.IdentityModel.Tokens.RsaSecurityKey(rsa) { KeyId = "k1" }, "RS256"),
         };
         var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(descriptor);
-        var context = new VerifierContext(OAuthBearerMechanism.Name, OAuthBearerMechanism.Name, 1, VerifiedTls, new Handshake.Testing.Conformance.FixedCredentialSource("alice", null));
+        var context = new VerifierContext(OAuthBearerPluginNames.OAuthBearer, OAuthBearerPluginNames.OAuthBearer, 1, VerifiedTls, new Handshake.Testing.Conformance.FixedCredentialSource("alice", null));
 
         var result = await validator.ValidateAsync(new OAuthBearerValidationRequest(token, string.Empty, null, null, context), CancellationToken.None);
 
@@ -266,7 +266,7 @@ public sealed class OAuthBearerVerifierTests
     {
         using var acceptor = provider.GetRequiredService<IAuthAcceptorFactory>().Create(VerifiedTls, AcceptorStartMode.Offer);
         _ = await acceptor.StartAsync();
-        return await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerMechanism.Name, Message("alice", token)));
+        return await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerPluginNames.OAuthBearer, Message("alice", token)));
     }
 
     private static byte[] Message(string authzid, string token) =>
@@ -297,11 +297,11 @@ public sealed class OAuthBearerVerifierTests
             .AddOAuthBearer()
             .AddOAuthBearerVerifier(o => { o.Scope = "mail"; o.OpenIdConfiguration = "https://issuer.test/.well-known/openid-configuration"; })
             .AddOAuthBearerJwtValidation(o => { TestTokens.Configure(o); jwt?.Invoke(o); })
-            .AddAcceptor(o => { o.DefaultPlugin = OAuthBearerMechanism.Name; o.OfferedPlugins.Add(OAuthBearerMechanism.Name); })
+            .AddAcceptor(o => { o.DefaultPlugin = OAuthBearerPluginNames.OAuthBearer; o.OfferedPlugins.Add(OAuthBearerPluginNames.OAuthBearer); })
             .AddInMemoryCredentialStore(s =>
             {
-                s.AddUser("alice", new AuthFactorPolicy(OAuthBearerMechanism.Name, StoredCredential.FromString(TestTokens.Issuer)));
-                s.AddUser("bob", new AuthFactorPolicy(OAuthBearerMechanism.Name, StoredCredential.FromString(TestTokens.Issuer)));
+                s.AddUser("alice", new AuthFactorPolicy(OAuthBearerPluginNames.OAuthBearer, StoredCredential.FromString(TestTokens.Issuer)));
+                s.AddUser("bob", new AuthFactorPolicy(OAuthBearerPluginNames.OAuthBearer, StoredCredential.FromString(TestTokens.Issuer)));
             });
         return collection.BuildServiceProvider();
     }

@@ -34,9 +34,9 @@ public sealed class OAuthBearerWireTests
         using var credentials = AuthCredentials.FromPasswords(RfcUser, RfcToken);
         using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, VerifiedTls);
 
-        var action = await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerMechanism.Name]));
+        var action = await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerPluginNames.OAuthBearer]));
 
-        Assert.Equal(OAuthBearerMechanism.Name, action.PluginName);
+        Assert.Equal(OAuthBearerPluginNames.OAuthBearer, action.PluginName);
         Assert.Equal(base64, Convert.ToBase64String(action.Data.Span));
     }
 
@@ -50,7 +50,7 @@ public sealed class OAuthBearerWireTests
         using var acceptor = provider.GetRequiredService<IAuthAcceptorFactory>().Create(VerifiedTls, AcceptorStartMode.Offer);
         _ = await acceptor.StartAsync();
 
-        var reply = await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerMechanism.Name, Convert.FromBase64String(base64)));
+        var reply = await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerPluginNames.OAuthBearer, Convert.FromBase64String(base64)));
 
         Assert.Equal(AuthEventKind.Succeeded, reply.Kind);
         Assert.True(reply.Data.IsEmpty);
@@ -89,7 +89,7 @@ public sealed class OAuthBearerWireTests
         await using var provider = Client(o => { o.Host = RfcHost; o.Port = 587; });
         using var credentials = AuthCredentials.FromPasswords(RfcUser, RfcToken);
         using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, VerifiedTls);
-        _ = await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerMechanism.Name]));
+        _ = await negotiator.HandleAsync(AuthEvent.Offer([OAuthBearerPluginNames.OAuthBearer]));
 
         var dummy = await negotiator.HandleAsync(AuthEvent.Continue(Convert.FromBase64String(base64)));
         var error = await Assert.ThrowsAsync<OAuthBearerRejectedException>(async () => await negotiator.HandleAsync(AuthEvent.Failed("535", "5.7.8 Authentication credentials invalid")));
@@ -101,7 +101,7 @@ public sealed class OAuthBearerWireTests
         Assert.Equal(status, error.ServerErrorCode);
         Assert.Equal(scope, error.Scope);
         Assert.Equal(configuration, error.OpenIdConfiguration);
-        Assert.Equal(OAuthBearerMechanism.Name, error.PluginName);
+        Assert.Equal(OAuthBearerPluginNames.OAuthBearer, error.PluginName);
         Assert.Equal(1, error.FactorIndex);
         Assert.DoesNotContain(RfcToken, error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(RfcToken, error.Message, StringComparison.Ordinal);
@@ -119,7 +119,7 @@ public sealed class OAuthBearerWireTests
         using var acceptor = provider.GetRequiredService<IAuthAcceptorFactory>().Create(VerifiedTls, AcceptorStartMode.Offer);
         _ = await acceptor.StartAsync();
 
-        var reply = await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerMechanism.Name, Encoding.UTF8.GetBytes(message)));
+        var reply = await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerPluginNames.OAuthBearer, Encoding.UTF8.GetBytes(message)));
 
         Assert.Equal(AuthEventKind.Continue, reply.Kind);
         var seen = Assert.Single(validator.Requests);
@@ -148,7 +148,7 @@ public sealed class OAuthBearerWireTests
         using var acceptor = provider.GetRequiredService<IAuthAcceptorFactory>().Create(VerifiedTls, AcceptorStartMode.Offer);
         _ = await acceptor.StartAsync();
 
-        var reply = await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerMechanism.Name, Encoding.UTF8.GetBytes(message)));
+        var reply = await acceptor.HandleAsync(new AuthClientMessage(OAuthBearerPluginNames.OAuthBearer, Encoding.UTF8.GetBytes(message)));
 
         Assert.Equal(AuthEventKind.Failed, reply.Kind);
         Assert.Equal(AuthErrorCode.ProtocolViolation, acceptor.FailureReason);
@@ -180,8 +180,8 @@ public sealed class OAuthBearerWireTests
         var services = new ServiceCollection();
         services.AddHandshake()
             .AddOAuthBearerVerifier(o => o.TokenValidator = validator)
-            .AddAcceptor(o => { o.DefaultPlugin = OAuthBearerMechanism.Name; o.OfferedPlugins.Add(OAuthBearerMechanism.Name); })
-            .AddInMemoryCredentialStore(s => s.AddUser(user, new AuthFactorPolicy(OAuthBearerMechanism.Name, StoredCredential.FromString(TestTokens.Issuer))));
+            .AddAcceptor(o => { o.DefaultPlugin = OAuthBearerPluginNames.OAuthBearer; o.OfferedPlugins.Add(OAuthBearerPluginNames.OAuthBearer); })
+            .AddInMemoryCredentialStore(s => s.AddUser(user, new AuthFactorPolicy(OAuthBearerPluginNames.OAuthBearer, StoredCredential.FromString(TestTokens.Issuer))));
         return services.BuildServiceProvider();
     }
 }

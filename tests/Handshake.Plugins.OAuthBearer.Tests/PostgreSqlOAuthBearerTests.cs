@@ -30,7 +30,7 @@ public sealed class PostgreSqlOAuthBearerTests
         var (client, server) = await RunAsync(TestTokens.Create("alice"));
 
         Assert.Null(client.Error);
-        Assert.Equal(OAuthBearerMechanism.Name, client.Result!.Authentication.Factors[0].PluginName);
+        Assert.Equal(OAuthBearerPluginNames.OAuthBearer, client.Result!.Authentication.Factors[0].PluginName);
         Assert.Equal("alice", server.Authentication?.UserName);
     }
 
@@ -54,8 +54,8 @@ public sealed class PostgreSqlOAuthBearerTests
             .AddOAuthBearer(o => o.SendAuthorizationIdentity = false) // libpq sends "n,,"
             .AddOAuthBearerVerifier(o => o.Scope = "postgres")
             .AddOAuthBearerJwtValidation(TestTokens.Configure)
-            .AddAcceptor(o => { o.DefaultPlugin = OAuthBearerMechanism.Name; o.OfferedPlugins.Add(OAuthBearerMechanism.Name); })
-            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(OAuthBearerMechanism.Name, StoredCredential.FromString(TestTokens.Issuer))));
+            .AddAcceptor(o => { o.DefaultPlugin = OAuthBearerPluginNames.OAuthBearer; o.OfferedPlugins.Add(OAuthBearerPluginNames.OAuthBearer); })
+            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(OAuthBearerPluginNames.OAuthBearer, StoredCredential.FromString(TestTokens.Issuer))));
         await using var sp = services.BuildServiceProvider();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -8,7 +8,7 @@ public sealed class PlainConformanceTests : AuthPluginConformanceTests
 {
     private static readonly StoredCredential Stored = ScramCredential.Create("conformance-secret", SystemRandomSource.Instance, 4096).ToStoredCredential();
 
-    protected override string PluginName => PlainMechanism.Name;
+    protected override string PluginName => PlainPluginNames.Plain;
 
     protected override IReadOnlyList<string> Secrets => ["conformance-secret", "conformance-wrong", Stored.Value];
 

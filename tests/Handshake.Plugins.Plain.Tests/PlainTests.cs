@@ -17,7 +17,7 @@ public sealed class PlainTests
         using var credentials = AuthCredentials.FromPasswords("alice", "pw");
         using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, TransportSecurity.None);
 
-        var error = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Offer([PlainMechanism.Name])));
+        var error = await Assert.ThrowsAsync<HandshakeException>(async () => await negotiator.HandleAsync(AuthEvent.Offer([PlainPluginNames.Plain])));
 
         Assert.Equal(AuthErrorCode.PolicyViolation, error.Code);
     }
@@ -29,7 +29,7 @@ public sealed class PlainTests
         using var credentials = AuthCredentials.FromPasswords("alice", "pw");
         using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, VerifiedTls);
 
-        var action = await negotiator.HandleAsync(AuthEvent.Offer([PlainMechanism.Name]));
+        var action = await negotiator.HandleAsync(AuthEvent.Offer([PlainPluginNames.Plain]));
 
         Assert.Equal(AuthActionKind.Send, action.Kind);
         Assert.Equal("\0alice\0pw"u8.ToArray(), action.Data.ToArray());
@@ -44,7 +44,7 @@ public sealed class PlainTests
         using var credentials = AuthCredentials.FromPasswords("alice", "pw");
         using var negotiator = provider.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, VerifiedTls);
 
-        var action = await negotiator.HandleAsync(AuthEvent.Offer([PlainMechanism.Name, "SCRAM-SHA-256"]));
+        var action = await negotiator.HandleAsync(AuthEvent.Offer([PlainPluginNames.Plain, "SCRAM-SHA-256"]));
 
         Assert.Equal("SCRAM-SHA-256", action.PluginName);
     }
@@ -59,9 +59,9 @@ public sealed class PlainTests
         await using var provider = Create();
         using var acceptor = provider.GetRequiredService<IAuthAcceptorFactory>().Create(VerifiedTls, AcceptorStartMode.Offer);
         var offer = await acceptor.StartAsync();
-        Assert.Contains(PlainMechanism.Name, offer.Mechanisms!);
+        Assert.Contains(PlainPluginNames.Plain, offer.Mechanisms!);
 
-        var reply = await acceptor.HandleAsync(new AuthClientMessage(PlainMechanism.Name, Encoding.UTF8.GetBytes(message)));
+        var reply = await acceptor.HandleAsync(new AuthClientMessage(PlainPluginNames.Plain, Encoding.UTF8.GetBytes(message)));
 
         Assert.Equal(accepted ? AuthEventKind.Succeeded : AuthEventKind.Failed, reply.Kind);
         Assert.Equal(accepted ? AuthErrorCode.Unspecified : AuthErrorCode.InvalidCredential, acceptor.FailureReason);
@@ -79,7 +79,7 @@ public sealed class PlainTests
         using var acceptor = provider.GetRequiredService<IAuthAcceptorFactory>().Create(VerifiedTls, AcceptorStartMode.Offer);
         _ = await acceptor.StartAsync();
 
-        var reply = await acceptor.HandleAsync(new AuthClientMessage(PlainMechanism.Name, Encoding.UTF8.GetBytes(message)));
+        var reply = await acceptor.HandleAsync(new AuthClientMessage(PlainPluginNames.Plain, Encoding.UTF8.GetBytes(message)));
 
         Assert.Equal(AuthEventKind.Failed, reply.Kind);
         Assert.Equal(reason, acceptor.FailureReason);
@@ -91,7 +91,7 @@ public sealed class PlainTests
         await using var provider = Create();
         using var acceptor = provider.GetRequiredService<IAuthAcceptorFactory>().Create(TransportSecurity.None, AcceptorStartMode.Offer);
 
-        Assert.DoesNotContain(PlainMechanism.Name, acceptor.GetOfferedMechanisms());
+        Assert.DoesNotContain(PlainPluginNames.Plain, acceptor.GetOfferedMechanisms());
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class PlainTests
         using var acceptor = provider.GetRequiredService<IAuthAcceptorFactory>().Create(VerifiedTls, AcceptorStartMode.Offer);
         _ = await acceptor.StartAsync();
 
-        var reply = await acceptor.HandleAsync(new AuthClientMessage(PlainMechanism.Name, Encoding.UTF8.GetBytes("\0alice\0" + new string('p', 256))));
+        var reply = await acceptor.HandleAsync(new AuthClientMessage(PlainPluginNames.Plain, Encoding.UTF8.GetBytes("\0alice\0" + new string('p', 256))));
 
         Assert.Equal(AuthEventKind.Failed, reply.Kind);
         Assert.Equal(AuthErrorCode.ProtocolViolation, acceptor.FailureReason);
@@ -111,10 +111,10 @@ public sealed class PlainTests
     public void Validation_CredentialFamilyWithoutChecker_FailsAtStart()
     {
         var services = new ServiceCollection();
-        services.AddHandshake().AddPlainVerifier(o => o.CredentialFamily = "NOPE").AddAcceptor(o => o.DefaultPlugin = PlainMechanism.Name).AddInMemoryCredentialStore();
+        services.AddHandshake().AddPlainVerifier(o => o.CredentialFamily = "NOPE").AddAcceptor(o => o.DefaultPlugin = PlainPluginNames.Plain).AddInMemoryCredentialStore();
         using var provider = services.BuildServiceProvider();
 
-        var error = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<PlainVerifierOptions>>().Value);
+        var error = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<PlainVerifierOptions>>().Get(PlainPluginNames.Plain));
         Assert.Contains("NOPE", error.Message, StringComparison.Ordinal);
     }
 
@@ -130,7 +130,7 @@ public sealed class PlainTests
         var result = await InMemoryHandshake.RunAsync(negotiator, acceptor, connection);
 
         Assert.True(result.Succeeded, result.ServerFailureReason.ToString());
-        Assert.Equal(PlainMechanism.Name, result.ServerResult!.Factors[0].PluginName);
+        Assert.Equal(PlainPluginNames.Plain, result.ServerResult!.Factors[0].PluginName);
     }
 
     private static ServiceProvider Create()
@@ -141,7 +141,7 @@ public sealed class PlainTests
             {
                 o.DefaultPlugin = "SCRAM-SHA-256";
                 o.OfferedPlugins.Add("SCRAM-SHA-256");
-                o.OfferedPlugins.Add(PlainMechanism.Name);
+                o.OfferedPlugins.Add(PlainPluginNames.Plain);
             })
             .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy("SCRAM-SHA-256", Stored)));
         return services.BuildServiceProvider();

@@ -48,7 +48,7 @@ public sealed class ResumeHashKeySourceTests
         }
 
         await using var container = services.BuildServiceProvider();
-        return container.GetRequiredService<IOptions<ResumeServerOptions>>().Value.HashKey?.ToArray();
+        return container.GetRequiredService<IOptionsMonitor<ResumeServerOptions>>().Get(ResumePluginNames.Resume).HashKey?.ToArray();
     }
 
     private sealed class OneSecret : IServerSecretProvider

@@ -222,7 +222,6 @@ public sealed class ResumePluginTests : IAsyncDisposable
 
     public static TheoryData<Action<ResumeServerOptions>, string> BadServerOptions => new()
     {
-        { o => o.Name = string.Empty, "Name" },
         { o => o.AbsoluteLifetime = TimeSpan.Zero, "AbsoluteLifetime" },
         { o => o.InactivityTimeout = TimeSpan.FromDays(2), "InactivityTimeout" },
         { o => o.ReuseGrace = TimeSpan.FromMinutes(6), "ReuseGrace" },

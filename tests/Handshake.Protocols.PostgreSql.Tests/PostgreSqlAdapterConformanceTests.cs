@@ -20,7 +20,7 @@ public sealed class PostgreSqlAdapterConformanceTests : AdapterConformanceTests
         Build(meterFactory, Scram, builder => builder.AddScram(), configure);
 
     protected override ServiceProvider? CreateCleartextServices(IMeterFactory meterFactory) =>
-        Build(meterFactory, PlainMechanism.Name, builder => builder.AddPlain().AddPlainVerifier(), configure: null);
+        Build(meterFactory, PlainPluginNames.Plain, builder => builder.AddPlain().AddPlainVerifier(), configure: null);
 
     protected override async Task<bool> RunClientAsync(Stream stream, AdapterScenario scenario, IServiceProvider services, AuthCredentials credentials, CancellationToken cancellationToken)
     {

@@ -33,7 +33,7 @@ internal static class SaslTestServices
             {
                 o.DefaultPlugin = ScramSha256;
                 o.OfferedPlugins.Add(ScramSha256);
-                o.OfferedPlugins.Add(PlainMechanism.Name);
+                o.OfferedPlugins.Add(PlainPluginNames.Plain);
                 o.RoundTimeout = TimeSpan.FromSeconds(10);
             })
             .AddInMemoryCredentialStore(s => s.AddUser(user, new AuthFactorPolicy(ScramSha256, Credential.Value)));
@@ -51,8 +51,8 @@ internal static class SaslTestServices
             .AddPlainVerifier()
             .AddAcceptor(o =>
             {
-                o.DefaultPlugin = PlainMechanism.Name;
-                o.OfferedPlugins.Add(PlainMechanism.Name);
+                o.DefaultPlugin = PlainPluginNames.Plain;
+                o.OfferedPlugins.Add(PlainPluginNames.Plain);
                 o.RoundTimeout = TimeSpan.FromSeconds(10);
             })
             .AddInMemoryCredentialStore(s => s.AddUser("conformance-user", new AuthFactorPolicy(ScramSha256, Credential.Value)));

@@ -1,5 +1,5 @@
-using System.Text;
 using Handshake.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Handshake.Tests;
 
@@ -14,26 +14,24 @@ public sealed class DefaultTranscriptRedactorTests
     }
 
     [Fact]
-    public void Render_PrintableServerChallenge_IsShown()
+    public void Render_NoCatalogue_ServerPayloadShowsOnlyItsLength()
     {
-        Assert.Equal("\"r=abc,s=QSXCR+Q6sek8bf92,i=4096\"", _redactor.Render(TranscriptDirection.ServerToClient, "SCRAM-SHA-256", "r=abc,s=QSXCR+Q6sek8bf92,i=4096"u8));
+        // Nothing here knows a plugin's format: without the plugin's redactor even a printable server payload is hidden.
+        Assert.Equal("<14 bytes redacted>", _redactor.Render(TranscriptDirection.ServerToClient, "SCRAM-SHA-256", "v=6rriTRBi23Wp"u8));
     }
 
     [Fact]
-    public void Render_BinaryServerPayload_ShowsOnlyItsLength()
+    public async Task Render_CatalogueRedactor_IsAskedWithTheDirection()
     {
-        // A server may hand the client a bearer secret (a rotated resume token in the final data).
-        var token = new byte[32];
-        token[0] = 0xe3;
-        Assert.Equal("<32 bytes redacted>", _redactor.Render(TranscriptDirection.ServerToClient, "resume", token));
-    }
+        var services = new ServiceCollection();
+        _ = services.AddHandshake().AddPayloadRedactor("x", new DirectionRedactor());
+        await using var sp = services.BuildServiceProvider();
+        var redactor = new DefaultTranscriptRedactor(sp.GetRequiredService<IHandshakeCatalog>());
 
-    [Fact]
-    public void Render_ScramServerSignature_IsRedacted()
-    {
-        // RFC 5802 §7: v= carries ServerSignature, a proof.
-        var rendered = _redactor.Render(TranscriptDirection.ServerToClient, null, Encoding.ASCII.GetBytes("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4="));
-        Assert.Equal("\"v=<redacted>\"", rendered);
+        Assert.Equal("ServerToClient:3", redactor.Render(TranscriptDirection.ServerToClient, "x", [1, 2, 3]));
+        Assert.Equal("ClientToServer:1", redactor.Render(TranscriptDirection.ClientToServer, "x", [1]));
+        Assert.Equal("<2 bytes redacted>", redactor.Render(TranscriptDirection.ServerToClient, "unregistered", [1, 2]));
+        Assert.Equal("<2 bytes redacted>", redactor.Render(TranscriptDirection.ServerToClient, null, [1, 2]));
     }
 
     [Fact]
@@ -46,5 +44,10 @@ public sealed class DefaultTranscriptRedactorTests
     private sealed class FixedRedactor : ITranscriptRedactor
     {
         public string Render(TranscriptDirection direction, string? pluginName, ReadOnlySpan<byte> data) => "fixed";
+    }
+
+    private sealed class DirectionRedactor : IPayloadRedactor
+    {
+        public string Redact(PayloadDirection direction, ReadOnlySpan<byte> data) => $"{direction}:{data.Length}";
     }
 }

@@ -108,12 +108,12 @@ internal static class AdapterCatalog
         _ = serverServices.AddSingleton<IRandomSource>(serverRandom).AddHandshake()
             .AddNativePasswordVerifier()
             .AddCachingSha2Verifier()
-            .AddAcceptor(o => o.DefaultPlugin = NativePasswordPlugin.PluginName)
+            .AddAcceptor(o => o.DefaultPlugin = NativePasswordPluginNames.MySqlNativePassword)
             .ConfigureFactorPolicyRules(r => r.AllowServerStoredPasswordAfterFirstFactor = true)
             .AddInMemoryCredentialStore(s => s.AddUser(
                 User,
-                new AuthFactorPolicy(CachingSha2Plugin.PluginName, CachingSha2Credential.FromPassword(Password, new DeterministicRandom(3), CachingSha2Credential.MinIterations).ToStoredCredential()),
-                new AuthFactorPolicy(NativePasswordPlugin.PluginName, NativePasswordCredential.FromPassword(SecondPassword).ToStoredCredential())));
+                new AuthFactorPolicy(CachingSha2PluginNames.CachingSha2Password, CachingSha2Credential.FromPassword(Password, new DeterministicRandom(3), CachingSha2Credential.MinIterations).ToStoredCredential()),
+                new AuthFactorPolicy(NativePasswordPluginNames.MySqlNativePassword, NativePasswordCredential.FromPassword(SecondPassword).ToStoredCredential())));
         var server = serverServices.BuildServiceProvider();
         var cache = server.GetRequiredService<CachingSha2PasswordCache>();
 

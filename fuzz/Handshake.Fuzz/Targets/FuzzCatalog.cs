@@ -8,6 +8,7 @@ using Handshake.Plugins.KeyAuth;
 using Handshake.Plugins.MariaDbPam;
 using Handshake.Plugins.NativePassword;
 using Handshake.Plugins.OAuthBearer;
+using Handshake.Plugins.Plain;
 using Handshake.Plugins.Scram;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,6 +33,7 @@ internal static class FuzzCatalog
         "oauthbearer-client", "oauthbearer-verifier", "oauthbearer-error",
         "totp-client", "totp-verifier", "totp-secret", "totp-stored", "base32",
         "dialog-client", "dialog-verifier", "dialog-credential", "clearpassword-client", "clearpassword-verifier",
+        "plain-client", "plain-verifier",
         "mysql-client", "mysql-server", "pgsql-client", "pgsql-server",
     ];
 
@@ -66,11 +68,16 @@ internal static class FuzzCatalog
         "dialog-credential" => new ParserTarget(name, [DialogStored().Value, "{}", "{\"code\":\"\"}"], data => DialogCredential.Parse(Encoding.UTF8.GetString(data)), InvalidStored),
         "clearpassword-client" => new ClientReplayTarget(name, ClearPassword()),
         "clearpassword-verifier" => new VerifierReplayTarget(name, ClearPassword()),
+        "plain-client" => new ClientReplayTarget(name, Plain()),
+        "plain-verifier" => new VerifierReplayTarget(name, Plain()),
         "mysql-client" or "mysql-server" or "pgsql-client" or "pgsql-server" => AdapterCatalog.Create(name),
         _ => throw new ArgumentException($"Unknown parser '{name}'. Known: {string.Join(", ", Names)}, all.", nameof(name)),
     };
 
-    /// <summary>The honest set-up of one protocol ("scram", "native", "cachingsha2", "keyauth", "ed25519", "totp", "dialog", "clearpassword"), for tests.</summary>
+    /// <summary>The protocols with an honest set-up (<see cref="Protocol"/>), whose client and verifier are fuzzed.</summary>
+    public static IReadOnlyList<string> Protocols { get; } = ["scram", "native", "cachingsha2", "keyauth", "ed25519", "oauthbearer", "totp", "dialog", "clearpassword", "plain"];
+
+    /// <summary>The honest set-up of one protocol (one of <see cref="Protocols"/>), for tests.</summary>
     public static Conversation Protocol(string name) => name switch
     {
         "scram" => Scram(),
@@ -82,6 +89,7 @@ internal static class FuzzCatalog
         "totp" => Totp(),
         "dialog" => Dialog(),
         "clearpassword" => ClearPassword(),
+        "plain" => Plain(),
         _ => throw new ArgumentException($"Unknown protocol '{name}'.", nameof(name)),
     };
 
@@ -162,13 +170,13 @@ internal static class FuzzCatalog
             o.SigningKeyPems.Add(OAuthBearerIssuerKey.Value.ExportSubjectPublicKeyInfoPem());
         });
         var sp = services.BuildServiceProvider();
-        var verifier = sp.GetServices<IAuthVerifier>().Single(v => v.Name == OAuthBearerMechanism.Name);
+        var verifier = sp.GetServices<IAuthVerifier>().Single(v => v.Name == OAuthBearerPluginNames.OAuthBearer);
         return new Conversation
         {
             Name = "oauthbearer",
-            Plugin = sp.GetServices<IAuthPlugin>().Single(p => p.Name == OAuthBearerMechanism.Name),
+            Plugin = sp.GetServices<IAuthPlugin>().Single(p => p.Name == OAuthBearerPluginNames.OAuthBearer),
             Verifier = () => verifier,
-            Mechanism = OAuthBearerMechanism.Name,
+            Mechanism = OAuthBearerPluginNames.OAuthBearer,
             Credentials = () => AuthCredentials.FromPasswords(Conversation.User, token),
             Stored = StoredCredential.FromString(Issuer),
             Transport = new TransportSecurity { IsEncrypted = true, IsCertificateVerified = true },
@@ -202,7 +210,7 @@ internal static class FuzzCatalog
             Name = "native",
             Plugin = new NativePasswordPlugin(),
             Verifier = () => verifier,
-            Mechanism = NativePasswordPlugin.PluginName,
+            Mechanism = NativePasswordPluginNames.MySqlNativePassword,
             Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Password),
             Stored = NativePasswordCredential.FromPassword(Password).ToStoredCredential(),
         };
@@ -217,7 +225,7 @@ internal static class FuzzCatalog
             Name = "ed25519",
             Plugin = new Ed25519Plugin(),
             Verifier = () => verifier,
-            Mechanism = Ed25519Plugin.PluginName,
+            Mechanism = Ed25519PluginNames.ClientEd25519,
             Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Password),
             Stored = Ed25519Credential.FromPassword(Password).ToStoredCredential(),
         };
@@ -239,7 +247,7 @@ internal static class FuzzCatalog
                 cache.Clear();
                 return verifier;
             },
-            Mechanism = CachingSha2Plugin.PluginName,
+            Mechanism = CachingSha2PluginNames.CachingSha2Password,
             Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Password),
             Stored = CachingSha2Credential.FromPassword(Password, new DeterministicRandom(3), CachingSha2Credential.MinIterations).ToStoredCredential(),
             Transport = new TransportSecurity { IsEncrypted = true, IsCertificateVerified = true },
@@ -271,7 +279,7 @@ internal static class FuzzCatalog
             Plugin = new TotpPlugin(Options.Create(new TotpClientOptions())),
             // A fresh state store per exchange: the replay rule would otherwise refuse every replayed code.
             Verifier = () => new TotpVerifier(options, new InMemoryTotpStateStore()),
-            Mechanism = TotpVerifierOptions.DefaultName,
+            Mechanism = TotpPluginNames.Totp,
             Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Base32.Encode(TotpSecret)),
             Stored = StoredCredential.FromString(TotpEnrollment.CreateUri("Example", Conversation.User, TotpSecret)),
         };
@@ -292,7 +300,7 @@ internal static class FuzzCatalog
         _ = services.AddHandshake().AddScram(o => { o.MinIterations = 1; o.MaxIterations = 4096; }).AddScramVerifier().AddTotp().AddTotpVerifier().AddDialog().AddDialogVerifier(o =>
         {
             o.Questions.Add(DialogQuestion.Password("password", "Password: ", "SCRAM-SHA-256"));
-            o.Questions.Add(DialogQuestion.Verifier("code", TotpVerifierOptions.DefaultName));
+            o.Questions.Add(DialogQuestion.Verifier("code", TotpPluginNames.Totp));
         });
         var sp = services.BuildServiceProvider();
         var verifier = sp.GetServices<IAuthVerifier>().OfType<DialogVerifier>().Single();
@@ -301,7 +309,7 @@ internal static class FuzzCatalog
             Name = "dialog",
             Plugin = sp.GetServices<IAuthPlugin>().OfType<DialogPlugin>().Single(),
             Verifier = () => verifier,
-            Mechanism = DialogPlugin.PluginName,
+            Mechanism = MariaDbPamPluginNames.Dialog,
             Credentials = () => new AuthCredentials(Conversation.User, AuthSecret.FromPassword(Password), AuthSecret.FromPassword(Base32.Encode(TotpSecret))),
             Stored = DialogStored(),
             Services = sp,
@@ -324,12 +332,36 @@ internal static class FuzzCatalog
             Name = "clearpassword",
             Plugin = new ClearPasswordPlugin(),
             Verifier = () => verifier,
-            Mechanism = ClearPasswordPlugin.PluginName,
+            Mechanism = MariaDbPamPluginNames.ClearPassword,
             Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Password),
             Stored = StoredCredential.FromString(Password),
             Services = sp,
             Transport = new TransportSecurity { IsEncrypted = true, IsCertificateVerified = true },
             NulTerminatedFinal = true,
+        };
+    }
+
+    private static Conversation Plain()
+    {
+        // Checked byte for byte (not through SASLprep), so any accepted mutation of the password is a finding.
+        var services = new ServiceCollection();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoredPasswordChecker, ExactPasswordChecker>());
+        _ = services.AddHandshake().AddPlain().AddPlainVerifier(o => o.CredentialFamily = ExactPasswordChecker.Family);
+        var sp = services.BuildServiceProvider();
+        var verifier = sp.GetServices<IAuthVerifier>().Single(v => v.Name == PlainPluginNames.Plain);
+        return new Conversation
+        {
+            Name = "plain",
+            Plugin = sp.GetServices<IAuthPlugin>().Single(p => p.Name == PlainPluginNames.Plain),
+            Verifier = () => verifier,
+            Mechanism = PlainPluginNames.Plain,
+            Credentials = () => AuthCredentials.FromPasswords(Conversation.User, Password),
+            Stored = StoredCredential.FromString(Password),
+            Services = sp,
+            Transport = new TransportSecurity { IsEncrypted = true, IsCertificateVerified = true },
+
+            // authzid NUL authcid NUL passwd (RFC 4616 §2): the credential is what follows the second NUL.
+            FinalCredential = message => message.AsSpan((message.AsSpan().LastIndexOf((byte)0) + 1)..).ToArray(),
         };
     }
 

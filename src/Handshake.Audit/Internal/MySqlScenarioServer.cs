@@ -10,7 +10,7 @@ internal static class MySqlScenarioServer
 {
     public const string UnknownPlugin = "handshake_audit_unknown";
     public const string UnknownFactor = "handshake_audit_factor";
-    private const string Native = NativePasswordPlugin.PluginName;
+    private const string Native = NativePasswordPluginNames.MySqlNativePassword;
     private const int MaxCommands = 8;
 
     public static async Task RunAsync(ScenarioContext context, MySqlPlan plan)

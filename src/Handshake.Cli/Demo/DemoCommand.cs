@@ -95,7 +95,8 @@ internal static class DemoCommand
         using var negotiator = client.GetRequiredService<IAuthNegotiatorFactory>().Create(credentials, clientTransport);
         using var acceptor = server.GetRequiredService<IAuthAcceptorFactory>().Create(scenario.Transport, scenario.StartMode, scenario.Hooks?.AcceptorProperties(index));
         using var connection = InMemoryAuthConnection.Create(clientTransport, scenario.Transport);
-        var recorder = new TranscriptRecorder(new DemoTranscriptRedactor());
+        // Each plugin redacts its own payloads (its package registered how, in the client's catalogue).
+        var recorder = new TranscriptRecorder(new DefaultTranscriptRedactor(client.GetRequiredService<IHandshakeCatalog>()));
 
         await output.WriteLineAsync().ConfigureAwait(false);
         await output.WriteLineAsync(style.Bold($"-- {credentials.UserName} {attempt.Label}")).ConfigureAwait(false);

@@ -99,8 +99,8 @@ internal static class DemoScenarios
         TransportSecurity.None,
         AcceptorStartMode.Begin,
         b => b.AddNativePasswordVerifier()
-            .AddAcceptor(o => o.DefaultPlugin = NativePasswordPlugin.PluginName)
-            .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(NativePasswordPlugin.PluginName, NativePasswordCredential.FromPassword(Password).ToStoredCredential()))),
+            .AddAcceptor(o => o.DefaultPlugin = NativePasswordPluginNames.MySqlNativePassword)
+            .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(NativePasswordPluginNames.MySqlNativePassword, NativePasswordCredential.FromPassword(Password).ToStoredCredential()))),
         [
             new("logs in with the right password", b => b.AddNativePassword(), () => AuthCredentials.FromPasswords(User, Password), ExpectSuccess: true),
             new("logs in with a wrong password", b => b.AddNativePassword(), () => AuthCredentials.FromPasswords(User, WrongPassword), ExpectSuccess: false),
@@ -114,8 +114,8 @@ internal static class DemoScenarios
         TransportSecurity.None,
         AcceptorStartMode.Begin,
         b => b.AddEd25519Verifier()
-            .AddAcceptor(o => o.DefaultPlugin = Ed25519Plugin.PluginName)
-            .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(Ed25519Plugin.PluginName, Ed25519Credential.FromPassword(Password).ToStoredCredential()))),
+            .AddAcceptor(o => o.DefaultPlugin = Ed25519PluginNames.ClientEd25519)
+            .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(Ed25519PluginNames.ClientEd25519, Ed25519Credential.FromPassword(Password).ToStoredCredential()))),
         [
             new("logs in with the right password", b => b.AddEd25519(), () => AuthCredentials.FromPasswords(User, Password), ExpectSuccess: true),
             new("logs in with a wrong password", b => b.AddEd25519(), () => AuthCredentials.FromPasswords(User, WrongPassword), ExpectSuccess: false),
@@ -132,8 +132,8 @@ internal static class DemoScenarios
             Tls(certificate),
             AcceptorStartMode.Begin,
             b => b.AddCachingSha2Verifier()
-                .AddAcceptor(o => o.DefaultPlugin = CachingSha2Plugin.PluginName)
-                .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(CachingSha2Plugin.PluginName, CachingSha2Credential.FromPassword(Password).ToStoredCredential()))),
+                .AddAcceptor(o => o.DefaultPlugin = CachingSha2PluginNames.CachingSha2Password)
+                .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(CachingSha2PluginNames.CachingSha2Password, CachingSha2Credential.FromPassword(Password).ToStoredCredential()))),
             [
                 new("logs in for the first time (full authentication)", b => b.AddCachingSha2(), () => AuthCredentials.FromPasswords(User, Password), ExpectSuccess: true),
                 new("logs in again (fast path)", b => b.AddCachingSha2(), () => AuthCredentials.FromPasswords(User, Password), ExpectSuccess: true),
@@ -152,13 +152,13 @@ internal static class DemoScenarios
         var otherPrivatePem = other.ExportPkcs8PrivateKeyPem();
         return new(
             "key",
-            $"{KeyAuthDefaults.Name}: public-key authentication",
+            $"{KeyAuthPluginNames.SshKeyAuth}: public-key authentication",
             $"An ECDSA P-256 key pair was made in this process; the server stores only the public key (fingerprint {fingerprint}). The server sends a fresh challenge; the client signs it together with the plugin name, user and factor, so a signature cannot be replayed elsewhere. A different key is refused.",
             TransportSecurity.None,
             AcceptorStartMode.Begin,
             b => b.AddKeyAuthVerifier()
-                .AddAcceptor(o => o.DefaultPlugin = KeyAuthDefaults.Name)
-                .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(KeyAuthDefaults.Name, StoredCredential.FromString(publicPem)))),
+                .AddAcceptor(o => o.DefaultPlugin = KeyAuthPluginNames.SshKeyAuth)
+                .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(KeyAuthPluginNames.SshKeyAuth, StoredCredential.FromString(publicPem)))),
             [
                 new("signs with the enrolled key", b => b.AddKeyAuth(o => o.PrivateKeyPem = privatePem), () => new AuthCredentials(User), ExpectSuccess: true),
                 new("signs with another key", b => b.AddKeyAuth(o => o.PrivateKeyPem = otherPrivatePem), () => new AuthCredentials(User), ExpectSuccess: false),
@@ -189,8 +189,8 @@ internal static class DemoScenarios
                     o.Audience = Audience;
                     o.SigningKeyPems.Add(publicPem);
                 })
-                .AddAcceptor(o => { o.DefaultPlugin = OAuthBearerMechanism.Name; o.OfferedPlugins.Add(OAuthBearerMechanism.Name); })
-                .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(OAuthBearerMechanism.Name, StoredCredential.FromString(Issuer)))),
+                .AddAcceptor(o => { o.DefaultPlugin = OAuthBearerPluginNames.OAuthBearer; o.OfferedPlugins.Add(OAuthBearerPluginNames.OAuthBearer); })
+                .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(OAuthBearerPluginNames.OAuthBearer, StoredCredential.FromString(Issuer)))),
             [
                 new("presents a token from the issuer", b => b.AddOAuthBearer(), () => AuthCredentials.FromPasswords(User, good), ExpectSuccess: true),
                 new("presents a token signed by another key", b => b.AddOAuthBearer(), () => AuthCredentials.FromPasswords(User, forged), ExpectSuccess: false),
@@ -237,7 +237,7 @@ internal static class DemoScenarios
                 .AddFactorPolicies(p => p.Add(
                     User,
                     new AuthFactorPolicy("SCRAM-SHA-256", ScramCredential.Create(Password, SystemRandomSource.Instance, Verifier.VerifierCommand.DefaultScramIterations).ToStoredCredential()),
-                    new AuthFactorPolicy(TotpVerifierOptions.DefaultName, StoredCredential.FromString(uri)))),
+                    new AuthFactorPolicy(TotpPluginNames.Totp, StoredCredential.FromString(uri)))),
             [
                 new("logs in with the password and the current code", b => b.AddScram().AddTotp(), () => AuthCredentials.FromPasswords(User, Password, base32), ExpectSuccess: true),
                 new("logs in with the password and a code from another secret", b => b.AddScram().AddTotp(), () => AuthCredentials.FromPasswords(User, Password, otherBase32), ExpectSuccess: false),
@@ -268,10 +268,10 @@ internal static class DemoScenarios
                 .AddDialogVerifier(o =>
                 {
                     o.Questions.Add(DialogQuestion.Password("password", "Password: ", "SCRAM-SHA-256"));
-                    o.Questions.Add(DialogQuestion.Verifier("code", TotpVerifierOptions.DefaultName));
+                    o.Questions.Add(DialogQuestion.Verifier("code", TotpPluginNames.Totp));
                 })
-                .AddAcceptor(o => o.DefaultPlugin = DialogPlugin.PluginName)
-                .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(DialogPlugin.PluginName, stored.ToStoredCredential()))),
+                .AddAcceptor(o => o.DefaultPlugin = MariaDbPamPluginNames.Dialog)
+                .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(MariaDbPamPluginNames.Dialog, stored.ToStoredCredential()))),
             [
                 new("answers the password and the current code", b => b.AddDialog().AddTotp(), () => new AuthCredentials(User, AuthSecret.FromPassword(Password), AuthSecret.FromPassword(base32)), ExpectSuccess: true),
                 new("answers the password and a code from another secret", b => b.AddDialog().AddTotp(), () => new AuthCredentials(User, AuthSecret.FromPassword(Password), AuthSecret.FromPassword(otherBase32)), ExpectSuccess: false),

@@ -48,12 +48,12 @@ internal sealed class ResumeDemo : IDemoHooks, IDisposable
                     .AddAcceptor(o =>
                     {
                         o.DefaultPlugin = "SCRAM-SHA-256";
-                        o.AlternativeFirstPlugins.Add(ResumeClientOptions.DefaultName);
+                        o.AlternativeFirstPlugins.Add(ResumePluginNames.Resume);
                     })
                     .AddFactorPolicies(p => p.Add(
                         User,
                         new AuthFactorPolicy("SCRAM-SHA-256", ScramCredential.Create(DemoScenarios.Password, SystemRandomSource.Instance, Verifier.VerifierCommand.DefaultScramIterations).ToStoredCredential()),
-                        new AuthFactorPolicy(TotpVerifierOptions.DefaultName, StoredCredential.FromString(uri))));
+                        new AuthFactorPolicy(TotpPluginNames.Totp, StoredCredential.FromString(uri))));
             },
             [
                 new("logs in: password, then the code from the authenticator (full login)", b => Client(b, _ownerCache), () => AuthCredentials.FromPasswords(User, DemoScenarios.Password), ExpectSuccess: true),

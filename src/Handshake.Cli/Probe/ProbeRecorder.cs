@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Handshake.Cli.Demo;
 using Handshake.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,15 +7,15 @@ namespace Handshake.Cli.Probe;
 /// <summary>
 /// Records what the client plugins see and send, redacted as they go: the adapters drive the
 /// negotiator directly (no <see cref="IAuthTransport"/> to wrap), so every registered
-/// <see cref="IAuthPlugin"/> is decorated instead. No raw bytes are kept; client payloads appear
-/// only as SCRAM's public parts or a length.
+/// <see cref="IAuthPlugin"/> is decorated instead. No raw bytes are kept; each payload is rendered by
+/// its plugin's own redactor (from the client's catalogue), or by its length.
 /// </summary>
 internal sealed class ProbeRecorder
 {
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly ConcurrentQueue<ProbeStart> _starts = new();
     private volatile ProbeOffer? _offer;
-    private readonly DemoTranscriptRedactor _redactor = new();
+    private volatile DefaultTranscriptRedactor _redactor = new();
 
     /// <summary>Gets the transcript lines so far.</summary>
     public IReadOnlyList<string> Lines => [.. _lines];
@@ -42,7 +41,11 @@ internal sealed class ProbeRecorder
                 continue;
             }
 
-            services[i] = ServiceDescriptor.Singleton<IAuthPlugin>(sp => new RecordingPlugin(this, Create(sp, descriptor)));
+            services[i] = ServiceDescriptor.Singleton<IAuthPlugin>(sp =>
+            {
+                _redactor = new DefaultTranscriptRedactor(sp.GetRequiredService<IHandshakeCatalog>());
+                return new RecordingPlugin(this, Create(sp, descriptor));
+            });
         }
     }
 

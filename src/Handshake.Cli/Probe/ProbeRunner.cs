@@ -20,7 +20,7 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
     /// <summary>The client plugins probe registers for every protocol (ssh-key-auth only with --key).</summary>
     public static readonly IReadOnlyList<string> CommonPlugins =
     [
-        "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", NativePasswordPlugin.PluginName, CachingSha2Plugin.PluginName, TotpVerifierOptions.DefaultName, KeyAuthDefaults.Name,
+        "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", NativePasswordPluginNames.MySqlNativePassword, CachingSha2PluginNames.CachingSha2Password, TotpPluginNames.Totp, KeyAuthPluginNames.SshKeyAuth,
     ];
 
     /// <summary>Every client plugin probe has for some protocol (what --plugin may name).</summary>
@@ -46,7 +46,7 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
             }
         });
         builder.AddScram(o => o.ChannelBinding = settings.ChannelBinding).AddNativePassword().AddCachingSha2().AddTotp();
-        if (settings.Url.Protocol.ExtraClientPlugins.Contains(PlainMechanism.Name, StringComparer.Ordinal))
+        if (settings.Url.Protocol.ExtraClientPlugins.Contains(PlainPluginNames.Plain, StringComparer.Ordinal))
         {
             // SASL servers (Dovecot 2.3) may offer nothing stronger than SCRAM-SHA-1; PLAIN sends the password
             // itself, so it is only registered where verify-full proves who receives it, and never when
@@ -106,8 +106,8 @@ internal sealed class ProbeRunner(ProbeSettings settings, TextWriter output, Ans
     public static IEnumerable<string> Registered(ProbeSettings probe)
     {
         ArgumentNullException.ThrowIfNull(probe);
-        return CommonPlugins.Where(p => p != KeyAuthDefaults.Name || probe.PrivateKeyPem is not null)
-            .Concat(probe.Url.Protocol.ExtraClientPlugins.Where(p => p != PlainMechanism.Name || UsesPlain(probe)));
+        return CommonPlugins.Where(p => p != KeyAuthPluginNames.SshKeyAuth || probe.PrivateKeyPem is not null)
+            .Concat(probe.Url.Protocol.ExtraClientPlugins.Where(p => p != PlainPluginNames.Plain || UsesPlain(probe)));
     }
 
     private static bool UsesPlain(ProbeSettings probe) =>

@@ -31,7 +31,7 @@ internal sealed class SaslCliProtocol(SaslCliProtocol.Kind kind, IReadOnlyList<s
 
     public override bool ImplicitTls => tls == SaslTlsStart.Implicit;
 
-    public override IReadOnlyList<string> ExtraClientPlugins { get; } = ["SCRAM-SHA-1", PlainMechanism.Name];
+    public override IReadOnlyList<string> ExtraClientPlugins { get; } = ["SCRAM-SHA-1", PlainPluginNames.Plain];
 
     public override async Task<AuthResult> ProbeAsync(IProbeSession session, IAuthNegotiatorFactory factory, AuthCredentials credentials, CancellationToken cancellationToken)
     {
@@ -74,7 +74,7 @@ internal sealed class SaslCliProtocol(SaslCliProtocol.Kind kind, IReadOnlyList<s
         // (and is offered only over TLS, by the PLAIN verifier's own rule).
         options.DefaultPlugin = UsersFile.Scram;
         options.OfferedPlugins.Add(UsersFile.Scram);
-        options.OfferedPlugins.Add(PlainMechanism.Name);
+        options.OfferedPlugins.Add(PlainPluginNames.Plain);
     }
 
     public override void Validate(ServeSettings settings)

@@ -34,7 +34,7 @@ internal static class ServeCommand
         var resumeKey = new Option<FileInfo?>("--resume-hash-key-file") { Description = "With --resume: the key resume tokens are stored under (HMAC-SHA-256; base64, `openssl rand -base64 32`); the same on every instance. Without it, tokens are stored as SHA-256.", HelpName = "FILE" };
         var stats = new Option<bool>("--stats") { Description = "At shutdown, print one line for load runs: connections, bytes the process allocated and store commands sent, counted from the first connection on." };
         var idleTimeout = new Option<int>("--idle-timeout") { Description = $"Seconds an authenticated session may stay silent before it is closed (default {(int)ServeSettings.DefaultIdleTimeout.TotalSeconds}, 1 to 86400).", DefaultValueFactory = _ => (int)ServeSettings.DefaultIdleTimeout.TotalSeconds, HelpName = "SECONDS" };
-        var defaultPlugin = new Option<string?>("--default-plugin") { Description = $"mysql: the plugin named in the greeting (default {NativePasswordPlugin.PluginName}); users with another first factor are switched.", HelpName = "NAME" };
+        var defaultPlugin = new Option<string?>("--default-plugin") { Description = $"mysql: the plugin named in the greeting (default {NativePasswordPluginNames.MySqlNativePassword}); users with another first factor are switched.", HelpName = "NAME" };
         var command = new Command("serve", "Run the handshake acceptor behind the PostgreSQL, MySQL, IMAP or SMTP adapter on 127.0.0.1 for testing clients; stop with Ctrl+C.")
         {
             protocol, port, users, store, unknownUserKey, rsaKey, tlsCert, tlsKey, maxConnections, defaultPlugin, idleTimeout, resume, resumeKey, stats,
@@ -61,10 +61,10 @@ internal static class ServeCommand
 
             var chosen = Protocols.ProtocolCatalogue.Find(parse.GetValue(protocol) ?? string.Empty)
                 ?? throw new CliUsageException($"serve speaks {string.Join(", ", Protocols.ProtocolCatalogue.Names)}");
-            var mysqlDefault = parse.GetValue(defaultPlugin) ?? NativePasswordPlugin.PluginName;
-            if (mysqlDefault is not NativePasswordPlugin.PluginName and not Plugins.CachingSha2.CachingSha2Plugin.PluginName)
+            var mysqlDefault = parse.GetValue(defaultPlugin) ?? NativePasswordPluginNames.MySqlNativePassword;
+            if (mysqlDefault is not NativePasswordPluginNames.MySqlNativePassword and not Plugins.CachingSha2.CachingSha2PluginNames.CachingSha2Password)
             {
-                throw new CliUsageException($"--default-plugin must be {NativePasswordPlugin.PluginName} or {Plugins.CachingSha2.CachingSha2Plugin.PluginName} (a plugin whose greeting carries a scramble)");
+                throw new CliUsageException($"--default-plugin must be {NativePasswordPluginNames.MySqlNativePassword} or {Plugins.CachingSha2.CachingSha2PluginNames.CachingSha2Password} (a plugin whose greeting carries a scramble)");
             }
 
             var resuming = parse.GetValue(resume);

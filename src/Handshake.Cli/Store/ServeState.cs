@@ -44,7 +44,7 @@ internal sealed class ServeState : IAsyncDisposable
         // The fake exchange of an unknown user shows the iteration count real credentials have (the
         // most common one), as PostgreSQL's mock secret must follow scram_iterations.
         _scramIterations = MostCommon(users, UsersFile.Scram, v => ScramCredential.TryParse(v, out var c) ? c.Iterations : null) ?? Verifier.VerifierCommand.DefaultScramIterations;
-        _cachingSha2Iterations = MostCommon(users, CachingSha2Plugin.PluginName, v => CachingSha2Credential.TryParse(v, out var c) && !c.IsEmpty ? c.Iterations : null) ?? CachingSha2Credential.DefaultIterations;
+        _cachingSha2Iterations = MostCommon(users, CachingSha2PluginNames.CachingSha2Password, v => CachingSha2Credential.TryParse(v, out var c) && !c.IsEmpty ? c.Iterations : null) ?? CachingSha2Credential.DefaultIterations;
     }
 
     public IReadOnlyList<ServeUser> Users { get; }

@@ -34,7 +34,7 @@ internal static class UserCommand
         var name = new Argument<string>("name") { Description = "The user name." };
         var store = StoreOption();
         var factors = new Option<string[]>("--factor") { Description = $"A factor's plugin, in order (repeat up to 3): {string.Join(", ", UsersFile.Plugins)}.", Required = true, AllowMultipleArgumentsPerToken = false, HelpName = "PLUGIN" };
-        var publicKey = new Option<FileInfo?>("--public-key") { Description = $"For {KeyAuthDefaults.Name}: the user's public key (PEM or an authorized_keys line).", HelpName = "FILE" };
+        var publicKey = new Option<FileInfo?>("--public-key") { Description = $"For {KeyAuthPluginNames.SshKeyAuth}: the user's public key (PEM or an authorized_keys line).", HelpName = "FILE" };
         var iterations = new Option<int>("--iterations") { Description = $"PBKDF2 iterations for SCRAM-SHA-256 and caching_sha2_password (default {Verifier.VerifierCommand.DefaultScramIterations}); use the count every user has, so unknown users look alike.", DefaultValueFactory = _ => Verifier.VerifierCommand.DefaultScramIterations };
         var command = new Command("add", "Add a user, or replace every factor of an existing one.") { name, store, factors, publicKey, iterations };
         context.SetAction(command, async (parse, ct) =>

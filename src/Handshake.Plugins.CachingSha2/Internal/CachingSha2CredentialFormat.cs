@@ -1,9 +1,9 @@
 namespace Handshake.Plugins.CachingSha2.Internal;
 
 /// <summary>The stored form the caching_sha2_password verifier reads (<see cref="CachingSha2Credential"/>), for the catalogue.</summary>
-internal sealed class CachingSha2CredentialFormat : IStoredCredentialFormat
+internal sealed class CachingSha2CredentialFormat(string verifierName) : IStoredCredentialFormat
 {
-    public string VerifierName => CachingSha2Plugin.PluginName;
+    public string VerifierName => verifierName;
 
     public string Description => "a caching_sha2_password stored credential (MySQL's $A$<iterations>$<salt><hash> authentication_string)";
 

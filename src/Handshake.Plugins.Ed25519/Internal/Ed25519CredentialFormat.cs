@@ -1,9 +1,9 @@
 namespace Handshake.Plugins.Ed25519.Internal;
 
 /// <summary>The stored form the client_ed25519 verifier reads (<see cref="Ed25519Credential"/>), for the catalogue.</summary>
-internal sealed class Ed25519CredentialFormat : IStoredCredentialFormat
+internal sealed class Ed25519CredentialFormat(string verifierName) : IStoredCredentialFormat
 {
-    public string VerifierName => Ed25519Plugin.PluginName;
+    public string VerifierName => verifierName;
 
     public string Description => "a client_ed25519 stored credential (MariaDB's base64 public key, 43 characters)";
 

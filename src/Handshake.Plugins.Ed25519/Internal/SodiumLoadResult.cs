@@ -7,5 +7,5 @@ internal sealed record SodiumLoadResult(Sodium? Library, string? Failure)
 {
     /// <summary>Returns the library or throws the typed error.</summary>
     public Sodium Require(string? pluginName, int factorIndex) =>
-        Library ?? throw new HandshakeException(AuthErrorCode.PluginFailure, Failure!, pluginName ?? Ed25519Plugin.PluginName, factorIndex);
+        Library ?? throw new HandshakeException(AuthErrorCode.PluginFailure, Failure!, pluginName ?? Ed25519PluginNames.ClientEd25519, factorIndex);
 }

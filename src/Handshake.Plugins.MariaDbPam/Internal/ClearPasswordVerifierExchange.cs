@@ -10,7 +10,7 @@ internal sealed class ClearPasswordVerifierExchange(VerifierContext context, ISt
         // Over a transport unsafe for cleartext the client is never asked: a server never invites the password in the clear.
         transportAllowed
             ? ValueTask.FromResult(ReadOnlyMemory<byte>.Empty)
-            : throw new HandshakeException(AuthErrorCode.PolicyViolation, "mysql_clear_password over a transport without TLS is not allowed (ClearPasswordVerifierOptions.AllowInsecureTransport)", ClearPasswordPlugin.PluginName, context.FactorIndex);
+            : throw new HandshakeException(AuthErrorCode.PolicyViolation, "mysql_clear_password over a transport without TLS is not allowed (ClearPasswordVerifierOptions.AllowInsecureTransport)", MariaDbPamPluginNames.ClearPassword, context.FactorIndex);
 
     public async ValueTask<VerifierStep> ProcessAsync(ReadOnlyMemory<byte> clientData, CancellationToken cancellationToken)
     {

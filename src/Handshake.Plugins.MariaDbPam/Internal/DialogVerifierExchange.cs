@@ -26,7 +26,7 @@ internal sealed class DialogVerifierExchange(VerifierContext context, IReadOnlyL
         // Over a transport unsafe for cleartext no question goes out at all: a server never invites the password in the clear.
         if (!transportAllowed)
         {
-            throw new HandshakeException(AuthErrorCode.PolicyViolation, "dialog over a transport without TLS is not allowed (DialogVerifierOptions.AllowInsecureTransport)", DialogPlugin.PluginName, context.FactorIndex);
+            throw new HandshakeException(AuthErrorCode.PolicyViolation, "dialog over a transport without TLS is not allowed (DialogVerifierOptions.AllowInsecureTransport)", MariaDbPamPluginNames.Dialog, context.FactorIndex);
         }
 
         _begun = true;

@@ -12,11 +12,7 @@ internal sealed class DialogVerifierOptionsValidator(IServiceProvider services) 
 {
     public ValidateOptionsResult Validate(string? name, DialogVerifierOptions options)
     {
-        if (name != Options.DefaultName)
-        {
-            return ValidateOptionsResult.Skip;
-        }
-
+        ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
         var questions = options.Questions;
         if (questions.Count is 0 or > DialogVerifierOptions.MaxQuestions)

@@ -141,7 +141,7 @@ internal sealed class OAuthBearerClientExchange(AuthExchangeContext context, OAu
     private HandshakeException Fail(AuthErrorCode code, string message)
     {
         Wipe();
-        return new HandshakeException(code, message, OAuthBearerMechanism.Name, context.FactorIndex);
+        return new HandshakeException(code, message, OAuthBearerPluginNames.OAuthBearer, context.FactorIndex);
     }
 
     private void Wipe()

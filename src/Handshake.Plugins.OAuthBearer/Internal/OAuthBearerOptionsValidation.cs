@@ -2,16 +2,12 @@ using Microsoft.Extensions.Options;
 
 namespace Handshake.Plugins.OAuthBearer.Internal;
 
-/// <summary>At start-up: the OAUTHBEARER options (named <see cref="OAuthBearerMechanism.Name"/>) are usable.</summary>
+/// <summary>At start-up: the OAUTHBEARER options are usable (the client and verifier options of one registration's name, through <see cref="NamedOptionsValidator{TOptions}"/>; the JWT options named <see cref="OAuthBearerPluginNames.OAuthBearer"/>).</summary>
 internal sealed class OAuthBearerOptionsValidation : IValidateOptions<OAuthBearerClientOptions>, IValidateOptions<OAuthBearerVerifierOptions>, IValidateOptions<JwtBearerValidationOptions>
 {
     public ValidateOptionsResult Validate(string? name, OAuthBearerClientOptions options)
     {
-        if (name != OAuthBearerMechanism.Name)
-        {
-            return ValidateOptionsResult.Skip;
-        }
-
+        ArgumentNullException.ThrowIfNull(options);
         if (options.RefreshBeforeExpiry < TimeSpan.Zero || options.RefreshBeforeExpiry > TimeSpan.FromHours(1))
         {
             return ValidateOptionsResult.Fail("OAuthBearerClientOptions.RefreshBeforeExpiry must be between 0 and 1 hour.");
@@ -29,11 +25,7 @@ internal sealed class OAuthBearerOptionsValidation : IValidateOptions<OAuthBeare
 
     public ValidateOptionsResult Validate(string? name, OAuthBearerVerifierOptions options)
     {
-        if (name != OAuthBearerMechanism.Name)
-        {
-            return ValidateOptionsResult.Skip;
-        }
-
+        ArgumentNullException.ThrowIfNull(options);
         try
         {
             // The error response must be producible: the values go into JSON a client parses.
@@ -49,7 +41,7 @@ internal sealed class OAuthBearerOptionsValidation : IValidateOptions<OAuthBeare
 
     public ValidateOptionsResult Validate(string? name, JwtBearerValidationOptions options)
     {
-        if (name != OAuthBearerMechanism.Name)
+        if (name != OAuthBearerPluginNames.OAuthBearer)
         {
             return ValidateOptionsResult.Skip;
         }

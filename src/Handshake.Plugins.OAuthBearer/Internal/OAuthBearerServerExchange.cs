@@ -102,7 +102,7 @@ internal sealed class OAuthBearerServerExchange(VerifierContext context, OAuthBe
         var stored = await context.GetStoredCredentialAsync(cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
-            return SendError(AuthErrorCode.InvalidCredential, $"the user is unknown or not enrolled for {OAuthBearerMechanism.Name} at factor {context.FactorIndex}", OAuthBearerMechanism.InvalidTokenStatus, scope: null);
+            return SendError(AuthErrorCode.InvalidCredential, $"the user is unknown or not enrolled for {OAuthBearerPluginNames.OAuthBearer} at factor {context.FactorIndex}", OAuthBearerMechanism.InvalidTokenStatus, scope: null);
         }
 
         return VerifierStep.Accept();

@@ -32,19 +32,19 @@ internal sealed class OAuthBearerTokenCache(IOAuthBearerTokenProvider provider, 
                 // WaitAsync: the deadline holds even for a provider that ignores its cancellation token.
                 fresh = await provider.GetTokenAsync(new OAuthBearerTokenRequest(seed.UserName, seed.FactorIndex, seed.Host, seed.Port, entry.LastError), cancellationToken)
                     .AsTask().WaitAsync(cancellationToken).ConfigureAwait(false)
-                    ?? throw new HandshakeException(AuthErrorCode.KeyUnavailable, "The OAUTHBEARER token provider returned no token.", OAuthBearerMechanism.Name, seed.FactorIndex);
+                    ?? throw new HandshakeException(AuthErrorCode.KeyUnavailable, "The OAUTHBEARER token provider returned no token.", OAuthBearerPluginNames.OAuthBearer, seed.FactorIndex);
             }
             catch (Exception ex) when (ex is not HandshakeException and not OperationCanceledException)
             {
                 // The type only: a provider's message might quote the token or its refresh secret.
-                throw new HandshakeException(AuthErrorCode.KeyUnavailable, $"The OAUTHBEARER token provider failed with {ex.GetType().Name}.", OAuthBearerMechanism.Name, seed.FactorIndex, innerException: ex);
+                throw new HandshakeException(AuthErrorCode.KeyUnavailable, $"The OAUTHBEARER token provider failed with {ex.GetType().Name}.", OAuthBearerPluginNames.OAuthBearer, seed.FactorIndex, innerException: ex);
             }
 
             now = time.GetUtcNow();
             if (fresh.ExpiresAt <= now)
             {
                 fresh.Dispose();
-                throw new HandshakeException(AuthErrorCode.KeyUnavailable, $"The OAUTHBEARER token provider returned a token that expired at {fresh.ExpiresAt:O}; an expired token is never sent.", OAuthBearerMechanism.Name, seed.FactorIndex);
+                throw new HandshakeException(AuthErrorCode.KeyUnavailable, $"The OAUTHBEARER token provider returned a token that expired at {fresh.ExpiresAt:O}; an expired token is never sent.", OAuthBearerPluginNames.OAuthBearer, seed.FactorIndex);
             }
 
             var copy = Copy(fresh);

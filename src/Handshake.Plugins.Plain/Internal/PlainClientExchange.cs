@@ -72,7 +72,7 @@ internal sealed class PlainClientExchange(AuthExchangeContext context) : IAuthEx
     private HandshakeException Fail(AuthErrorCode code, string message)
     {
         Wipe();
-        return new HandshakeException(code, message, PlainMechanism.Name, context.FactorIndex);
+        return new HandshakeException(code, message, context.PluginName, context.FactorIndex);
     }
 
     private void Wipe()

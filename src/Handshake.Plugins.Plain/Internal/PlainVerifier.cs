@@ -3,35 +3,36 @@ using Microsoft.Extensions.Options;
 namespace Handshake.Plugins.Plain.Internal;
 
 /// <summary>
-/// The server verifier "PLAIN": offered only over TLS (or a trusted local socket) unless configured
-/// otherwise; names the user from the authcid and checks the password through the
-/// <see cref="IStoredPasswordChecker"/> of <see cref="PlainVerifierOptions.CredentialFamily"/>.
+/// The server verifier "PLAIN", under its registration's name: offered only over TLS (or a trusted
+/// local socket) unless configured otherwise; names the user from the authcid and checks the password
+/// through the <see cref="IStoredPasswordChecker"/> of <see cref="PlainVerifierOptions.CredentialFamily"/>.
+/// The options of its name are read for each offer and each exchange.
 /// </summary>
-internal sealed class PlainVerifier(IOptions<PlainVerifierOptions> options, IEnumerable<IStoredPasswordChecker> checkers) : IAuthVerifier
+internal sealed class PlainVerifier(string name, IOptionsMonitor<PlainVerifierOptions> options, IEnumerable<IStoredPasswordChecker> checkers) : IAuthVerifier
 {
-    private readonly PlainVerifierOptions _options = options.Value;
-    private readonly IStoredPasswordChecker? _checker = checkers.LastOrDefault(c => string.Equals(c.CredentialFamily, options.Value.CredentialFamily, StringComparison.Ordinal));
+    private readonly IReadOnlyList<IStoredPasswordChecker> _checkers = [.. checkers];
 
-    public string Name => PlainMechanism.Name;
+    public string Name => name;
 
     public bool UsesServerStoredPassword => true;
 
     public IReadOnlyList<string> GetMechanisms(TransportSecurity transport)
     {
         ArgumentNullException.ThrowIfNull(transport);
-        return IsAllowed(transport) ? [PlainMechanism.Name] : [];
+        return IsAllowed(options.Get(name), transport) ? [name] : [];
     }
 
     public IVerifierExchange Start(VerifierContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var checker = _checker ?? throw new HandshakeException(
+        var current = options.Get(name);
+        var checker = _checkers.LastOrDefault(c => string.Equals(c.CredentialFamily, current.CredentialFamily, StringComparison.Ordinal)) ?? throw new HandshakeException(
             AuthErrorCode.PluginFailure,
-            $"PLAIN checks passwords against '{_options.CredentialFamily}' credentials, but no IStoredPasswordChecker is registered for that family (AddScramVerifier registers one for SCRAM-SHA-256).",
-            PlainMechanism.Name,
+            $"PLAIN checks passwords against '{current.CredentialFamily}' credentials, but no IStoredPasswordChecker is registered for that family (AddScramVerifier registers one for SCRAM-SHA-256).",
+            name,
             context.FactorIndex);
-        return new PlainServerExchange(context, checker, _options.CredentialFamily, IsAllowed(context.Transport));
+        return new PlainServerExchange(context, checker, current.CredentialFamily, IsAllowed(current, context.Transport));
     }
 
-    private bool IsAllowed(TransportSecurity transport) => transport.IsConfidential || _options.AllowInsecureTransport;
+    private static bool IsAllowed(PlainVerifierOptions options, TransportSecurity transport) => transport.IsConfidential || options.AllowInsecureTransport;
 }

@@ -2,16 +2,12 @@ using Microsoft.Extensions.Options;
 
 namespace Handshake.Plugins.Plain.Internal;
 
-/// <summary>At start-up: the credential family PLAIN reads has a registered password checker.</summary>
+/// <summary>At start-up: the credential family PLAIN reads has a registered password checker (run for one registration's name, through <see cref="NamedOptionsValidator{TOptions}"/>).</summary>
 internal sealed class PlainVerifierOptionsValidator(IEnumerable<IStoredPasswordChecker> checkers) : IValidateOptions<PlainVerifierOptions>
 {
     public ValidateOptionsResult Validate(string? name, PlainVerifierOptions options)
     {
-        if (name != Options.DefaultName)
-        {
-            return ValidateOptionsResult.Skip;
-        }
-
+        ArgumentNullException.ThrowIfNull(options);
         var families = checkers.Select(c => c.CredentialFamily).ToList();
         return families.Contains(options.CredentialFamily, StringComparer.Ordinal)
             ? ValidateOptionsResult.Success

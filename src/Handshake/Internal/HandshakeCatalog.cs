@@ -9,6 +9,10 @@ internal sealed class HandshakeCatalog(IServiceProvider services) : IHandshakeCa
     private readonly Lazy<IReadOnlyList<IAuthVerifier>> _verifiers = new(() => [.. services.GetServices<IAuthVerifier>().DistinctBy(v => v.Name, StringComparer.Ordinal).OrderBy(v => v.Name, StringComparer.Ordinal)]);
     private readonly Lazy<IReadOnlyList<IStoredCredentialFormat>> _formats = new(() => [.. services.GetServices<IStoredCredentialFormat>().DistinctBy(f => f.VerifierName, StringComparer.Ordinal).OrderBy(f => f.VerifierName, StringComparer.Ordinal)]);
 
+    private readonly Lazy<IReadOnlyDictionary<string, IPayloadRedactor>> _redactors = new(() => services.GetServices<PayloadRedactorRegistration>()
+        .DistinctBy(r => r.PluginName, StringComparer.Ordinal)
+        .ToDictionary(r => r.PluginName, r => r.Redactor, StringComparer.Ordinal));
+
     public IReadOnlyList<string> PluginNames => _plugins.Value;
 
     public IReadOnlyList<IAuthVerifier> Verifiers => _verifiers.Value;
@@ -19,5 +23,13 @@ internal sealed class HandshakeCatalog(IServiceProvider services) : IHandshakeCa
     {
         ArgumentNullException.ThrowIfNull(verifierName);
         return CredentialFormats.FirstOrDefault(f => string.Equals(f.VerifierName, verifierName, StringComparison.Ordinal));
+    }
+
+    public IReadOnlyList<string> RedactedPluginNames => [.. _redactors.Value.Keys.Order(StringComparer.Ordinal)];
+
+    public IPayloadRedactor? FindPayloadRedactor(string pluginName)
+    {
+        ArgumentNullException.ThrowIfNull(pluginName);
+        return _redactors.Value.GetValueOrDefault(pluginName);
     }
 }

@@ -43,7 +43,7 @@ public sealed class MariaDbCliDialogToOurAcceptorTests
         Assert.True(result.Succeeded);
         Assert.True(result.Transport.IsEncrypted);
         Assert.Equal(User, result.UserName);
-        Assert.Equal(DialogPlugin.PluginName, Assert.Single(result.Result!.Factors).PluginName);
+        Assert.Equal(MariaDbPamPluginNames.Dialog, Assert.Single(result.Result!.Factors).PluginName);
     }
 
     [Fact]
@@ -105,11 +105,11 @@ public sealed class MariaDbCliDialogToOurAcceptorTests
             .AddDialogVerifier(o =>
             {
                 o.Questions.Add(DialogQuestion.Password("password", "Password: ", "SCRAM-SHA-256"));
-                o.Questions.Add(DialogQuestion.Verifier("code", TotpVerifierOptions.DefaultName));
+                o.Questions.Add(DialogQuestion.Verifier("code", TotpPluginNames.Totp));
             })
             .AddAcceptor(o => o.DefaultPlugin = "mysql_native_password")
             .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(
-                DialogPlugin.PluginName,
+                MariaDbPamPluginNames.Dialog,
                 DialogCredential.Create(
                     ("password", ScramCredential.Create(Password, SystemRandomSource.Instance, 4096).ToStoredCredential()),
                     ("code", StoredCredential.FromString(Base32.Encode(TotpKey)))).ToStoredCredential())))

@@ -76,10 +76,10 @@ public sealed class MariaDbCliToOurAcceptorTests
 
     [Theory]
     [InlineData("mysql_native_password")]
-    [InlineData(Ed25519Plugin.PluginName)]
+    [InlineData(Ed25519PluginNames.ClientEd25519)]
     public async Task MariaDbCli_WrongPassword_PrintsError1045(string userPlugin)
     {
-        await using var host = new MySqlAcceptorHost(userPlugin == Ed25519Plugin.PluginName ? Ed25519Services("mysql_native_password") : Services());
+        await using var host = new MySqlAcceptorHost(userPlugin == Ed25519PluginNames.ClientEd25519 ? Ed25519Services("mysql_native_password") : Services());
         var outcome = await RunCliAsync(host.Port, "not-the-password");
 
         Assert.NotEqual(0, outcome.ExitCode);
@@ -103,7 +103,7 @@ public sealed class MariaDbCliToOurAcceptorTests
         var result = Assert.Single(host.Results);
         Assert.True(result.Succeeded);
         Assert.Equal(User, result.UserName);
-        Assert.Equal(Ed25519Plugin.PluginName, Assert.Single(result.Result!.Factors).PluginName);
+        Assert.Equal(Ed25519PluginNames.ClientEd25519, Assert.Single(result.Result!.Factors).PluginName);
     }
 
     [Fact]
@@ -113,14 +113,14 @@ public sealed class MariaDbCliToOurAcceptorTests
         // client_ed25519 accepts exactly 32. The adapter announces the verifier's data as it is (the NUL that
         // mysql_native_password adds is that plugin's own), so the 32-byte nonce arrives whole. (When the
         // adapter still appended a NUL for every plugin, the length said 33 and the CLI stopped with ERROR 2012.)
-        await using var host = new MySqlAcceptorHost(Ed25519Services(Ed25519Plugin.PluginName));
+        await using var host = new MySqlAcceptorHost(Ed25519Services(Ed25519PluginNames.ClientEd25519));
         var outcome = await RunCliAsync(host.Port, Ed25519Password);
 
         Assert.True(outcome.ExitCode == 0, outcome.Combined);
         Assert.DoesNotContain(Ed25519Password, outcome.Combined, StringComparison.Ordinal);
         var result = Assert.Single(host.Results);
         Assert.True(result.Succeeded);
-        Assert.Equal(Ed25519Plugin.PluginName, Assert.Single(result.Result!.Factors).PluginName);
+        Assert.Equal(Ed25519PluginNames.ClientEd25519, Assert.Single(result.Result!.Factors).PluginName);
     }
 
     internal static Task<ProcessOutcome> RunCliAsync(int port, string password, params string[] extra)
@@ -141,5 +141,5 @@ public sealed class MariaDbCliToOurAcceptorTests
             .Services.BuildServiceProvider();
 
     private static ServiceProvider Ed25519Services(string defaultPlugin) =>
-        Services(defaultPlugin, new AuthFactorPolicy(Ed25519Plugin.PluginName, Ed25519Credential.FromPassword(Ed25519Password).ToStoredCredential()));
+        Services(defaultPlugin, new AuthFactorPolicy(Ed25519PluginNames.ClientEd25519, Ed25519Credential.FromPassword(Ed25519Password).ToStoredCredential()));
 }

@@ -57,8 +57,8 @@ public sealed class OurClientToMariaDbClearPasswordTests(MariaDbServer server) :
         var (result, currentUser) = await LoginAndQueryAsync(credentials, tls: true);
 
         var factor = Assert.Single(result.Authentication.Factors);
-        Assert.Equal(ClearPasswordPlugin.PluginName, factor.PluginName);
-        Assert.Equal(["mysql_native_password", ClearPasswordPlugin.PluginName], factor.PluginsTried);
+        Assert.Equal(MariaDbPamPluginNames.ClearPassword, factor.PluginName);
+        Assert.Equal(["mysql_native_password", MariaDbPamPluginNames.ClearPassword], factor.PluginsTried);
         Assert.Equal($"{User}@127.0.0.1", currentUser);
     }
 
@@ -81,7 +81,7 @@ public sealed class OurClientToMariaDbClearPasswordTests(MariaDbServer server) :
         var ex = await Assert.ThrowsAsync<HandshakeException>(() => LoginAndQueryAsync(credentials, tls: false));
 
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
-        Assert.Equal(ClearPasswordPlugin.PluginName, ex.PluginName);
+        Assert.Equal(MariaDbPamPluginNames.ClearPassword, ex.PluginName);
         Assert.DoesNotContain(_pam.Password, ex.ToString(), StringComparison.Ordinal);
     }
 

@@ -46,8 +46,8 @@ public sealed class OurClientToMariaDbEd25519Tests(MariaDbServer server) : IAsyn
 
         Assert.Contains("MariaDB", result.ServerVersion, StringComparison.Ordinal);
         var factor = Assert.Single(result.Authentication.Factors);
-        Assert.Equal(Ed25519Plugin.PluginName, factor.PluginName);
-        Assert.Equal(["mysql_native_password", Ed25519Plugin.PluginName], factor.PluginsTried);
+        Assert.Equal(Ed25519PluginNames.ClientEd25519, factor.PluginName);
+        Assert.Equal(["mysql_native_password", Ed25519PluginNames.ClientEd25519], factor.PluginsTried);
         Assert.Equal($"{User}@127.0.0.1", currentUser);
     }
 

@@ -48,8 +48,8 @@ public sealed class OurClientToMariaDbPamTests(MariaDbServer server) : IAsyncLif
         var (result, currentUser) = await LoginAndQueryAsync(credentials);
 
         var factor = Assert.Single(result.Authentication.Factors);
-        Assert.Equal(DialogPlugin.PluginName, factor.PluginName);
-        Assert.Equal(["mysql_native_password", DialogPlugin.PluginName], factor.PluginsTried);
+        Assert.Equal(MariaDbPamPluginNames.Dialog, factor.PluginName);
+        Assert.Equal(["mysql_native_password", MariaDbPamPluginNames.Dialog], factor.PluginsTried);
         Assert.Equal($"{User}@127.0.0.1", currentUser);
     }
 
@@ -106,7 +106,7 @@ public sealed class OurClientToMariaDbPamTests(MariaDbServer server) : IAsyncLif
         var ex = await Assert.ThrowsAsync<HandshakeException>(() => LoginAndQueryAsync(credentials, tls: false));
 
         Assert.Equal(AuthErrorCode.PolicyViolation, ex.Code);
-        Assert.Equal(DialogPlugin.PluginName, ex.PluginName);
+        Assert.Equal(MariaDbPamPluginNames.Dialog, ex.PluginName);
         Assert.DoesNotContain(_pam.Password, ex.ToString(), StringComparison.Ordinal);
     }
 

@@ -34,7 +34,7 @@ public sealed class MailKitAcceptorTests : IAsyncLifetime
             {
                 o.DefaultPlugin = "SCRAM-SHA-256";
                 o.OfferedPlugins.Add("SCRAM-SHA-256");
-                o.OfferedPlugins.Add(PlainMechanism.Name);
+                o.OfferedPlugins.Add(PlainPluginNames.Plain);
             })
             .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy("SCRAM-SHA-256", ScramCredential.Create(Password, SystemRandomSource.Instance, 4096).ToStoredCredential())));
         _services = services.BuildServiceProvider();

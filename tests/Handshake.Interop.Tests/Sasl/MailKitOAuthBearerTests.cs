@@ -48,10 +48,10 @@ public sealed class MailKitOAuthBearerTests : IAsyncLifetime
             })
             .AddAcceptor(o =>
             {
-                o.DefaultPlugin = OAuthBearerMechanism.Name;
-                o.OfferedPlugins.Add(OAuthBearerMechanism.Name);
+                o.DefaultPlugin = OAuthBearerPluginNames.OAuthBearer;
+                o.OfferedPlugins.Add(OAuthBearerPluginNames.OAuthBearer);
             })
-            .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(OAuthBearerMechanism.Name, StoredCredential.FromString(Issuer))));
+            .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(OAuthBearerPluginNames.OAuthBearer, StoredCredential.FromString(Issuer))));
         _services = services.BuildServiceProvider();
         return Task.CompletedTask;
     }
@@ -70,7 +70,7 @@ public sealed class MailKitOAuthBearerTests : IAsyncLifetime
         Assert.Null(outcome.ClientError);
         Assert.NotNull(outcome.Server.Authentication);
         Assert.Equal(User, outcome.Server.Authentication.UserName);
-        Assert.Equal(OAuthBearerMechanism.Name, Assert.Single(outcome.Server.Authentication.Factors[0].PluginsTried));
+        Assert.Equal(OAuthBearerPluginNames.OAuthBearer, Assert.Single(outcome.Server.Authentication.Factors[0].PluginsTried));
     }
 
     [Theory]
@@ -117,7 +117,7 @@ public sealed class MailKitOAuthBearerTests : IAsyncLifetime
 
         Assert.NotNull(outcome.ClientError);
         Assert.Null(outcome.Server.Authentication);
-        Assert.DoesNotContain(OAuthBearerMechanism.Name, outcome.Mechanisms);
+        Assert.DoesNotContain(OAuthBearerPluginNames.OAuthBearer, outcome.Mechanisms);
     }
 
     private static string Token(ECDsa key, TimeSpan lifetime)
