@@ -175,7 +175,7 @@ internal static class ServeLoadRun
         if (mode == "native")
         {
             var options = new MySqlClientOptions { TlsMode = ClientTlsMode.Disable };
-            options.RegisteredPlugins.Add(NativePasswordPlugin.PluginName);
+            options.RegisteredPlugins.Add(NativePasswordPluginNames.MySqlNativePassword);
             var client = await MySqlClientConnector.ConnectAsync(tcp.GetStream(), options, factory, credentials, limit.Token).ConfigureAwait(false);
 
             // COM_QUIT.
@@ -200,7 +200,7 @@ internal static class ServeLoadRun
                 using var issued = new ResumeToken(Convert.FromBase64String(token));
                 services.GetRequiredService<IResumeTokenCache>().Store(ServerIdentity, ScramUser, issued);
             }
-            else if (mode == "resume" && mechanism != ResumeClientOptions.DefaultName)
+            else if (mode == "resume" && mechanism != ResumePluginNames.Resume)
             {
                 throw new InvalidOperationException($"a resume login ran {mechanism}: the token was refused");
             }
@@ -221,7 +221,7 @@ internal static class ServeLoadRun
     {
         await ServerProcess.RunAsync(cli, null, "store", "init", store).ConfigureAwait(false);
         await ServerProcess.RunAsync(cli, Password + "\n", "user", "add", ScramUser, "--store", store, "--factor", "SCRAM-SHA-256").ConfigureAwait(false);
-        await ServerProcess.RunAsync(cli, Password + "\n", "user", "add", NativeUser, "--store", store, "--factor", NativePasswordPlugin.PluginName).ConfigureAwait(false);
+        await ServerProcess.RunAsync(cli, Password + "\n", "user", "add", NativeUser, "--store", store, "--factor", NativePasswordPluginNames.MySqlNativePassword).ConfigureAwait(false);
     }
 
     private static string WriteUsers(string directory)
@@ -231,7 +231,7 @@ internal static class ServeLoadRun
         {
             var scram = ScramCredential.Create(Password, SystemRandomSource.Instance, 4096).ToStoredCredential().Value;
             var native = NativePasswordCredential.FromPassword(Password).ToStoredCredential().Value;
-            File.WriteAllText(path, $$"""{"users":[{"name":"{{ScramUser}}","factors":[{"plugin":"SCRAM-SHA-256","stored":"{{scram}}"}]},{"name":"{{NativeUser}}","factors":[{"plugin":"{{NativePasswordPlugin.PluginName}}","stored":"{{native}}"}]}]}""");
+            File.WriteAllText(path, $$"""{"users":[{"name":"{{ScramUser}}","factors":[{"plugin":"SCRAM-SHA-256","stored":"{{scram}}"}]},{"name":"{{NativeUser}}","factors":[{"plugin":"{{NativePasswordPluginNames.MySqlNativePassword}}","stored":"{{native}}"}]}]}""");
         }
 
         return path;

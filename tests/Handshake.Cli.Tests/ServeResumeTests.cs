@@ -46,7 +46,7 @@ public sealed partial class ServeResumeTests : IDisposable
         for (var i = 0; i < 2; i++)
         {
             var (resumed, none) = await LoginAsync(provider, server.Port, ca);
-            Assert.Equal(ResumeClientOptions.DefaultName, resumed);
+            Assert.Equal(ResumePluginNames.Resume, resumed);
             Assert.Null(none);
         }
 

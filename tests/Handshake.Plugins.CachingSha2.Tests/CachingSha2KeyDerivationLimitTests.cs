@@ -146,7 +146,7 @@ public sealed class CachingSha2KeyDerivationLimitTests
     }
 
     private static IVerifierExchange Start(CachingSha2Verifier verifier, IKeyDerivationLimiter limiter) =>
-        verifier.Start(new VerifierContext(CachingSha2Plugin.PluginName, CachingSha2Plugin.PluginName, 1, Tls, new FixedCredentialSource("alice", Stored))
+        verifier.Start(new VerifierContext(CachingSha2PluginNames.CachingSha2Password, CachingSha2PluginNames.CachingSha2Password, 1, Tls, new FixedCredentialSource("alice", Stored))
         {
             Random = new FixedRandomSource([0x41]),
             KeyDerivation = limiter,
@@ -168,8 +168,8 @@ public sealed class CachingSha2KeyDerivationLimitTests
                 o.PrivateKeyPem = TestKeys.ServerPrivatePem;
                 o.UnknownUserIterations = CachingSha2Credential.MinIterations;
             })
-            .AddAcceptor(o => o.DefaultPlugin = CachingSha2Plugin.PluginName)
-            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(CachingSha2Plugin.PluginName, Stored)));
+            .AddAcceptor(o => o.DefaultPlugin = CachingSha2PluginNames.CachingSha2Password)
+            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(CachingSha2PluginNames.CachingSha2Password, Stored)));
         if (limiter is not null)
         {
             // Replaces the engine's limiter (the acceptor resolves IKeyDerivationLimiter); the counting one

@@ -24,7 +24,7 @@ public sealed class NativePasswordPassThroughTests
         using var recovered = ((IPassThroughCredentialSource)exchange).TakePassThroughCredential();
         Assert.NotNull(recovered);
         Assert.Equal(PasswordSha1(password), recovered.Key.ToArray());
-        Assert.Equal(NativePasswordPlugin.PluginName, recovered.Mechanism);
+        Assert.Equal(NativePasswordPluginNames.MySqlNativePassword, recovered.Mechanism);
         Assert.Equal("alice", recovered.UserName);
         Assert.Equal(HashAlgorithmName.SHA1, recovered.HashAlgorithm);
         Assert.True(recovered.ServerKey.IsEmpty);
@@ -60,9 +60,9 @@ public sealed class NativePasswordPassThroughTests
     [MemberData(nameof(MySqlVectors.NativeResponses), MemberType = typeof(MySqlVectors))]
     public async Task RespondAsync_KeyInPlaceOfPassword_PublishedResponseByteForByte(string password, string scrambleHex, string responseHex)
     {
-        using var key = PassThroughCredential.ForKey(NativePasswordPlugin.PluginName, "alice", HashAlgorithmName.SHA1, PasswordSha1(password));
+        using var key = PassThroughCredential.ForKey(NativePasswordPluginNames.MySqlNativePassword, "alice", HashAlgorithmName.SHA1, PasswordSha1(password));
         using var credentials = new AuthCredentials("alice", AuthSecret.FromPassThrough(key));
-        using var exchange = new NativePasswordPlugin().Start(new AuthExchangeContext(NativePasswordPlugin.PluginName, 1, credentials, TransportSecurity.None, Substitute.For<IAuthSecurityPolicy>()));
+        using var exchange = new NativePasswordPlugin().Start(new AuthExchangeContext(NativePasswordPluginNames.MySqlNativePassword, 1, credentials, TransportSecurity.None, Substitute.For<IAuthSecurityPolicy>()));
         var reply = await exchange.RespondAsync(Convert.FromHexString(scrambleHex + "00"), CancellationToken.None);
         Assert.Equal(responseHex, Convert.ToHexStringLower(reply.Data.Span));
     }
@@ -72,7 +72,7 @@ public sealed class NativePasswordPassThroughTests
     {
         // A server that switches to mysql_clear_password must never receive SHA1(password) as it is.
         var sha1 = PasswordSha1("secret");
-        using var key = PassThroughCredential.ForKey(NativePasswordPlugin.PluginName, "alice", HashAlgorithmName.SHA1, sha1);
+        using var key = PassThroughCredential.ForKey(NativePasswordPluginNames.MySqlNativePassword, "alice", HashAlgorithmName.SHA1, sha1);
         using var credentials = new AuthCredentials("alice", AuthSecret.FromPassThrough(key));
         var context = new AuthExchangeContext("mysql_clear_password", 1, credentials, TransportSecurity.None, Substitute.For<IAuthSecurityPolicy>());
         var ex = Assert.Throws<HandshakeException>(() => context.RequireSecret());
@@ -84,7 +84,7 @@ public sealed class NativePasswordPassThroughTests
     public void Dispose_Credential_ZeroesAndRedacts()
     {
         var sha1 = PasswordSha1("secret");
-        var key = PassThroughCredential.ForKey(NativePasswordPlugin.PluginName, "alice", HashAlgorithmName.SHA1, sha1);
+        var key = PassThroughCredential.ForKey(NativePasswordPluginNames.MySqlNativePassword, "alice", HashAlgorithmName.SHA1, sha1);
         Assert.Equal("PassThroughCredential(mysql_native_password, user=alice, redacted)", key.ToString());
         key.Dispose();
         Assert.Equal("PassThroughCredential(mysql_native_password, user=alice, wiped)", key.ToString());
@@ -127,8 +127,8 @@ public sealed class NativePasswordPassThroughTests
     {
         var services = new ServiceCollection();
         services.AddHandshake().AddNativePassword().AddNativePasswordVerifier()
-            .AddAcceptor(o => o.DefaultPlugin = NativePasswordPlugin.PluginName)
-            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(NativePasswordPlugin.PluginName, NativePasswordCredential.FromPassword("secret").ToStoredCredential())));
+            .AddAcceptor(o => o.DefaultPlugin = NativePasswordPluginNames.MySqlNativePassword)
+            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(NativePasswordPluginNames.MySqlNativePassword, NativePasswordCredential.FromPassword("secret").ToStoredCredential())));
         await using var sp = services.BuildServiceProvider();
         var login = await RunAsync(sp, AuthCredentials.FromPasswords("alice", "secret"));
         Assert.True(login.Succeeded);
@@ -146,7 +146,7 @@ public sealed class NativePasswordPassThroughTests
 
     private static IVerifierExchange Start(byte[] random, StoredCredential? stored, bool recover)
     {
-        var context = new VerifierContext(NativePasswordPlugin.PluginName, NativePasswordPlugin.PluginName, 1, TransportSecurity.None, new FixedCredentialSource("alice", stored))
+        var context = new VerifierContext(NativePasswordPluginNames.MySqlNativePassword, NativePasswordPluginNames.MySqlNativePassword, 1, TransportSecurity.None, new FixedCredentialSource("alice", stored))
         {
             Random = new FixedRandomSource(random),
         };
@@ -160,8 +160,8 @@ public sealed class NativePasswordPassThroughTests
         services.AddHandshake()
             .AddNativePassword()
             .AddNativePasswordVerifier(o => o.RecoverPassThroughKey = recover)
-            .AddAcceptor(o => o.DefaultPlugin = NativePasswordPlugin.PluginName)
-            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(NativePasswordPlugin.PluginName, stored)));
+            .AddAcceptor(o => o.DefaultPlugin = NativePasswordPluginNames.MySqlNativePassword)
+            .AddInMemoryCredentialStore(s => s.AddUser("alice", new AuthFactorPolicy(NativePasswordPluginNames.MySqlNativePassword, stored)));
         return services.BuildServiceProvider();
     }
 

@@ -125,7 +125,7 @@ internal sealed class ServeState : IAsyncDisposable
             // Resumption stands for the user's whole chain, so it is offered next to the first factor's
             // mechanisms; the token store is the in-memory one, or the shared store's (registered below).
             _ = builder.AddResumeVerifier(o => o.HashKeyFile = _resumeKeyFile);
-            _ = services.Configure<AcceptorOptions>(o => o.AlternativeFirstPlugins.Add(ResumeClientOptions.DefaultName));
+            _ = services.Configure<AcceptorOptions>(o => o.AlternativeFirstPlugins.Add(ResumePluginNames.Resume));
         }
 
         if (_dataSource is not null)

@@ -66,7 +66,7 @@ internal sealed class NativePasswordVerifierExchange(VerifierContext context, bo
             if (recoverPassThroughKey)
             {
                 // Only after SHA1(candidate) = stored held: the candidate is SHA1(password).
-                _passThrough = PassThroughCredential.ForKey(NativePasswordPlugin.PluginName, context.UserName ?? string.Empty, HashAlgorithmName.SHA1, candidate);
+                _passThrough = PassThroughCredential.ForKey(NativePasswordPluginNames.MySqlNativePassword, context.UserName ?? string.Empty, HashAlgorithmName.SHA1, candidate);
             }
 
             return VerifierStep.Accept();

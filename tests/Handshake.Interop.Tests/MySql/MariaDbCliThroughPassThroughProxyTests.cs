@@ -78,8 +78,8 @@ public sealed class MariaDbCliThroughPassThroughProxyTests(MariaDbServer server)
         new ServiceCollection()
             .AddHandshake()
             .AddNativePasswordVerifier(o => o.RecoverPassThroughKey = true)
-            .AddAcceptor(o => o.DefaultPlugin = NativePasswordPlugin.PluginName)
-            .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(NativePasswordPlugin.PluginName, NativePasswordCredential.Parse(storedHash).ToStoredCredential())))
+            .AddAcceptor(o => o.DefaultPlugin = NativePasswordPluginNames.MySqlNativePassword)
+            .AddInMemoryCredentialStore(s => s.AddUser(User, new AuthFactorPolicy(NativePasswordPluginNames.MySqlNativePassword, NativePasswordCredential.Parse(storedHash).ToStoredCredential())))
             .Services.BuildServiceProvider();
 
     private static Task<ProcessOutcome> RunCliAsync(int port, string password) =>

@@ -59,7 +59,7 @@ public sealed class DovecotOAuthBearerTests(DovecotServer dovecot)
 
         var result = await LoginAsync(protocol, tls, token);
 
-        Assert.Equal(OAuthBearerMechanism.Name, Assert.Single(result.Authentication.Factors).PluginName);
+        Assert.Equal(OAuthBearerPluginNames.OAuthBearer, Assert.Single(result.Authentication.Factors).PluginName);
         Assert.Equal(dovecot.OAuthUser, result.Authentication.UserName);
         Assert.True(result.Transport.IsCertificateVerified);
     }
@@ -144,7 +144,7 @@ public sealed class DovecotOAuthBearerTests(DovecotServer dovecot)
         // its 2 s failure delay, so the deadlines are above the engine's default 15 s round.
         services.AddHandshake(o =>
             {
-                o.AllowedPlugins.Add(OAuthBearerMechanism.Name);
+                o.AllowedPlugins.Add(OAuthBearerPluginNames.OAuthBearer);
                 o.RoundTimeout = TimeSpan.FromSeconds(40);
                 o.HandshakeTimeout = TimeSpan.FromSeconds(50);
             })

@@ -104,7 +104,7 @@ public sealed partial class FleetTests(FleetFixture fleet) : IClassFixture<Fleet
 
         var resumed = await owner.LoginAsync(fleet.PostgresA.Port, user, FleetFixture.Password);
         Assert.True(resumed.Result is not null, resumed.ToString());
-        Assert.Equal(ResumeClientOptions.DefaultName, resumed.Mechanism);
+        Assert.Equal(ResumePluginNames.Resume, resumed.Mechanism);
         Assert.Null(resumed.Token);
         await AssertLoggedAsync(fleet.PostgresA, user, "resume Accepted");
 
@@ -159,7 +159,7 @@ public sealed partial class FleetTests(FleetFixture fleet) : IClassFixture<Fleet
         {
             var resumed = await client.LoginAsync(i == 0 ? fleet.PostgresB.Port : fleet.PostgresA.Port, user, null);
             Assert.True(resumed.Result is not null, resumed.ToString());
-            Assert.Equal(ResumeClientOptions.DefaultName, resumed.Mechanism);
+            Assert.Equal(ResumePluginNames.Resume, resumed.Mechanism);
         }
 
         await AssertLoggedAsync(fleet.PostgresB, user, "resume Accepted");
