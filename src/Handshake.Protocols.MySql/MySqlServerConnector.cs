@@ -25,7 +25,7 @@ public static class MySqlServerConnector
     /// </param>
     /// <param name="cancellationToken">Cancels the handshake.</param>
     /// <returns>
-    /// The outcome; <see cref="MySqlServerResult.Succeeded"/> says whether an OK was sent. With
+    /// The outcome; <see cref="AdapterAcceptorResult.Succeeded"/> says whether an OK was sent. With
     /// <see cref="AdapterAcceptorOptions.SessionHandler"/> set, an accepted session is served by it before this returns;
     /// without, this returns right after the OK and <see cref="MySqlServerResult.Stream"/> is where the session goes on
     /// (<see cref="ServeCommandsAsync"/> is the optional courtesy loop).
@@ -60,7 +60,7 @@ public static class MySqlServerConnector
             }
         }
 
-        return new MySqlServerResult(result, transport.UserName, transport.Database, transport.ClientPluginName, reason, transport.Stream, transport.Security, transport.ClientMultiFactor, options);
+        return new MySqlServerResult(result, transport.UserName, transport.Database, transport.ClientPluginName, reason, result is null ? acceptor.FailureDetail : null, transport.Stream, transport.Security, transport.ClientMultiFactor, options);
     }
 
     /// <summary>

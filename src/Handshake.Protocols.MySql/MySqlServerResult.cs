@@ -1,29 +1,17 @@
 namespace Handshake.Protocols.MySql;
 
-/// <summary>The outcome of a MySQL login on the server side.</summary>
-public sealed class MySqlServerResult
+/// <summary>The outcome of a MySQL login on the server side: the shared acceptor result plus what HandshakeResponse41 carried.</summary>
+public sealed class MySqlServerResult : AdapterAcceptorResult
 {
-    internal MySqlServerResult(AuthResult? result, string? userName, string? database, string? clientPluginName, AuthErrorCode failureReason, Stream stream, TransportSecurity transport, bool clientMultiFactor, MySqlServerOptions options)
+    internal MySqlServerResult(AuthResult? authentication, string? userName, string? database, string? clientPluginName, AuthErrorCode failureReason, string? failureDetail, Stream stream, TransportSecurity transport, bool clientMultiFactor, MySqlServerOptions options)
+        : base(transport, authentication, userName, failureReason, failureDetail)
     {
         Options = options;
-        Result = result;
-        UserName = userName;
         Database = database;
         ClientPluginName = clientPluginName;
-        FailureReason = failureReason;
         Stream = stream;
-        Transport = transport;
         ClientSupportsMultiFactor = clientMultiFactor;
     }
-
-    /// <summary>Gets a value indicating whether the client was accepted (an OK was sent).</summary>
-    public bool Succeeded => Result is not null;
-
-    /// <summary>Gets the acceptor's result when accepted; null when an ERR was sent.</summary>
-    public AuthResult? Result { get; }
-
-    /// <summary>Gets the user named in HandshakeResponse41, if it arrived.</summary>
-    public string? UserName { get; }
 
     /// <summary>Gets the database named in HandshakeResponse41, if any.</summary>
     public string? Database { get; }
@@ -31,14 +19,8 @@ public sealed class MySqlServerResult
     /// <summary>Gets the plugin the client's first answer used.</summary>
     public string? ClientPluginName { get; }
 
-    /// <summary>Gets, after a rejection, the real reason (for the server's logs; the client saw only 1045).</summary>
-    public AuthErrorCode FailureReason { get; }
-
     /// <summary>Gets the stream to continue on (the TLS stream after an upgrade).</summary>
     public Stream Stream { get; }
-
-    /// <summary>Gets what the connection guarantees.</summary>
-    public TransportSecurity Transport { get; }
 
     /// <summary>Gets a value indicating whether the client set CLIENT_MULTI_FACTOR_AUTHENTICATION.</summary>
     public bool ClientSupportsMultiFactor { get; }

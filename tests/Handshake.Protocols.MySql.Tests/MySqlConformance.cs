@@ -56,7 +56,7 @@ public sealed class MySqlAdapterConformanceTests : AdapterConformanceTests
             await MySqlServerConnector.ServeCommandsAsync(result, cancellationToken);
         }
 
-        return new AdapterServerOutcome(result.Result, result.FailureReason, result.Transport.IsEncrypted);
+        return new AdapterServerOutcome(result.Authentication, result.FailureReason, result.Transport.IsEncrypted);
     }
 
     // A packet header announcing more than the limit (3-byte length, sequence id), and a little of its body.

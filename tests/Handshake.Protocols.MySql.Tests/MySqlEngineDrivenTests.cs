@@ -45,7 +45,7 @@ public sealed class MySqlEngineDrivenTests : IDisposable
         var result = await server;
         Assert.True(result.Succeeded);
         Assert.Equal(tls, result.Transport.IsEncrypted);
-        Assert.Equal(1, Assert.Single(result.Result!.Factors).Rounds);
+        Assert.Equal(1, Assert.Single(result.Authentication!.Factors).Rounds);
     }
 
     [Fact]

@@ -82,7 +82,7 @@ internal sealed class MySqlCliProtocol : CliProtocol
         var options = new MySqlServerOptions { ServerCertificate = connection.Certificate, ConnectionId = connection.Id, ClientHost = "127.0.0.1", IdleTimeout = connection.Settings.SessionIdleTimeout };
         var factory = connection.Factory;
         var result = await MySqlServerConnector.AcceptAsync(connection.Stream, options, factory, cancellationToken).ConfigureAwait(false);
-        var line = ServeLog.Login(result.UserName, result.Transport.IsEncrypted, result.Result, result.FailureReason, null, $" (client plugin {result.ClientPluginName ?? "none"})");
+        var line = ServeLog.Login(result.UserName, result.Transport.IsEncrypted, result.Authentication, result.FailureReason, null, $" (client plugin {result.ClientPluginName ?? "none"})");
         try
         {
             if (result.Succeeded)

@@ -43,7 +43,7 @@ public sealed class MariaDbCliDialogToOurAcceptorTests
         Assert.True(result.Succeeded);
         Assert.True(result.Transport.IsEncrypted);
         Assert.Equal(User, result.UserName);
-        Assert.Equal(MariaDbPamPluginNames.Dialog, Assert.Single(result.Result!.Factors).PluginName);
+        Assert.Equal(MariaDbPamPluginNames.Dialog, Assert.Single(result.Authentication!.Factors).PluginName);
     }
 
     [Fact]

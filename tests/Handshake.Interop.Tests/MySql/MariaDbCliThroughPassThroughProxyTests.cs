@@ -102,7 +102,7 @@ public sealed class MariaDbCliThroughPassThroughProxyTests(MariaDbServer server)
 
         public async Task LoginToBackendAsync(MySqlServerResult login, CancellationToken cancellationToken)
         {
-            var key = login.Result!.PassThroughCredential ?? throw new InvalidOperationException("The front end recovered no pass-through key.");
+            var key = login.Authentication!.PassThroughCredential ?? throw new InvalidOperationException("The front end recovered no pass-through key.");
             await using var sp = new ServiceCollection().AddHandshake().AddNativePassword().Services.BuildServiceProvider();
             using var tcp = new TcpClient();
             try
@@ -114,7 +114,7 @@ public sealed class MariaDbCliThroughPassThroughProxyTests(MariaDbServer server)
                     options.TrustedRootCertificates.Add(X509CertificateLoader.LoadCertificateFromFile(path));
                 }
 
-                using (var credentials = new AuthCredentials(login.Result.UserName, AuthSecret.FromPassThrough(key)))
+                using (var credentials = new AuthCredentials(login.Authentication.UserName, AuthSecret.FromPassThrough(key)))
                 {
                     Backend = await MySqlClientConnector.ConnectAsync(tcp.GetStream(), options, sp.GetRequiredService<IAuthNegotiatorFactory>(), credentials, cancellationToken);
                 }

@@ -71,7 +71,7 @@ public sealed class MariaDbCliToOurAcceptorTests
         Assert.True(outcome.ExitCode == 0, outcome.Combined);
         var result = Assert.Single(host.Results);
         Assert.True(result.Succeeded);
-        Assert.Equal("mysql_native_password", Assert.Single(result.Result!.Factors).PluginName);
+        Assert.Equal("mysql_native_password", Assert.Single(result.Authentication!.Factors).PluginName);
     }
 
     [Theory]
@@ -103,7 +103,7 @@ public sealed class MariaDbCliToOurAcceptorTests
         var result = Assert.Single(host.Results);
         Assert.True(result.Succeeded);
         Assert.Equal(User, result.UserName);
-        Assert.Equal(Ed25519PluginNames.ClientEd25519, Assert.Single(result.Result!.Factors).PluginName);
+        Assert.Equal(Ed25519PluginNames.ClientEd25519, Assert.Single(result.Authentication!.Factors).PluginName);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class MariaDbCliToOurAcceptorTests
         Assert.DoesNotContain(Ed25519Password, outcome.Combined, StringComparison.Ordinal);
         var result = Assert.Single(host.Results);
         Assert.True(result.Succeeded);
-        Assert.Equal(Ed25519PluginNames.ClientEd25519, Assert.Single(result.Result!.Factors).PluginName);
+        Assert.Equal(Ed25519PluginNames.ClientEd25519, Assert.Single(result.Authentication!.Factors).PluginName);
     }
 
     internal static Task<ProcessOutcome> RunCliAsync(int port, string password, params string[] extra)

@@ -35,7 +35,7 @@ public sealed class MySqlConnectorToOurAcceptorTests : IDisposable
 
         var result = await SingleResultAsync(host);
         Assert.True(result.Succeeded);
-        Assert.Equal("mysql_native_password", Assert.Single(result.Result!.Factors).PluginName);
+        Assert.Equal("mysql_native_password", Assert.Single(result.Authentication!.Factors).PluginName);
     }
 
     [Fact]
@@ -55,8 +55,8 @@ public sealed class MySqlConnectorToOurAcceptorTests : IDisposable
         var results = await ResultsAsync(host, 2);
         Assert.All(results, r => Assert.True(r.Succeeded));
         Assert.All(results, r => Assert.True(r.Transport.IsEncrypted));
-        var full = Assert.Single(results[0].Result!.Factors);
-        var fast = Assert.Single(results[1].Result!.Factors);
+        var full = Assert.Single(results[0].Authentication!.Factors);
+        var fast = Assert.Single(results[1].Authentication!.Factors);
         Assert.Equal("caching_sha2_password", full.PluginName);
         Assert.Equal("caching_sha2_password", fast.PluginName);
         Assert.Equal(2, full.Rounds);
@@ -78,7 +78,7 @@ public sealed class MySqlConnectorToOurAcceptorTests : IDisposable
         var result = await SingleResultAsync(host);
         Assert.True(result.Succeeded);
         Assert.Equal("caching_sha2_password", result.ClientPluginName);
-        Assert.Equal("mysql_native_password", Assert.Single(result.Result!.Factors).PluginName);
+        Assert.Equal("mysql_native_password", Assert.Single(result.Authentication!.Factors).PluginName);
     }
 
     [Fact]

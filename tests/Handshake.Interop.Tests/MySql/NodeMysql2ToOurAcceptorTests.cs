@@ -40,8 +40,8 @@ public sealed class NodeMysql2ToOurAcceptorTests
         var result = Assert.Single(host.Results);
         Assert.True(result.Succeeded);
         Assert.True(result.ClientSupportsMultiFactor);
-        Assert.Equal(["mysql_native_password", "totp", "hmac-challenge"], result.Result!.Factors.Select(f => f.PluginName));
-        Assert.Equal(3, result.Result.AssuranceLevel);
+        Assert.Equal(["mysql_native_password", "totp", "hmac-challenge"], result.Authentication!.Factors.Select(f => f.PluginName));
+        Assert.Equal(3, result.Authentication.AssuranceLevel);
     }
 
     [Theory]
