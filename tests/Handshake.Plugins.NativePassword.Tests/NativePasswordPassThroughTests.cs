@@ -133,7 +133,7 @@ public sealed class NativePasswordPassThroughTests
         var login = await RunAsync(sp, AuthCredentials.FromPasswords("alice", "secret"));
         Assert.True(login.Succeeded);
         Assert.Null(login.ServerResult!.PassThroughCredential);
-        Assert.False(sp.GetRequiredService<IOptionsMonitor<NativePasswordVerifierOptions>>().CurrentValue.RecoverPassThroughKey);
+        Assert.False(sp.GetRequiredService<IOptionsMonitor<NativePasswordVerifierOptions>>().Get(NativePasswordPluginNames.MySqlNativePassword).RecoverPassThroughKey);
     }
 
     /// <summary>SHA1(password): mysql_native_password's pass-through key is SHA-1 by MySQL's definition, computed here with the BCL.</summary>
@@ -150,7 +150,7 @@ public sealed class NativePasswordPassThroughTests
         {
             Random = new FixedRandomSource(random),
         };
-        using var services = new ServiceCollection().Configure<NativePasswordVerifierOptions>(o => o.RecoverPassThroughKey = recover).BuildServiceProvider();
+        using var services = new ServiceCollection().Configure<NativePasswordVerifierOptions>(NativePasswordPluginNames.MySqlNativePassword, o => o.RecoverPassThroughKey = recover).BuildServiceProvider();
         return new NativePasswordVerifier(NativePasswordPluginNames.MySqlNativePassword, services.GetRequiredService<IOptionsMonitor<NativePasswordVerifierOptions>>()).Start(context);
     }
 
