@@ -106,7 +106,7 @@ internal sealed class ServeState : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(builder);
         _ = services.Configure<ServerSecretOptions>(o => o.UnknownUserKeyFile = _unknownUserKeyFile);
         _ = services.PostConfigureAll<ScramVerifierOptions>(o => o.UnknownUserIterations = _scramIterations);
-        _ = services.PostConfigure<CachingSha2VerifierOptions>(o =>
+        _ = services.PostConfigureAll<CachingSha2VerifierOptions>(o =>
         {
             o.UnknownUserIterations = _cachingSha2Iterations;
             if (_rsaKeyFile is not null)
